@@ -1,0 +1,119 @@
+package scenario
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Scenario is one decision problem of the study.
+type Scenario struct {
+	ID    int    // 1, 2, 3 for the study's scenarios; free for user scenarios
+	Name  string // short key, e.g. "dishwasher"
+	Title string // human title, e.g. "Buying a built-in dishwasher"
+
+	Role   string // who the agent is, second person ("You are ...")
+	Option string // the option and its facts
+	Ask    string // the yes/no question; Yes means action x = 1
+	Costs  string // what the trade-off coefficient lambda refers to
+
+	// Rounds[0] is the first round (initial answers, no new information);
+	// later rounds bring new information from the dominant agent.
+	Rounds []Round
+	// Facts are short private facts, favourable or not; agent i receives
+	// Facts[i % len(Facts)].
+	Facts []string
+
+	// Calibration holds the statistics of the real population that the
+	// synthetic sampler reproduces.
+	Calibration Calibration
+}
+
+// Round is one round of a scenario.
+type Round struct {
+	Name string // e.g. "price cut"
+	Info string // the new information given to agents this round ("" for none)
+	// Strength is the dominant agent's message s(t) in [0,1] that enters the
+	// SAM opinion update as f_i * s(t): how favourable the round's external
+	// information is to the option.
+	Strength float64
+	// FreeChat marks a round without new information where agents only read
+	// their friends and either change their mind or try to persuade them.
+	FreeChat bool
+}
+
+// Calibration is a per-scenario summary of the released participants (165 per
+// scenario), enough to sample a synthetic population: means and standard
+// deviations of the coefficients, the counts of initial answers 0..10, and a
+// logistic model of the initial action P(x=1) = sigma(c0 + c1 o + c2 lambda).
+type Calibration struct {
+	Mean, SD      Coefficients
+	OpinionCounts [11]int
+	ActionLogit   [3]float64
+	// Adopters is the number of real initial adopters out of People.
+	Adopters, People int
+}
+
+// Coefficients groups the four per-person coefficients.
+type Coefficients struct{ A, Tau, F, Lambda float64 }
+
+// Schedule returns the round used at each of steps steps. With as many steps
+// as rounds or fewer, step t uses Rounds[t]. With more steps (the dynamic
+// protocol: 10 steps for 3 rounds), the first len(Rounds)-1 steps use the
+// rounds in order, the last step uses the last round, and the steps between
+// are free-chat rounds that keep the previous message strength.
+func (s *Scenario) Schedule(steps int) []Round {
+	out := make([]Round, steps)
+	r := len(s.Rounds)
+	for t := range out {
+		switch {
+		case steps <= r || t < r-1:
+			out[t] = s.Rounds[t]
+		case t == steps-1:
+			out[t] = s.Rounds[r-1]
+		default:
+			out[t] = Round{Name: "free chat", FreeChat: true, Strength: out[t-1].Strength}
+		}
+	}
+	return out
+}
+
+// Validate checks that the scenario can be simulated.
+func (s *Scenario) Validate() error {
+	if s == nil {
+		return fmt.Errorf("scenario is nil")
+	}
+	if len(s.Rounds) == 0 {
+		return fmt.Errorf("scenario %q: no rounds", s.Name)
+	}
+	for i, r := range s.Rounds {
+		if r.Strength < 0 || r.Strength > 1 || r.Strength != r.Strength {
+			return fmt.Errorf("scenario %q: round %d (%s): strength %g, want [0,1]", s.Name, i+1, r.Name, r.Strength)
+		}
+	}
+	return nil
+}
+
+// Fact returns the private fact of agent i, or "" when there are none.
+func (s *Scenario) Fact(i int) string {
+	if len(s.Facts) == 0 {
+		return ""
+	}
+	return s.Facts[i%len(s.Facts)]
+}
+
+// Builtin returns the study's three scenarios in order.
+func Builtin() []*Scenario { return []*Scenario{Dishwasher, WasteSorting, FiveG} }
+
+// ByName finds a built-in scenario by name ("dishwasher", "waste", "5g") or
+// by number ("1", "2", "3").
+func ByName(name string) (*Scenario, error) {
+	key := strings.ToLower(strings.TrimSpace(name))
+	var names []string
+	for _, s := range Builtin() {
+		if key == s.Name || key == fmt.Sprint(s.ID) {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return nil, fmt.Errorf("unknown scenario %q: want one of %s (or 1, 2, 3)", name, strings.Join(names, ", "))
+}
