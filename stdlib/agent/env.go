@@ -1,0 +1,57 @@
+package agent
+
+import (
+	"context"
+	"math/rand/v2"
+
+	"github.com/llmsam/llmsam/stdlib/netw"
+	"github.com/llmsam/llmsam/stdlib/pop"
+	"github.com/llmsam/llmsam/stdlib/scenario"
+)
+
+// Model computes the next step's state from the current one. Step reads cur,
+// writes every agent of next (which arrives holding a copy of cur), and must
+// not keep either after it returns. A Model value may be shared by replicates
+// running concurrently, so Step must not mutate the model itself; all
+// randomness must come from env (Rand, Global) so runs are reproducible.
+// Long steps should return ctx.Err() soon after ctx is cancelled.
+type Model interface {
+	Step(ctx context.Context, env *Env, cur, next *State) error
+}
+
+// Validator is implemented by models that can check their parameters against
+// a population of n agents before a run starts.
+type Validator interface {
+	Validate(n int) error
+}
+
+// Env is everything a model sees at one step.
+type Env struct {
+	Step      int                // the step being computed, 1..Steps-1 (step 0 is the initial state)
+	Steps     int                // total steps of the run, including step 0
+	Replicate int                // replicate index
+	Seed      uint64             // the replicate's seed
+	Graph     *netw.Graph        // the network in force at this step
+	People    pop.Population     // agent profiles; People[i] is node i
+	Scenario  *scenario.Scenario // may be nil for abstract models
+	Round     scenario.Round     // this step's round (new information, strength)
+	Initial   *State             // the state at step 0
+	Past      []*State           // states of steps 0..Step-1 (Past[Step-1] is the current one)
+	Committed []bool             // committed agents never change; nil when there are none
+	Workers   int                // goroutines a model may use inside one step (>= 1)
+}
+
+// IsCommitted reports whether agent i is committed (fixed).
+func (e *Env) IsCommitted(i int) bool { return e.Committed != nil && e.Committed[i] }
+
+// Rand returns agent i's random stream at this step: a function of the
+// replicate seed, the step and the agent only, so that results do not depend
+// on the order or the number of goroutines agents are updated on.
+func (e *Env) Rand(i int) Stream { return NewStream(e.Seed, e.Step, i) }
+
+// Global returns the step's shared generator for asynchronous models that
+// draw which agent moves next. It is a function of the replicate seed and the
+// step; call it once per step.
+func (e *Env) Global() *rand.Rand {
+	return rand.New(rand.NewPCG(mix(e.Seed^0x676c6f62616c), uint64(e.Step)))
+}

@@ -1,0 +1,71 @@
+package history
+
+import (
+	"runtime"
+	"runtime/debug"
+)
+
+// Manifest says how a run was obtained. It holds no timestamps or host
+// names, so the same run writes the same manifest.
+type Manifest struct {
+	Name        string            `json:"name"`
+	Tool        string            `json:"tool"`
+	Version     string            `json:"version"`
+	GoVersion   string            `json:"go_version"`
+	Scenario    string            `json:"scenario,omitempty"`
+	Model       string            `json:"model"`
+	ModelParams any               `json:"model_params"`
+	Network     NetworkInfo       `json:"network"`
+	Population  string            `json:"population"`
+	Agents      int               `json:"agents"`
+	Steps       int               `json:"steps"`
+	Replicates  int               `json:"replicates"`
+	Seed        uint64            `json:"seed"`
+	Seeds       []uint64          `json:"seeds"`
+	Schedule    []RoundInfo       `json:"schedule,omitempty"`
+	Committed   []Commit          `json:"committed,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+}
+
+// NetworkInfo describes the network of a run.
+type NetworkInfo struct {
+	Description string `json:"description"`
+	Nodes       int    `json:"nodes"`
+	Edges       int    `json:"edges"`
+	Snapshots   int    `json:"snapshots,omitempty"` // > 0 for dynamic networks
+}
+
+// RoundInfo is the round used at one step.
+type RoundInfo struct {
+	Step     int     `json:"step"`
+	Name     string  `json:"name"`
+	Strength float64 `json:"strength"`
+	FreeChat bool    `json:"free_chat,omitempty"`
+}
+
+// Commit fixes one agent's opinion and action for the whole run: a committed
+// agent, influencer or dominant agent inside the network.
+type Commit struct {
+	Agent   int     `json:"agent"`
+	Opinion float64 `json:"opinion"`
+	Action  uint8   `json:"action"`
+}
+
+// Version returns the llmsam module version recorded in the binary's build
+// information ("(devel)" when built from a source checkout).
+func Version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Path == "github.com/llmsam/llmsam" && bi.Main.Version != "" {
+			return bi.Main.Version
+		}
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/llmsam/llmsam" {
+				return d.Version
+			}
+		}
+	}
+	return "(devel)"
+}
+
+// GoVersion returns the Go version the binary was built with.
+func GoVersion() string { return runtime.Version() }

@@ -1,0 +1,236 @@
+package sim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/history"
+	"github.com/llmsam/llmsam/stdlib/netw"
+	"github.com/llmsam/llmsam/stdlib/pop"
+	"github.com/llmsam/llmsam/stdlib/scenario"
+)
+
+// Study is one simulation set-up, in the vocabulary of the field: a model
+// (Agents) on a network of People facing a Scenario, run for Steps steps
+// (step 0 is the initial state: 3 steps are the study's 3 rounds) and
+// Replicates replicates.
+type Study struct {
+	Name       string             // run name, written in every output row; default "run"
+	Scenario   *scenario.Scenario // default scenario.Dishwasher
+	Network    netw.Network       // a *netw.Graph or netw.Snapshots over len(People) nodes
+	People     pop.Population     // agent profiles and initial states
+	Agents     agent.Model        // theory model or LLM agents
+	Steps      int                // recorded steps including step 0; default 3
+	Replicates int                // default 1
+	Seed       uint64             // replicate r uses Seed + r
+	Committed  []history.Commit   // agents fixed at a given opinion and action
+	Workers    int                // parallel goroutines; 0 means all cores
+	Quiet      bool               // no progress bar even on a terminal
+	Population string             // how People was obtained, for the manifest
+	Labels     map[string]string  // extra labels for the manifest (window, topology, ...)
+}
+
+// normalise fills defaults and checks the study.
+func (s *Study) normalise() error {
+	if s.Name == "" {
+		s.Name = "run"
+	}
+	if s.Scenario == nil {
+		s.Scenario = scenario.Dishwasher
+	}
+	if s.Steps == 0 {
+		s.Steps = 3
+	}
+	if s.Replicates == 0 {
+		s.Replicates = 1
+	}
+	if s.Workers <= 0 {
+		s.Workers = runtime.GOMAXPROCS(0)
+	}
+	switch {
+	case s.Agents == nil:
+		return fmt.Errorf("study %q: Agents is nil: set a model such as theory.SAM{}", s.Name)
+	case s.Network == nil:
+		return fmt.Errorf("study %q: Network is nil", s.Name)
+	case len(s.People) == 0:
+		return fmt.Errorf("study %q: no People", s.Name)
+	case s.Network.N() != len(s.People):
+		return fmt.Errorf("study %q: network has %d nodes but there are %d people", s.Name, s.Network.N(), len(s.People))
+	case s.Steps < 1:
+		return fmt.Errorf("study %q: Steps = %d, want at least 1", s.Name, s.Steps)
+	case s.Replicates < 1:
+		return fmt.Errorf("study %q: Replicates = %d, want at least 1", s.Name, s.Replicates)
+	}
+	if snaps, ok := s.Network.(netw.Snapshots); ok {
+		if err := snaps.Validate(); err != nil {
+			return fmt.Errorf("study %q: %w", s.Name, err)
+		}
+	}
+	if err := s.Scenario.Validate(); err != nil {
+		return fmt.Errorf("study %q: %w", s.Name, err)
+	}
+	if err := s.People.Validate(); err != nil {
+		return fmt.Errorf("study %q: %w", s.Name, err)
+	}
+	for _, c := range s.Committed {
+		if c.Agent < 0 || c.Agent >= len(s.People) || c.Opinion < 0 || c.Opinion > 1 || c.Action > 1 {
+			return fmt.Errorf("study %q: committed agent %+v: want agent in [0,%d), opinion in [0,1], action 0 or 1", s.Name, c, len(s.People))
+		}
+	}
+	if v, ok := s.Agents.(agent.Validator); ok {
+		if err := v.Validate(len(s.People)); err != nil {
+			return fmt.Errorf("study %q: %w", s.Name, err)
+		}
+	}
+	return nil
+}
+
+// Run runs the study and returns its record.
+func Run(s Study) (*history.Run, error) { return RunContext(context.Background(), s) }
+
+// RunContext runs the study until done or until ctx is cancelled.
+func RunContext(ctx context.Context, s Study) (*history.Run, error) {
+	if err := s.normalise(); err != nil {
+		return nil, err
+	}
+	bar := newProgress(s.Quiet, s.Replicates*(s.Steps-1), s.Name)
+	defer bar.finish()
+	run := s.record()
+	inner := max(1, s.Workers/min(s.Workers, s.Replicates))
+	err := parallel(ctx, s.Replicates, s.Workers, func(ctx context.Context, r int) error {
+		tr, err := s.replicate(ctx, r, inner, bar)
+		run.Replicates[r] = tr
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return run, nil
+}
+
+// record returns the run record with its manifest filled and room for the
+// replicates.
+func (s *Study) record() *history.Run {
+	m := history.Manifest{
+		Name: s.Name, Tool: "llmsam", Version: history.Version(), GoVersion: history.GoVersion(),
+		Scenario: s.Scenario.Name, Model: modelName(s.Agents), ModelParams: modelParams(s.Agents),
+		Population: s.Population, Agents: len(s.People), Steps: s.Steps,
+		Replicates: s.Replicates, Seed: s.Seed, Committed: s.Committed, Labels: s.Labels,
+	}
+	g0 := s.Network.At(0)
+	m.Network = history.NetworkInfo{Description: g0.String(), Nodes: g0.N(), Edges: g0.Edges()}
+	if snaps, ok := s.Network.(netw.Snapshots); ok {
+		m.Network.Snapshots = len(snaps)
+	}
+	for t, rd := range s.Scenario.Schedule(s.Steps) {
+		m.Schedule = append(m.Schedule, history.RoundInfo{Step: t, Name: rd.Name, Strength: rd.Strength, FreeChat: rd.FreeChat})
+	}
+	for r := range s.Replicates {
+		m.Seeds = append(m.Seeds, s.Seed+uint64(r))
+	}
+	return &history.Run{Manifest: m, People: s.People, Network: s.Network, Replicates: make([]*history.Trajectory, s.Replicates)}
+}
+
+// replicate runs replicate r with up to workers goroutines inside each step.
+func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (tr *history.Trajectory, err error) {
+	seed := s.Seed + uint64(r)
+	tr = &history.Trajectory{Replicate: r, Seed: seed}
+	cur := agent.NewState(len(s.People))
+	copy(cur.Opinion, s.People.Opinions())
+	copy(cur.Action, s.People.Actions())
+	var committed []bool
+	if len(s.Committed) > 0 {
+		committed = make([]bool, len(s.People))
+		for _, c := range s.Committed {
+			committed[c.Agent] = true
+		}
+	}
+	s.applyCommitted(cur)
+	tr.States = append(tr.States, cur)
+	schedule := s.Scenario.Schedule(s.Steps)
+	for t := 1; t < s.Steps; t++ {
+		if err := ctx.Err(); err != nil {
+			return tr, err
+		}
+		env := &agent.Env{
+			Step: t, Steps: s.Steps, Replicate: r, Seed: seed,
+			Graph: s.Network.At(t), People: s.People, Scenario: s.Scenario,
+			Round: schedule[t], Initial: tr.States[0], Past: tr.States,
+			Committed: committed, Workers: workers,
+		}
+		next := cur.Clone()
+		if err := stepSafely(ctx, s.Agents, env, cur, next); err != nil {
+			return tr, fmt.Errorf("study %q replicate %d step %d: %w", s.Name, r, t, err)
+		}
+		s.applyCommitted(next)
+		if c, ok := s.Agents.(interface{ Counters(r int) map[string]int }); ok {
+			tr.Counters = c.Counters(r)
+		}
+		tr.States = append(tr.States, next)
+		cur = next
+		bar.add(1)
+	}
+	return tr, nil
+}
+
+func (s *Study) applyCommitted(st *agent.State) {
+	for _, c := range s.Committed {
+		st.Opinion[c.Agent] = c.Opinion
+		st.Action[c.Agent] = c.Action
+	}
+}
+
+// stepSafely runs one model step, turning a panic (in the model, or re-raised
+// from a goroutine it started through agent.ParallelFor) into an error.
+func stepSafely(ctx context.Context, m agent.Model, env *agent.Env, cur, next *agent.State) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("model %s panicked: %v\n%s", modelName(m), r, trimStack(debug.Stack()))
+		}
+	}()
+	return m.Step(ctx, env, cur, next)
+}
+
+func trimStack(b []byte) string {
+	lines := strings.Split(string(b), "\n")
+	if len(lines) > 24 {
+		lines = lines[:24]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// modelName returns "theory.SAM" for a theory.SAM value (or pointer), or the
+// model's Name() when it has one.
+func modelName(m agent.Model) string {
+	if n, ok := m.(interface{ Name() string }); ok {
+		return n.Name()
+	}
+	t := reflect.TypeOf(m)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	pkg := t.PkgPath()
+	if i := strings.LastIndexByte(pkg, '/'); i >= 0 {
+		pkg = pkg[i+1:]
+	}
+	if pkg == "" {
+		return t.String()
+	}
+	return pkg + "." + t.Name()
+}
+
+// modelParams returns the model's exported fields as JSON, or its type name
+// when it cannot be marshalled.
+func modelParams(m agent.Model) any {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Sprintf("%T", m)
+	}
+	return json.RawMessage(b)
+}
