@@ -1,0 +1,108 @@
+package plots
+
+import (
+	"fmt"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/llmsam/llmsam/stdlib/history"
+	"github.com/llmsam/llmsam/stdlib/metrics"
+)
+
+// Histograms draws the opinion histogram (answers 0..10, share of agents,
+// pooled over replicates) of every step of a run, one small panel per step,
+// five panels per row.
+func Histograms(run *history.Run) *Figure {
+	return HistogramsOf(SeriesOf(run.Manifest.Name, run))
+}
+
+// HistogramsOf draws per-step opinion histograms of one or more series,
+// overlaid as grouped bars in each step's panel.
+func HistogramsOf(series ...Series) *Figure {
+	steps := 0
+	for _, s := range series {
+		if len(s.Metrics) > 0 {
+			steps = max(steps, len(s.Metrics[0]))
+		}
+	}
+	const perRow = 5
+	var rows [][]*plot.Plot
+	for t := range steps {
+		if t%perRow == 0 {
+			rows = append(rows, nil)
+		}
+		p := newPlot(fmt.Sprintf("step %d", t), "opinion (0-10)", "share of agents")
+		addHistBars(p, series, func(s Series) []float64 { return pooledHist(s.Metrics, t) })
+		rows[len(rows)-1] = append(rows[len(rows)-1], p)
+	}
+	ymax := 0.0
+	for _, row := range rows {
+		for _, p := range row {
+			ymax = max(ymax, p.Y.Max)
+		}
+	}
+	for _, row := range rows {
+		for _, p := range row {
+			p.Y.Max = ymax
+		}
+	}
+	cols := min(steps, perRow)
+	return NewFigure(vg.Length(cols)*2.6*vg.Inch, vg.Length(len(rows))*2.4*vg.Inch, rows...)
+}
+
+// FinalHistograms draws one panel with the final-step opinion histogram of
+// each series side by side.
+func FinalHistograms(series ...Series) *Figure {
+	p := newPlot("Final opinions", "opinion (0-10)", "share of agents")
+	addHistBars(p, series, func(s Series) []float64 {
+		if len(s.Metrics) == 0 {
+			return make([]float64, 11)
+		}
+		return pooledHist(s.Metrics, len(s.Metrics[0])-1)
+	})
+	return NewFigure(5*vg.Inch, 3.2*vg.Inch, []*plot.Plot{p})
+}
+
+func addHistBars(p *plot.Plot, series []Series, hist func(Series) []float64) {
+	width := vg.Points(10) / vg.Length(max(1, len(series))) * 1.6
+	for i, s := range series {
+		bars, err := plotter.NewBarChart(plotter.Values(hist(s)), width)
+		if err != nil {
+			continue
+		}
+		bars.Color = lineColor(i)
+		bars.LineStyle.Width = 0
+		bars.Offset = (vg.Length(i) - vg.Length(len(series)-1)/2) * width
+		p.Add(bars)
+		if len(series) > 1 {
+			p.Legend.Add(s.Label, bars)
+		}
+	}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Y.Min = 0
+	p.X.Min, p.X.Max = -0.7, 10.7
+	p.X.Tick.Marker = integerTicks{}
+}
+
+// pooledHist averages the 11-bin histograms of step t over replicates.
+func pooledHist(m [][]metrics.Snapshot, t int) []float64 {
+	h := make([]float64, 11)
+	k := 0.0
+	for _, rep := range m {
+		if t < len(rep) {
+			for b, v := range rep[t].Hist {
+				h[b] += v
+			}
+			k++
+		}
+	}
+	for b := range h {
+		if k > 0 {
+			h[b] /= k
+		}
+	}
+	return h
+}

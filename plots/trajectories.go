@@ -1,0 +1,147 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/llmsam/llmsam/stdlib/history"
+	"github.com/llmsam/llmsam/stdlib/metrics"
+)
+
+// Series is one line of a trajectory figure: per-replicate metrics at each
+// step ([replicate][step]), possibly pooled from several runs.
+type Series struct {
+	Label   string
+	Metrics [][]metrics.Snapshot
+}
+
+// SeriesOf pools the replicates of runs (for instance every window of a
+// topology) into one series.
+func SeriesOf(label string, runs ...*history.Run) Series {
+	s := Series{Label: label}
+	for _, r := range runs {
+		s.Metrics = append(s.Metrics, r.Metrics()...)
+	}
+	return s
+}
+
+// Trajectories draws the adoption rate and the mean opinion per step, one
+// line per run (labelled by the run's name) with a mean +/- sd band over its
+// replicates.
+func Trajectories(runs ...*history.Run) *Figure {
+	series := make([]Series, len(runs))
+	for i, r := range runs {
+		series[i] = SeriesOf(r.Manifest.Name, r)
+	}
+	return TrajectoriesOf(series...)
+}
+
+// TrajectoriesOf draws adoption and mean opinion per step for each series.
+func TrajectoriesOf(series ...Series) *Figure {
+	return MetricPanels(series, []Metric{
+		{"Adoption rate", "share adopting (x = 1)", history.Adoption, 0, 1},
+		{"Mean opinion", "mean opinion (0-10 answer / 10)", history.MeanOpinion, 0, 1},
+	})
+}
+
+// Metric is one panel of MetricPanels: a title, a y-axis label, the value to
+// draw and the y range (Min = Max = 0 lets the axis fit the data).
+type Metric struct {
+	Title, YLabel string
+	Value         func(metrics.Snapshot) float64
+	Min, Max      float64
+}
+
+// MetricPanels draws one panel per metric, side by side, each with one line
+// and mean +/- sd band per series.
+func MetricPanels(series []Series, ms []Metric) *Figure {
+	row := make([]*plot.Plot, len(ms))
+	for k, m := range ms {
+		p := newPlot(m.Title, "step (0 = initial answers)", m.YLabel)
+		steps := 0
+		for i, s := range series {
+			mean, sd := history.BandOf(s.Metrics, m.Value)
+			steps = max(steps, len(mean))
+			addBand(p, mean, sd, lineColor(i), s.Label, len(s.Metrics) > 1)
+		}
+		if m.Max > m.Min {
+			p.Y.Min, p.Y.Max = m.Min, m.Max
+		}
+		p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
+		p.X.Tick.Marker = integerTicks{}
+		p.Legend.Top = true
+		p.Legend.Left = true
+		row[k] = p
+	}
+	w := vg.Length(len(ms)) * 3.6 * vg.Inch
+	return NewFigure(w, 3.2*vg.Inch, row)
+}
+
+// addBand adds a line with markers and, when band is set, a translucent
+// mean +/- sd polygon.
+func addBand(p *plot.Plot, mean, sd []float64, c color.RGBA, label string, band bool) {
+	pts := make(plotter.XYs, 0, len(mean))
+	upper := make(plotter.XYs, 0, len(mean))
+	lower := make(plotter.XYs, 0, len(mean))
+	for t, m := range mean {
+		if math.IsNaN(m) {
+			continue
+		}
+		pts = append(pts, plotter.XY{X: float64(t), Y: m})
+		upper = append(upper, plotter.XY{X: float64(t), Y: m + sd[t]})
+		lower = append(lower, plotter.XY{X: float64(t), Y: m - sd[t]})
+	}
+	if band && len(pts) > 1 {
+		poly := append(upper, reverse(lower)...)
+		if pg, err := plotter.NewPolygon(poly); err == nil {
+			pg.Color = withAlpha(c, 60)
+			pg.LineStyle.Width = 0
+			p.Add(pg)
+		}
+	}
+	if l, s, err := plotter.NewLinePoints(pts); err == nil {
+		l.Color, l.Width = c, vg.Points(1.6)
+		s.Color, s.Shape, s.Radius = c, draw.CircleGlyph{}, vg.Points(2.5)
+		p.Add(l, s)
+		if label != "" {
+			p.Legend.Add(label, l, s)
+		}
+	}
+}
+
+func reverse(xs plotter.XYs) plotter.XYs {
+	out := make(plotter.XYs, len(xs))
+	for i, v := range xs {
+		out[len(xs)-1-i] = v
+	}
+	return out
+}
+
+// integerTicks labels every integer step (every k-th when there are many).
+type integerTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (integerTicks) Ticks(min, max float64) []plot.Tick {
+	lo, hi := int(math.Ceil(min)), int(math.Floor(max))
+	step := 1
+	for (hi-lo)/step > 10 {
+		step++
+	}
+	var ticks []plot.Tick
+	for v := lo; v <= hi; v++ {
+		t := plot.Tick{Value: float64(v)}
+		if (v-lo)%step == 0 {
+			t.Label = itoa(v)
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+func itoa(v int) string { return strconv.Itoa(v) }
