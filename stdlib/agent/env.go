@@ -33,12 +33,22 @@ type Env struct {
 	Seed      uint64             // the replicate's seed
 	Graph     *netw.Graph        // the network in force at this step
 	People    pop.Population     // agent profiles; People[i] is node i
+	Coef      []pop.Coef         // People's coefficients packed for hot loops (set by the engine; may be nil)
 	Scenario  *scenario.Scenario // may be nil for abstract models
 	Round     scenario.Round     // this step's round (new information, strength)
 	Initial   *State             // the state at step 0
 	Past      []*State           // states of steps 0..Step-1 (Past[Step-1] is the current one)
 	Committed []bool             // committed agents never change; nil when there are none
 	Workers   int                // goroutines a model may use inside one step (>= 1)
+}
+
+// Coefficients returns the packed coefficients of People, computing them
+// when the engine did not.
+func (e *Env) Coefficients() []pop.Coef {
+	if len(e.Coef) != len(e.People) {
+		e.Coef = e.People.Coefficients()
+	}
+	return e.Coef
 }
 
 // IsCommitted reports whether agent i is committed (fixed).

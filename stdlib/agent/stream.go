@@ -8,9 +8,14 @@ import "sync"
 type Stream struct{ s uint64 }
 
 // NewStream returns the stream for (seed, step, agent).
-func NewStream(seed uint64, step, agent int) Stream {
-	return Stream{s: mix(mix(mix(seed)^uint64(step)) ^ uint64(agent))}
-}
+func NewStream(seed uint64, step, agent int) Stream { return StreamAt(StepKey(seed, step), agent) }
+
+// StepKey hashes (seed, step) once so that a hot loop can derive every
+// agent's stream with StreamAt(key, agent), the same as NewStream.
+func StepKey(seed uint64, step int) uint64 { return mix(mix(seed) ^ uint64(step)) }
+
+// StreamAt returns agent's stream for a step key from StepKey.
+func StreamAt(key uint64, agent int) Stream { return Stream{s: mix(key ^ uint64(agent))} }
 
 // Uint64 returns a uniformly distributed 64-bit value.
 func (s *Stream) Uint64() uint64 {

@@ -44,8 +44,8 @@ func TestBimodality(t *testing.T) {
 		twoPeaks[i] = float64(i%2) + 0.01*r.NormFloat64()
 	}
 	for _, c := range []struct {
-		name       string
-		x          []float64
+		name      string
+		x         []float64
 		want, tol float64
 	}{{"normal", normal, 1.0 / 3, 0.01}, {"uniform", uniform, 5.0 / 9, 0.01}, {"two peaks", twoPeaks, 1, 0.01}} {
 		if b := Bimodality(c.x); math.Abs(b-c.want) > c.tol {

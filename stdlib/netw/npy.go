@@ -382,4 +382,3 @@ func SaveNetwork(path string, nw Network) error {
 	}
 	return f.Close()
 }
-

@@ -128,9 +128,9 @@ func TestNPYMalformed(t *testing.T) {
 
 func TestReferenceAdjacency(t *testing.T) {
 	cases := []struct {
-		file                string
+		file                 string
 		n, edges, dmin, dmax int
-		dmean               float64
+		dmean                float64
 	}{
 		{"BA.npy", 101, 910, 10, 63, 18.02},
 		{"BA_50.npy", 50, 225, 3, 32, 9.0},

@@ -72,6 +72,19 @@ func (p Population) Groups(size int) ([]Population, error) {
 	return out, nil
 }
 
+// Coef packs the four coefficients of one person for compiled hot loops
+// (32 bytes, against a Person's 96).
+type Coef struct{ A, Tau, F, Lambda float64 }
+
+// Coefficients returns every person's coefficients, packed.
+func (p Population) Coefficients() []Coef {
+	c := make([]Coef, len(p))
+	for i, x := range p {
+		c[i] = Coef{x.A, x.Tau, x.F, x.Lambda}
+	}
+	return c
+}
+
 // Opinions returns the initial opinions.
 func (p Population) Opinions() []float64 {
 	o := make([]float64, len(p))

@@ -154,13 +154,14 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 	s.applyCommitted(cur)
 	tr.States = append(tr.States, cur)
 	schedule := s.Scenario.Schedule(s.Steps)
+	coef := s.People.Coefficients()
 	for t := 1; t < s.Steps; t++ {
 		if err := ctx.Err(); err != nil {
 			return tr, err
 		}
 		env := &agent.Env{
 			Step: t, Steps: s.Steps, Replicate: r, Seed: seed,
-			Graph: s.Network.At(t), People: s.People, Scenario: s.Scenario,
+			Graph: s.Network.At(t), People: s.People, Coef: coef, Scenario: s.Scenario,
 			Round: schedule[t], Initial: tr.States[0], Past: tr.States,
 			Committed: committed, Workers: workers,
 		}

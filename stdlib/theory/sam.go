@@ -72,7 +72,7 @@ func (m SAM) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) e
 	}
 	s := m.Signal(env, cur)
 	off, tg, wt := env.Graph.CSR()
-	people := env.People
+	coef := env.Coefficients()
 	o, x := cur.Opinion, cur.Action
 	var o0 []float64
 	if m.Anchor {
@@ -84,17 +84,38 @@ func (m SAM) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) e
 	}
 	simple := wt == nil && m.Mu == 0 && m.Mus == nil
 	needP := m.Kappa != 0 || m.Kappas != nil
+	// In the common case (unweighted graph, Mu = Kappa = 0) the neighbour
+	// means are gathered first in a tight loop into next.Opinion, the same
+	// memory-bound loop as a plain CSR sum, and the rest reads them back
+	// sequentially; interleaving the two costs about 40% more.
+	gatherFirst := simple && !needP
+	key := agent.StepKey(env.Seed, env.Step)
 	agent.ParallelFor(cur.N(), env.Workers, func(lo, hi int) {
+		if gatherFirst {
+			for i := lo; i < hi; i++ {
+				start, end := off[i], off[i+1]
+				if d := end - start; d > 0 {
+					sum := 0.0
+					for _, j := range tg[start:end] {
+						sum += o[j]
+					}
+					next.Opinion[i] = sum / float64(d)
+				}
+			}
+		}
 		for i := lo; i < hi; i++ {
 			if env.IsCommitted(i) {
+				next.Opinion[i] = o[i]
 				continue
 			}
-			p := people[i]
+			p := &coef[i]
 			var infl, share float64 = 0, 0.5
 			start, end := off[i], off[i+1]
 			d := end - start
 			switch {
 			case d == 0:
+			case gatherFirst:
+				infl = next.Opinion[i]
 			case simple:
 				sum, adopt := 0.0, 0
 				for _, j := range tg[start:end] {
@@ -134,7 +155,11 @@ func (m SAM) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) e
 			} else {
 				on = p.Tau*self + p.A*infl + p.F*s
 			}
-			on = min(max(on, 0), 1)
+			if on < 0 {
+				on = 0
+			} else if on > 1 {
+				on = 1
+			}
 			next.Opinion[i] = on
 			b := pick(m.Betas, beta, i)
 			z := on - p.Lambda + pick(m.Kappas, m.Kappa, i)*(share-0.5)
@@ -144,8 +169,8 @@ func (m SAM) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) e
 					act = 1
 				}
 			} else {
-				r := env.Rand(i)
-				if r.Float64() < sigmoid(b*z) {
+				r := agent.StreamAt(key, i)
+				if bernoulliLogit(r.Float64(), b*z) {
 					act = 1
 				}
 			}
