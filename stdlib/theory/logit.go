@@ -2,7 +2,7 @@ package theory
 
 // A table of the logistic function for exact Bernoulli draws without a call
 // to math.Exp on the hot path. Linear interpolation between knots h = 1/64
-// apart errs by at most max|sigma''| h^2 / 8 = (1/(6 sqrt 3)) / 32768 < 2.94e-6,
+// apart errs by at most max|sigma”| h^2 / 8 = (1/(6 sqrt 3)) / 32768 < 2.94e-6,
 // so when the uniform draw u lies farther than sigmaMargin from the
 // interpolated value the comparison u < sigma(y) is decided by the table;
 // otherwise (probability below 1e-5) it is computed exactly. The draw is
