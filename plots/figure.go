@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/llmsam/llmsam/internal/session"
 )
 
 // Figure is a grid of panels (rows of plots) drawn on one page.
@@ -57,7 +59,11 @@ func (f *Figure) Save(path string) error {
 		out.Close()
 		return fmt.Errorf("save figure %s: %w", path, err)
 	}
-	return out.Close()
+	if err := out.Close(); err != nil {
+		return err
+	}
+	session.FigureSaved(path)
+	return nil
 }
 
 // Draw draws the figure on a canvas.

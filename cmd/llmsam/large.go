@@ -56,7 +56,7 @@ func runLarge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		l.Topologies = append([]protocol.Topology{protocol.Fixed("BA", g)}, protocol.StudyTopologies()[1:]...)
 	}
 	fmt.Fprintf(stdout, "larger networks: scenario %s, population %s, SAM beta %g, %d replicates, seed %d\n", sc.Name, source, *beta, *reps, *seed)
-	res, err := l.Run(ctx)
+	res, err := l.RunContext(ctx)
 	if err != nil {
 		return err
 	}

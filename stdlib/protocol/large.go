@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -90,8 +91,12 @@ func (l *Large) defaults() {
 	}
 }
 
-// Run runs every topology and window.
-func (l Large) Run(ctx context.Context) (*LargeResult, error) {
+// Run runs every topology and window. In the scripting host it stops when
+// the running cell is interrupted.
+func (l Large) Run() (*LargeResult, error) { return l.RunContext(session.Context()) }
+
+// RunContext runs every topology and window until done or ctx is cancelled.
+func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
 	l.defaults()
 	res := &LargeResult{Windows: l.Windows, Graphs: map[string]*netw.Graph{}, Runs: map[string][]*history.Run{}}
 	for ti, top := range l.Topologies {

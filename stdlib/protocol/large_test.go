@@ -1,7 +1,6 @@
 package protocol
 
 import (
-	"context"
 	"testing"
 
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -11,7 +10,7 @@ import (
 
 func TestLargeWindowsAndTopologies(t *testing.T) {
 	pool := pop.Synthetic(scenario.WasteSorting, 165, 3)
-	res, err := Large{Scenario: scenario.WasteSorting, Pool: pool, Agents: theory.SAM{}, Windows: []int{0, 64}, Replicates: 2, Seed: 5, Quiet: true}.Run(context.Background())
+	res, err := Large{Scenario: scenario.WasteSorting, Pool: pool, Agents: theory.SAM{}, Windows: []int{0, 64}, Replicates: 2, Seed: 5, Quiet: true}.Run()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +34,7 @@ func TestLargeWindowsAndTopologies(t *testing.T) {
 			}
 		}
 	}
-	if _, err := (Large{Pool: pool, Agents: theory.SAM{}, Windows: []int{100}, Quiet: true}).Run(context.Background()); err == nil {
+	if _, err := (Large{Pool: pool, Agents: theory.SAM{}, Windows: []int{100}, Quiet: true}).Run(); err == nil {
 		t.Fatal("a window past the pool must be refused")
 	}
 }

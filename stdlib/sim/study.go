@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -91,8 +92,9 @@ func (s *Study) normalise() error {
 	return nil
 }
 
-// Run runs the study and returns its record.
-func Run(s Study) (*history.Run, error) { return RunContext(context.Background(), s) }
+// Run runs the study and returns its record. In the scripting host it stops
+// when the running cell is interrupted (Ctrl-C).
+func Run(s Study) (*history.Run, error) { return RunContext(session.Context(), s) }
 
 // RunContext runs the study until done or until ctx is cancelled.
 func RunContext(ctx context.Context, s Study) (*history.Run, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/stdlib/history"
 )
 
@@ -18,9 +19,10 @@ type Sweep struct {
 	Apply        func(s *Study, x, y float64)
 }
 
-// RunSweep runs the sweep.
+// RunSweep runs the sweep. In the scripting host it stops when the running
+// cell is interrupted (Ctrl-C).
 func RunSweep(sw Sweep) (*history.Sweep, error) {
-	return RunSweepContext(context.Background(), sw)
+	return RunSweepContext(session.Context(), sw)
 }
 
 // RunSweepContext runs the sweep until done or ctx is cancelled.

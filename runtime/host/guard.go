@@ -1,0 +1,172 @@
+package host
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"strconv"
+)
+
+// guardPath is the import path of the binary package through which guarded
+// goroutines report a panic to the host.
+const (
+	guardPath = "llmsam.host/guard"
+	guardName = "__llmsam_guard"
+)
+
+// constNames holds identifiers known to name constants (untyped constants
+// must not be copied into variables: they would take their default type).
+type constNames map[string]bool
+
+// collectConsts adds every constant declared in node to c.
+func (c constNames) collect(node ast.Node) {
+	ast.Inspect(node, func(n ast.Node) bool {
+		if g, ok := n.(*ast.GenDecl); ok && g.Tok == token.CONST {
+			for _, sp := range g.Specs {
+				for _, name := range sp.(*ast.ValueSpec).Names {
+					c[name.Name] = true
+				}
+			}
+		}
+		return true
+	})
+}
+
+// guarder rewrites go statements so that a panic in the goroutine is
+// recovered and reported to the host instead of crashing the process:
+//
+//	go f(x, y)
+//
+// becomes
+//
+//	{
+//		__fn, __a0, __a1 := f, x, y
+//		go func() {
+//			defer func() { if r := recover(); r != nil { guard.Report(r, "file:line:col") } }()
+//			__fn(__a0, __a1)
+//		}()
+//	}
+//
+// so that, as in Go, the function value and arguments are evaluated at the go
+// statement. Expressions that may be untyped constants (literals, declared
+// constants, package-qualified names, nil, true, false) are left in place,
+// since copying them would change their type and evaluating them later gives
+// the same value; so are builtins.
+type guarder struct {
+	fset     *token.FileSet
+	consts   constNames
+	packages map[string]bool // names of imported packages
+	n        int
+}
+
+// rewrite guards every go statement under node and reports whether it
+// changed anything.
+func (g *guarder) rewrite(node ast.Node) bool {
+	changed := false
+	fix := func(list []ast.Stmt) {
+		for i, st := range list {
+			if gs, ok := st.(*ast.GoStmt); ok {
+				list[i] = g.guard(gs)
+				changed = true
+			}
+		}
+	}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch v := n.(type) {
+		case *ast.BlockStmt:
+			fix(v.List)
+		case *ast.CaseClause:
+			fix(v.Body)
+		case *ast.CommClause:
+			fix(v.Body)
+		case *ast.LabeledStmt:
+			if gs, ok := v.Stmt.(*ast.GoStmt); ok {
+				v.Stmt = g.guard(gs)
+				changed = true
+			}
+		}
+		return true
+	})
+	return changed
+}
+
+var builtins = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+}
+
+// constantLike reports whether e may be an untyped constant (or is nil).
+func (g *guarder) constantLike(e ast.Expr) bool {
+	switch v := e.(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.Ident:
+		return g.consts[v.Name] || v.Name == "nil" || v.Name == "true" || v.Name == "false" || v.Name == "iota"
+	case *ast.SelectorExpr:
+		id, ok := v.X.(*ast.Ident)
+		return ok && g.packages[id.Name]
+	case *ast.ParenExpr:
+		return g.constantLike(v.X)
+	case *ast.UnaryExpr:
+		return g.constantLike(v.X)
+	case *ast.BinaryExpr:
+		return g.constantLike(v.X) && g.constantLike(v.Y)
+	}
+	return false
+}
+
+func (g *guarder) guard(gs *ast.GoStmt) ast.Stmt {
+	g.n++
+	call := gs.Call
+	where := g.fset.Position(gs.Pos()).String()
+	var lhs, rhs []ast.Expr
+	hold := func(e ast.Expr, name string) ast.Expr {
+		id := ast.NewIdent(name)
+		lhs = append(lhs, id)
+		rhs = append(rhs, e)
+		return ast.NewIdent(name)
+	}
+	fun := call.Fun
+	if id, ok := fun.(*ast.Ident); !(ok && builtins[id.Name]) && !g.constantLike(fun) {
+		if _, lit := fun.(*ast.FuncLit); !lit {
+			fun = hold(fun, fmt.Sprintf("__llmsam_fn%d", g.n))
+		}
+	}
+	args := make([]ast.Expr, len(call.Args))
+	for i, a := range call.Args {
+		if g.constantLike(a) {
+			args[i] = a
+			continue
+		}
+		args[i] = hold(a, fmt.Sprintf("__llmsam_a%d_%d", g.n, i))
+	}
+	recoverCall := &ast.IfStmt{
+		Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("r")}, Tok: token.DEFINE,
+			Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("recover")}}},
+		Cond: &ast.BinaryExpr{X: ast.NewIdent("r"), Op: token.NEQ, Y: ast.NewIdent("nil")},
+		Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{
+			Fun:  &ast.SelectorExpr{X: ast.NewIdent(guardName), Sel: ast.NewIdent("Report")},
+			Args: []ast.Expr{ast.NewIdent("r"), &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(where)}},
+		}}}},
+	}
+	deferRecover := &ast.DeferStmt{Call: &ast.CallExpr{Fun: &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{recoverCall}},
+	}}}
+	body := &ast.FuncLit{
+		Type: &ast.FuncType{Params: &ast.FieldList{}},
+		Body: &ast.BlockStmt{List: []ast.Stmt{
+			deferRecover,
+			&ast.ExprStmt{X: &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}},
+		}},
+	}
+	goStmt := &ast.GoStmt{Go: gs.Go, Call: &ast.CallExpr{Fun: body}}
+	if len(lhs) == 0 {
+		return goStmt
+	}
+	return &ast.BlockStmt{List: []ast.Stmt{
+		&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs},
+		goStmt,
+	}}
+}

@@ -1,0 +1,206 @@
+package host
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func newHost(t *testing.T, args ...string) (*Host, *bytes.Buffer) {
+	t.Helper()
+	var out bytes.Buffer
+	h, err := New(Options{Stdout: &out, Stderr: &out, Args: append([]string{"script.go"}, args...)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, &out
+}
+
+func writeScript(t *testing.T, src string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "script.go")
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunFileWithFlagsAndStdlib(t *testing.T) {
+	h, out := newHost(t, "-n", "30")
+	p := writeScript(t, `//go:build ignore
+
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"github.com/llmsam/llmsam/stdlib/netw"
+)
+
+func main() {
+	n := flag.Int("n", 10, "nodes")
+	flag.Parse()
+	g, err := netw.BarabasiAlbert(*n, 2, 1)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(g)
+}
+`)
+	if err := h.RunFile(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "undirected graph: 30 nodes, 56 edges\n" {
+		t.Fatalf("output %q", got)
+	}
+}
+
+func TestRunFileErrors(t *testing.T) {
+	cases := []struct {
+		name, src, want string
+		exit            int
+	}{
+		{"compile error", "package main\n\nfunc main() {\n\tvar x int = \"s\"\n\t_ = x\n}\n", "script.go:4:14: ", -1},
+		{"syntax error", "package main\n\nfunc main() {\n\tx := \n}\n", "script.go:5:1: expected operand", -1},
+		{"panic", "package main\n\nfunc main() {\n\tvar m map[string]int\n\tm[\"a\"] = 1\n}\n", "panic: assignment to entry in nil map", -1},
+		{"exit", "package main\n\nimport \"os\"\n\nfunc main() {\n\tos.Exit(3)\n}\n", "", 3},
+		{"goroutine panic", "package main\n\nimport \"time\"\n\nfunc boom(s string) { panic(s) }\n\nfunc main() {\n\tgo boom(\"in goroutine\")\n\ttime.Sleep(5 * time.Second)\n}\n", "panic in goroutine started at ", -1},
+	}
+	for _, tc := range cases {
+		h, _ := newHost(t)
+		p := writeScript(t, tc.src)
+		start := time.Now()
+		err := h.RunFile(context.Background(), p)
+		var exit ExitError
+		switch {
+		case tc.exit >= 0:
+			if !errors.As(err, &exit) || exit.Code != tc.exit {
+				t.Errorf("%s: error %v, want exit %d", tc.name, err, tc.exit)
+			}
+		case err == nil || !strings.Contains(err.Error(), tc.want):
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+		if tc.name == "goroutine panic" {
+			if !strings.Contains(err.Error(), "script.go:8:2: in goroutine") {
+				t.Errorf("goroutine panic should name the go statement's position: %v", err)
+			}
+			if time.Since(start) > 3*time.Second {
+				t.Errorf("goroutine panic should end the script at once, not after its sleep")
+			}
+		}
+	}
+}
+
+func TestCells(t *testing.T) {
+	h, out := newHost(t)
+	if err := h.Preload(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	run := func(name, src string) Result {
+		t.Helper()
+		r, err := h.RunCell(ctx, name, src)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return r
+	}
+	run("cell 1", "import \"strings\"\nfunc double(x int) int { return 2 * x }\nx := double(21)\nx")
+	if r := run("cell 2", "x + 1"); r.String() != "43" {
+		t.Fatalf("x + 1 = %q", r.String())
+	}
+	if r := run("cell 3", "fmt.Println(strings.ToUpper(\"hi\"))"); r.Show {
+		t.Fatalf("a Println call should not print its result, got %q", r.String())
+	}
+	r := run("cell 4", "func main() { fmt.Println(\"main ran\") }")
+	if len(r.Notes) == 0 {
+		t.Fatal("no note about the renamed main")
+	}
+	run("cell 5", "y := 1")
+	if strings.Contains(out.String(), "main ran") {
+		t.Fatal("a func main declared in a cell ran implicitly")
+	}
+	run("cell 6", "scriptMain()")
+	if strings.Count(out.String(), "main ran") != 1 {
+		t.Fatalf("scriptMain ran %d times", strings.Count(out.String(), "main ran"))
+	}
+	if r := run("cell 7", "g, _ := netw.BarabasiAlbert(50, 3, 1)\ng.Edges()"); r.String() != "141" {
+		t.Fatalf("preloaded netw: %q", r.String())
+	}
+	_, err := h.RunCell(ctx, "cell 8", "a := 1\n\nb := undefinedThing + a")
+	if err == nil || !strings.HasPrefix(err.Error(), "cell 8:3:") {
+		t.Fatalf("error %v, want it at cell 8 line 3", err)
+	}
+	names := strings.Join(h.Names(), " ")
+	for _, n := range []string{"double", "x", "g", "scriptMain", "y"} {
+		if !strings.Contains(" "+names+" ", " "+n+" ") {
+			t.Errorf("names %q lack %s", names, n)
+		}
+	}
+}
+
+func TestCellGoroutinePanicAndCancel(t *testing.T) {
+	h, _ := newHost(t)
+	h.Preload()
+	_, err := h.RunCell(context.Background(), "cell 1", "go func() { panic(\"boom\") }()\ntime.Sleep(5 * time.Second)")
+	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "cell 1:1:1") {
+		t.Fatalf("error %v, want the goroutine's panic at cell 1:1:1", err)
+	}
+	// The host survives and runs the next cell.
+	if r, err := h.RunCell(context.Background(), "cell 2", "1 + 1"); err != nil || r.String() != "2" {
+		t.Fatalf("after a goroutine panic: %v %v", r, err)
+	}
+	// Cancelling a long stdlib run returns promptly.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = h.RunCell(ctx, "cell 3", `g, _ := netw.BarabasiAlbert(2000, 3, 1)
+people := pop.Synthetic(scenario.Dishwasher, 2000, 1)
+_, err := sim.Run(sim.Study{Network: g, People: people, Agents: theory.ZYC2020{Beta: 20, Lambda: 0.5, TicksPerStep: 1000000}, Steps: 1000, Quiet: true})
+err`)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 3*time.Second {
+		t.Fatalf("error %v after %v, want a prompt cancellation", err, time.Since(start))
+	}
+}
+
+func TestIncomplete(t *testing.T) {
+	for src, want := range map[string]bool{
+		"x := 1":               false,
+		"for i := range 3 {":   true,
+		"func f() {\n\treturn": true,
+		"s := `raw":            true,
+		"fmt.Println(1,":       true,
+		"import (\n\"fmt\"":    true,
+		"x := 1 +":             true,
+		"if x {\n} else {\n}":  false,
+		"y := )":               false,
+	} {
+		if got := Incomplete(src); got != want {
+			t.Errorf("Incomplete(%q) = %v, want %v", src, got, want)
+		}
+	}
+}
+
+func TestTranscriptRuns(t *testing.T) {
+	h, _ := newHost(t)
+	h.Preload()
+	for i, src := range []string{"func sq(x float64) float64 { return x * x }", "v := sq(3)", "fmt.Println(v, math.Sqrt(v))"} {
+		if _, err := h.RunCell(context.Background(), "cell", src); err != nil {
+			t.Fatalf("cell %d: %v", i, err)
+		}
+	}
+	p := writeScript(t, h.Transcript())
+	h2, out := newHost(t)
+	if err := h2.RunFile(context.Background(), p); err != nil {
+		t.Fatalf("transcript does not run: %v\n%s", err, h.Transcript())
+	}
+	if out.String() != "9 3\n" {
+		t.Fatalf("transcript output %q", out.String())
+	}
+}
