@@ -1,22 +1,28 @@
 // Command llmsam simulates how opinions and actions coevolve in social
-// networks, with agents driven by theory models or LLMs.
+// networks, with agents driven by theory models or LLMs. It is a
+// notebook-style host for Go scripts with the simulation library preloaded.
 //
 // Usage:
 //
-//	llmsam large [flags]    run the 101-agent BA/WS/ER study and write its figures and runs
-//	llmsam version          print the version
-//
-// Run "llmsam large -h" for the flags.
+//	llmsam                        the interactive REPL
+//	llmsam SCRIPT.go [ARGS]       run a script (ARGS are the script's own flags)
+//	llmsam run NOTEBOOK.md        run a Markdown notebook's go blocks, write NOTEBOOK.out.md
+//	llmsam version                print the version
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
+	"github.com/llmsam/llmsam/runtime/host"
+	"github.com/llmsam/llmsam/runtime/notebook"
+	"github.com/llmsam/llmsam/runtime/repl"
 	"github.com/llmsam/llmsam/stdlib/history"
 )
 
@@ -24,43 +30,120 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = `llmsam: opinion-action coevolution in social networks
+const usage = `llmsam: opinion-action coevolution in social networks, scripted in Go
 
 Usage:
-  llmsam large [flags]    run the 101-agent BA/WS/ER study with theory agents,
-                          write its figures and run directories (no server, no data)
-  llmsam version          print the version
+  llmsam                         interactive REPL (the simulation packages preloaded)
+  llmsam SCRIPT.go [ARGS]        run a Go script; ARGS are the script's own flags
+  llmsam run NOTEBOOK.md [FLAGS] run the go blocks of a Markdown notebook and
+                                 write NOTEBOOK.out.md with outputs and figures
+  llmsam version                 print the version
 
-Run "llmsam COMMAND -h" for a command's flags.
+The study's figures: llmsam scripts/large_network.go (see scripts/).
 `
 
+// run is main without the exit, for tests.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 2
+		if err := repl.Run(repl.Config{Out: stdout}); err != nil {
+			fmt.Fprintln(stderr, "llmsam:", err)
+			return 1
+		}
+		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	var err error
-	switch args[0] {
-	case "large":
-		err = runLarge(ctx, args[1:], stdout, stderr)
-	case "version":
+	switch cmd := args[0]; {
+	case strings.HasSuffix(cmd, ".go"):
+		return runScript(ctx, cmd, args[1:], stdout, stderr)
+	case cmd == "run":
+		return runNotebook(ctx, args[1:], stdout, stderr)
+	case cmd == "version":
 		fmt.Fprintf(stdout, "llmsam %s (%s)\n", history.Version(), history.GoVersion())
-	case "help", "-h", "--help":
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(stdout, usage)
 	default:
-		fmt.Fprintf(stderr, "llmsam: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "llmsam: unknown command %q (a script must end in .go)\n\n%s", cmd, usage)
 		return 2
-	}
-	if errors.Is(err, errUsage) {
-		return 2
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "llmsam %s: %v\n", args[0], err)
-		return 1
 	}
 	return 0
 }
 
-var errUsage = errors.New("usage")
+// runScript runs a script and maps its outcome to an exit status: the
+// script's own os.Exit code, 1 for a compile or load error, 2 for a panic
+// (as Go does), 130 when interrupted.
+func runScript(ctx context.Context, path string, args []string, stdout, stderr io.Writer) int {
+	h, err := host.New(host.Options{Stdout: stdout, Stderr: stderr, Args: append([]string{path}, args...)})
+	if err != nil {
+		fmt.Fprintln(stderr, "llmsam:", err)
+		return 1
+	}
+	err = h.RunFile(ctx, path)
+	var exit host.ExitError
+	var panicked host.PanicError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		return exit.Code
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "interrupted")
+		return 130
+	case errors.As(err, &panicked):
+		fmt.Fprintln(stderr, panicked.Msg)
+		return 2
+	}
+	fmt.Fprintln(stderr, err)
+	return 1
+}
+
+func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("llmsam run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	html := fs.Bool("html", false, "write a standalone HTML page instead of Markdown")
+	out := fs.String("o", "", "output file (default NOTEBOOK.out.md or .out.html beside the notebook)")
+	keep := fs.Bool("keep-going", false, "run the blocks after a failing one")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: llmsam run NOTEBOOK.md [-html] [-o FILE] [-keep-going]")
+		fs.PrintDefaults()
+	}
+	// Accept the notebook before or after the flags.
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if path == "" && fs.NArg() > 0 {
+		path = fs.Arg(0)
+	}
+	if path == "" {
+		fs.Usage()
+		return 2
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "llmsam run:", err)
+		return 1
+	}
+	nb, err := notebook.Parse(path, src)
+	if err != nil {
+		fmt.Fprintln(stderr, "llmsam run:", err)
+		return 1
+	}
+	runErr := nb.Run(ctx, notebook.Options{KeepGoing: *keep})
+	if *out == "" {
+		*out = notebook.OutputPath(path, *html)
+	}
+	if err := nb.Write(*out); err != nil {
+		fmt.Fprintln(stderr, "llmsam run:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "wrote", *out)
+	if runErr != nil {
+		fmt.Fprintln(stderr, runErr)
+		return 1
+	}
+	return 0
+}

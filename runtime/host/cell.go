@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"os"
 	"reflect"
 	"sort"
 	"strconv"
@@ -45,8 +46,8 @@ func (h *Host) Preload() error {
 	fmt.Fprintf(&b, "\t%s %q\n", guardName, guardPath)
 	for _, p := range Preloaded {
 		fmt.Fprintf(&b, "\t%q\n", p)
-		h.pkgs[importName(p)] = true
-		h.imported[p] = importName(p)
+		h.pkgs[ImportName(p)] = true
+		h.imported[p] = ImportName(p)
 	}
 	b.WriteString(")")
 	if _, err := h.in.Eval(b.String()); err != nil {
@@ -56,9 +57,9 @@ func (h *Host) Preload() error {
 	return nil
 }
 
-// importName is the name a package is known by: the last path element, or
+// ImportName is the name a package is known by: the last path element, or
 // the one before a major-version suffix (math/rand/v2 is rand).
-func importName(path string) string {
+func ImportName(path string) string {
 	parts := strings.Split(path, "/")
 	name := parts[len(parts)-1]
 	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' {
@@ -74,26 +75,44 @@ func importName(path string) string {
 // and variables persist for later cells. A func main declared in a cell is
 // renamed scriptMain, so that it is never run implicitly.
 func (h *Host) RunCell(ctx context.Context, name, src string) (Result, error) {
-	res, err := h.runCell(ctx, name, src)
+	return h.RunCellAt(ctx, name, 1, src)
+}
+
+// RunCellAt is RunCell for a cell whose first line is line firstLine of the
+// file name (a notebook's code block), so that errors point into that file.
+func (h *Host) RunCellAt(ctx context.Context, name string, firstLine int, src string) (Result, error) {
+	res, err := h.runCell(ctx, name, firstLine, src)
 	return res, h.decode(err)
 }
 
-func (h *Host) runCell(ctx context.Context, name, src string) (Result, error) {
+func (h *Host) runCell(ctx context.Context, name string, firstLine int, src string) (Result, error) {
 	var res Result
 	h.cellNames = append(h.cellNames, name)
 	id := len(h.cellNames)
 	chunks := splitCell(src)
 	for k, c := range chunks {
+		c.line += firstLine - 1
 		node, notes, err := h.parseChunk(name, id, c)
 		if err != nil {
 			return res, err
 		}
 		res.Notes = append(res.Notes, notes...)
-		prog, err := h.in.CompileAST(node)
+		var v reflect.Value
+		prog, err := h.compile(node)
 		if err != nil {
-			return res, err
+			if id := h.undefinedName(node); id != nil {
+				return res, fmt.Errorf("%s: undefined: %s", h.in.FileSet().Position(id.Pos()), id.Name)
+			}
+			if body, ok := node.(*ast.BlockStmt); ok && len(body.List) == 1 {
+				if as, ok := body.List[0].(*ast.AssignStmt); ok {
+					if fv, handled, ferr := h.defineFallback(ctx, as); handled {
+						v, err = fv, ferr
+					}
+				}
+			}
+		} else {
+			v, err = h.run(ctx, prog)
 		}
-		v, err := h.run(ctx, prog)
 		if err != nil {
 			return res, err
 		}
@@ -165,7 +184,7 @@ func (h *Host) dropRepeatedImports(f *ast.File) {
 		for _, sp := range g.Specs {
 			im := sp.(*ast.ImportSpec)
 			p, _ := strconv.Unquote(im.Path.Value)
-			n := importName(p)
+			n := ImportName(p)
 			if im.Name != nil {
 				n = im.Name.Name
 			}
@@ -250,6 +269,17 @@ func (h *Host) Packages() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// PackagePath returns the import path of a package the session imported
+// under name.
+func (h *Host) PackagePath(name string) (string, bool) {
+	for p, n := range h.imported {
+		if n == name {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 // Value evaluates a name of the session (for :vars), or reports false.
@@ -350,7 +380,7 @@ func (h *Host) Transcript() string {
 	code := strings.Join(decls, "\n\n") + "\n" + strings.Join(stmts, "\n")
 	var imports []string
 	for _, p := range Preloaded {
-		if strings.Contains(code, importName(p)+".") {
+		if strings.Contains(code, ImportName(p)+".") {
 			imports = append(imports, strconv.Quote(p))
 		}
 	}
@@ -370,4 +400,35 @@ func (h *Host) Transcript() string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// LoadFile runs a Go file in the session, like a cell named after the file:
+// its package clause is dropped, its declarations stay in the session, and
+// its func main (declared as scriptMain) runs once.
+func (h *Host) LoadFile(ctx context.Context, path string) (ranMain bool, err error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), path, src, parser.PackageClauseOnly)
+	if err != nil {
+		return false, err
+	}
+	if f.Name.Name != "main" {
+		return false, fmt.Errorf("%s: package %s: :load takes package main files", path, f.Name.Name)
+	}
+	// Blank the package clause, keeping every position in the file.
+	start, end := int(f.Package)-1, int(f.Name.End())-1
+	body := string(src[:start]) + strings.Repeat(" ", end-start) + string(src[end:])
+	res, err := h.RunCell(ctx, path, body)
+	if err != nil {
+		return false, err
+	}
+	for _, n := range res.Notes {
+		if strings.Contains(n, "scriptMain") {
+			_, err := h.RunCell(ctx, path+" (main)", "scriptMain()")
+			return true, err
+		}
+	}
+	return false, nil
 }

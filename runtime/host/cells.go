@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// chunk is a run of consecutive top-level items of one kind in a cell.
+// chunk is one top-level statement, or a run of consecutive declarations, of
+// a cell.
 type chunk struct {
 	decl      bool   // declarations (import, func, type, var, const) or statements
 	src       string // the chunk's source text
@@ -73,7 +74,11 @@ func splitCell(src string) []chunk {
 		if k+1 < len(items) {
 			end = items[k+1].start
 		}
-		if n := len(chunks); n > 0 && chunks[n-1].decl == it.decl {
+		// Declarations are grouped (they may refer to each other); each
+		// top-level statement is compiled on its own, after the previous one
+		// ran, which spares yaegi's type analysis from inferring across
+		// statements it has not executed yet.
+		if n := len(chunks); n > 0 && it.decl && chunks[n-1].decl {
 			chunks[n-1].src = src[chunks[n-1].offset:end]
 			continue
 		}

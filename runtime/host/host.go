@@ -43,6 +43,7 @@ type Host struct {
 	imported  map[string]string // import path -> name, in cells
 	history   []saved           // chunks run so far, for Transcript
 	preloaded bool
+	tmps      int // temporaries made by defineFallback
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // of the running source, for goroutine panics
@@ -188,12 +189,28 @@ func (h *Host) RunFile(ctx context.Context, path string) error {
 		return fmt.Errorf("%s: no func main", path)
 	}
 	h.prepare(f)
-	prog, err := h.in.CompileAST(f)
+	prog, err := h.compile(f)
 	if err != nil {
 		return err
 	}
 	_, err = h.run(ctx, prog)
 	return err
+}
+
+// compile compiles a parsed file or block, turning a crash inside the
+// interpreter's compiler into an error that names the source.
+func (h *Host) compile(n ast.Node) (prog *interp.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			at := n.Pos()
+			if b, ok := n.(*ast.BlockStmt); ok && len(b.List) > 0 {
+				at = b.List[0].Pos()
+			}
+			pos := h.in.FileSet().Position(at)
+			err = fmt.Errorf("%s: the interpreter failed to compile this code (%v); this is a yaegi limitation: try simpler types or declare the value with an explicit type", pos, r)
+		}
+	}()
+	return h.in.CompileAST(n)
 }
 
 func hasMain(f *ast.File) bool {
@@ -212,13 +229,7 @@ func (h *Host) prepare(f *ast.File) {
 	pkgs := map[string]bool{}
 	for _, im := range f.Imports {
 		p, _ := strconv.Unquote(im.Path.Value)
-		name := p[strings.LastIndex(p, "/")+1:]
-		if strings.HasPrefix(name, "v") && strings.Count(p, "/") > 0 {
-			if _, err := strconv.Atoi(name[1:]); err == nil { // math/rand/v2
-				q := p[:strings.LastIndex(p, "/")]
-				name = q[strings.LastIndex(q, "/")+1:]
-			}
-		}
+		name := ImportName(p)
 		if im.Name != nil {
 			name = im.Name.Name
 		}

@@ -134,8 +134,13 @@ func TestCells(t *testing.T) {
 		t.Fatalf("preloaded netw: %q", r.String())
 	}
 	_, err := h.RunCell(ctx, "cell 8", "a := 1\n\nb := undefinedThing + a")
-	if err == nil || !strings.HasPrefix(err.Error(), "cell 8:3:") {
-		t.Fatalf("error %v, want it at cell 8 line 3", err)
+	if err == nil || err.Error() != "cell 8:3:6: undefined: undefinedThing" {
+		t.Fatalf("error %v, want cell 8:3:6: undefined: undefinedThing", err)
+	}
+	// A definition yaegi's global analysis cannot type runs all the same.
+	run("cell 9", "r, _ := sim.Run(sim.Study{Network: g, People: pop.Synthetic(scenario.FiveG, 50, 1), Agents: theory.SAM{}, Quiet: true})")
+	if r := run("cell 10", "last := r.Metrics()[0][2]\nlast.Adoption >= 0"); r.String() != "true" {
+		t.Fatalf("indexing a method result at the top level: %q", r.String())
 	}
 	names := strings.Join(h.Names(), " ")
 	for _, n := range []string{"double", "x", "g", "scriptMain", "y"} {

@@ -1,0 +1,171 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"go/ast"
+	"go/token"
+	"reflect"
+	"regexp"
+	"strings"
+)
+
+// yaegi's global type analysis cannot type some top-level definitions that
+// Go accepts, such as `x := run.Metrics()[0][2]` (indexing the result of a
+// compiled method), and reports them as a "definition loop" or crashes.
+// defineFallback runs such a statement in three steps that avoid the
+// analysis: each value is computed as `tmp := any(expr)`, its dynamic type
+// is read from the result, and the name is declared with that type and
+// assigned. The values are computed once, in order, so side effects happen
+// as in Go.
+func (h *Host) defineFallback(ctx context.Context, as *ast.AssignStmt) (reflect.Value, bool, error) {
+	if as.Tok != token.DEFINE || len(as.Lhs) != len(as.Rhs) {
+		return reflect.Value{}, false, nil
+	}
+	type pending struct {
+		name, tmp, typ string
+	}
+	var todo []pending
+	var last reflect.Value
+	for i, rhs := range as.Rhs {
+		id, ok := as.Lhs[i].(*ast.Ident)
+		if !ok {
+			return reflect.Value{}, false, nil
+		}
+		h.tmps++
+		tmp := fmt.Sprintf("__llmsam_tmp%d", h.tmps)
+		stmt := &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{
+			Lhs: []ast.Expr{ast.NewIdent(tmp)}, Tok: token.DEFINE,
+			Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("any"), Args: []ast.Expr{rhs}}},
+		}}}
+		prog, err := h.compile(stmt)
+		if err != nil {
+			return reflect.Value{}, false, nil
+		}
+		if _, err := h.run(ctx, prog); err != nil {
+			return reflect.Value{}, true, err
+		}
+		v, err := h.in.Eval(tmp)
+		if err != nil {
+			return reflect.Value{}, false, nil
+		}
+		for v.Kind() == reflect.Interface && !v.IsNil() {
+			v = v.Elem()
+		}
+		if !v.IsValid() || v.Kind() == reflect.Interface {
+			return reflect.Value{}, false, nil // an untyped nil: nothing to declare
+		}
+		typ := v.Type().String()
+		if !expressible.MatchString(typ) || strings.Contains(typ, "main.") {
+			return reflect.Value{}, false, nil
+		}
+		todo = append(todo, pending{id.Name, tmp, typ})
+		last = v
+	}
+	for _, p := range todo {
+		src := fmt.Sprintf("var %s %s\n%s = %s.(%s)", p.name, p.typ, p.name, p.tmp, p.typ)
+		for _, c := range splitCell(src) {
+			node, _, err := h.parseChunk("define", 0, c)
+			if err != nil {
+				return reflect.Value{}, false, nil
+			}
+			prog, err := h.compile(node)
+			if err != nil {
+				return reflect.Value{}, false, nil
+			}
+			if _, err := h.run(ctx, prog); err != nil {
+				return reflect.Value{}, true, err
+			}
+		}
+		h.names[p.name] = true
+	}
+	return last, true, nil
+}
+
+// expressible matches type names that can be written back in Go source:
+// built-in and package-qualified names, possibly under pointers, slices,
+// arrays and maps.
+var expressible = regexp.MustCompile(`^(?:\*|\[\d*\]|map\[[\w.]+\])*[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)?$`)
+
+// universe holds Go's predeclared identifiers.
+var universe = map[string]bool{}
+
+func init() {
+	for _, n := range strings.Fields(`any append bool byte cap clear close comparable complex complex64
+		complex128 copy delete error false float32 float64 imag int int8 int16 int32 int64 iota len
+		make max min new nil panic print println real recover rune string true uint uint8 uint16
+		uint32 uint64 uintptr`) {
+		universe[n] = true
+	}
+}
+
+// undefinedName finds an identifier that a top-level statement uses but
+// that nothing declares: not the session, an import, the universe, nor the
+// statement itself (parameters, locals, labels). Struct literal keys and
+// selected names are skipped. It is used only to replace yaegi's message
+// when compilation fails ("definition loop") with the one Go gives.
+func (h *Host) undefinedName(n ast.Node) *ast.Ident {
+	declared := map[string]bool{}
+	ast.Inspect(n, func(x ast.Node) bool {
+		switch v := x.(type) {
+		case *ast.AssignStmt:
+			if v.Tok == token.DEFINE {
+				for _, e := range v.Lhs {
+					if id, ok := e.(*ast.Ident); ok {
+						declared[id.Name] = true
+					}
+				}
+			}
+		case *ast.Field:
+			for _, id := range v.Names {
+				declared[id.Name] = true
+			}
+		case *ast.ValueSpec:
+			for _, id := range v.Names {
+				declared[id.Name] = true
+			}
+		case *ast.TypeSpec:
+			declared[v.Name.Name] = true
+		case *ast.FuncDecl:
+			declared[v.Name.Name] = true
+		case *ast.RangeStmt:
+			for _, e := range []ast.Expr{v.Key, v.Value} {
+				if id, ok := e.(*ast.Ident); ok {
+					declared[id.Name] = true
+				}
+			}
+		case *ast.LabeledStmt:
+			declared[v.Label.Name] = true
+		}
+		return true
+	})
+	var found *ast.Ident
+	var visit func(x ast.Node) bool
+	visit = func(x ast.Node) bool {
+		if found != nil {
+			return false
+		}
+		switch v := x.(type) {
+		case *ast.SelectorExpr:
+			ast.Inspect(v.X, visit)
+			return false
+		case *ast.KeyValueExpr:
+			if _, ok := v.Key.(*ast.Ident); !ok {
+				ast.Inspect(v.Key, visit)
+			}
+			ast.Inspect(v.Value, visit)
+			return false
+		case *ast.BranchStmt:
+			return false
+		case *ast.Ident:
+			name := v.Name
+			if name != "_" && !declared[name] && !h.names[name] && !h.pkgs[name] && !universe[name] &&
+				!h.consts[name] && !strings.HasPrefix(name, "__llmsam") {
+				found = v
+			}
+		}
+		return true
+	}
+	ast.Inspect(n, visit)
+	return found
+}

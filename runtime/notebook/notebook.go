@@ -1,0 +1,237 @@
+package notebook
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/llmsam/llmsam/internal/session"
+	"github.com/llmsam/llmsam/runtime/host"
+)
+
+// Block is one part of a notebook: Markdown text, or a code block with what
+// running it produced.
+type Block struct {
+	Text    string // Markdown text, or the code of a code block
+	Lang    string // the code block's language ("go" runs); "" for text
+	Line    int    // line of the block's first code line in the file
+	Output  string // what the cell printed, its value, and its error
+	Figures []string
+	Err     error
+	Ran     bool
+}
+
+// Notebook is a parsed Markdown file.
+type Notebook struct {
+	Path   string
+	Blocks []*Block
+}
+
+// Parse splits Markdown into text and fenced code blocks. Only blocks
+// fenced as ```go run; others stay text.
+func Parse(path string, src []byte) (*Notebook, error) {
+	nb := &Notebook{Path: path}
+	lines := strings.Split(strings.ReplaceAll(string(src), "\r\n", "\n"), "\n")
+	var text []string
+	flush := func() {
+		if len(text) > 0 {
+			nb.Blocks = append(nb.Blocks, &Block{Text: strings.Join(text, "\n")})
+			text = nil
+		}
+	}
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		trimmed := strings.TrimSpace(l)
+		if !strings.HasPrefix(trimmed, "```") {
+			text = append(text, l)
+			continue
+		}
+		fence := trimmed[:3+len(trimmed[3:])-len(strings.TrimLeft(trimmed[3:], "`"))]
+		lang := strings.ToLower(strings.TrimSpace(strings.TrimLeft(trimmed, "`")))
+		if lang != "go" {
+			// keep other fences, with their content, as text
+			text = append(text, l)
+			for i++; i < len(lines); i++ {
+				text = append(text, lines[i])
+				if strings.HasPrefix(strings.TrimSpace(lines[i]), fence) {
+					break
+				}
+			}
+			continue
+		}
+		flush()
+		start := i + 1
+		var code []string
+		closed := false
+		for i++; i < len(lines); i++ {
+			if strings.HasPrefix(strings.TrimSpace(lines[i]), fence) {
+				closed = true
+				break
+			}
+			code = append(code, lines[i])
+		}
+		if !closed {
+			return nil, fmt.Errorf("%s:%d: code block not closed (want a line with %s)", path, start, fence)
+		}
+		nb.Blocks = append(nb.Blocks, &Block{Text: strings.Join(code, "\n"), Lang: "go", Line: start + 1})
+	}
+	flush()
+	return nb, nil
+}
+
+// Options configure a notebook run.
+type Options struct {
+	KeepGoing bool // run the blocks after a failing one (default: stop)
+}
+
+// Run executes the notebook's go blocks in order and reports the first
+// error (after running the rest with KeepGoing).
+func (nb *Notebook) Run(ctx context.Context, opt Options) error {
+	var out syncBuffer
+	h, err := host.New(host.Options{Stdout: &out, Stderr: &out, Args: []string{nb.Path}})
+	if err != nil {
+		return err
+	}
+	if err := h.Preload(); err != nil {
+		return err
+	}
+	var figures []string
+	var mu sync.Mutex
+	session.OnFigure(func(p string) {
+		mu.Lock()
+		figures = append(figures, p)
+		mu.Unlock()
+	})
+	defer session.OnFigure(nil)
+	var first error
+	for _, b := range nb.Blocks {
+		if b.Lang != "go" {
+			continue
+		}
+		if first != nil && !opt.KeepGoing {
+			break
+		}
+		out.Reset()
+		figures = nil
+		res, err := h.RunCellAt(ctx, nb.Path, b.Line, b.Text)
+		b.Ran = true
+		var s strings.Builder
+		s.WriteString(out.String())
+		for _, n := range res.Notes {
+			s.WriteString("note: " + n + "\n")
+		}
+		if res.Show {
+			s.WriteString(res.String() + "\n")
+		}
+		if err != nil {
+			var exit host.ExitError
+			if errors.As(err, &exit) && exit.Code == 0 {
+				err = nil
+			} else {
+				b.Err = err
+				s.WriteString("error: " + err.Error() + "\n")
+				if first == nil {
+					first = err
+				}
+			}
+		}
+		b.Output = s.String()
+		mu.Lock()
+		b.Figures = append([]string(nil), figures...)
+		mu.Unlock()
+	}
+	return first
+}
+
+// Markdown renders the notebook with outputs: each go block is followed by
+// its output in a ```text block and its figures as images, with paths
+// relative to outDir.
+func (nb *Notebook) Markdown(outDir string) string {
+	var b strings.Builder
+	for _, blk := range nb.Blocks {
+		if blk.Lang == "" {
+			b.WriteString(blk.Text + "\n")
+			continue
+		}
+		b.WriteString("```go\n" + blk.Text + "\n```\n")
+		switch {
+		case !blk.Ran:
+			b.WriteString("\n*(not run: an earlier block failed)*\n\n")
+		default:
+			if blk.Output != "" {
+				b.WriteString("\n```text\n" + strings.TrimRight(blk.Output, "\n") + "\n```\n")
+			}
+			for _, f := range blk.Figures {
+				fmt.Fprintf(&b, "\n![%s](%s)\n", filepath.Base(f), rel(outDir, f))
+			}
+			b.WriteString("\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+func rel(dir, path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	adir, err := filepath.Abs(dir)
+	if err != nil {
+		return path
+	}
+	r, err := filepath.Rel(adir, abs)
+	if err != nil {
+		return path
+	}
+	return filepath.ToSlash(r)
+}
+
+// OutputPath returns the default output file of a notebook: notebook.out.md
+// (or .out.html) beside it.
+func OutputPath(path string, html bool) string {
+	base := strings.TrimSuffix(path, filepath.Ext(path))
+	if html {
+		return base + ".out.html"
+	}
+	return base + ".out.md"
+}
+
+// Write writes the rendered notebook to path, as HTML when path ends in
+// .html.
+func (nb *Notebook) Write(path string) error {
+	md := nb.Markdown(filepath.Dir(path))
+	data := []byte(md)
+	if strings.HasSuffix(strings.ToLower(path), ".html") {
+		data = []byte(HTML(filepath.Base(nb.Path), md))
+	}
+	return os.WriteFile(path, data, 0o644)
+}
+
+// syncBuffer is a bytes.Buffer safe for the goroutines a cell may start.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) Reset() {
+	s.mu.Lock()
+	s.b.Reset()
+	s.mu.Unlock()
+}

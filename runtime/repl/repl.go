@@ -1,0 +1,181 @@
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/peterh/liner"
+	"golang.org/x/term"
+
+	"github.com/llmsam/llmsam/internal/session"
+	"github.com/llmsam/llmsam/runtime/host"
+)
+
+// Config configures a REPL session.
+type Config struct {
+	Out         io.Writer // where results and errors go; default os.Stdout
+	HistoryFile string    // default <user config dir>/llmsam/history; "-" for none
+}
+
+// REPL is one interactive session.
+type REPL struct {
+	cfg   Config
+	out   io.Writer
+	host  *host.Host
+	line  *liner.State
+	cells int
+	quit  bool
+}
+
+const (
+	prompt     = "llmsam> "
+	contPrompt = "   ...> "
+	banner     = "llmsam: Go with netw, pop, scenario, theory, sim, history, metrics, protocol and plots preloaded.\nType :help for commands, Ctrl-D to quit.\n"
+)
+
+// Run starts a session on the process's terminal (or plain lines when
+// stdin is not a terminal) and returns when the user quits.
+func Run(cfg Config) error {
+	if cfg.Out == nil {
+		cfg.Out = os.Stdout
+	}
+	r := &REPL{cfg: cfg, out: cfg.Out}
+	if err := r.reset(); err != nil {
+		return err
+	}
+	r.line = liner.NewLiner()
+	defer r.line.Close()
+	r.line.SetCtrlCAborts(true)
+	r.line.SetMultiLineMode(true)
+	r.line.SetTabCompletionStyle(liner.TabPrints)
+	r.line.SetWordCompleter(r.complete)
+	hist := r.historyFile()
+	if hist != "" {
+		if f, err := os.Open(hist); err == nil {
+			r.line.ReadHistory(f)
+			f.Close()
+		}
+		defer r.saveHistory(hist)
+	}
+	session.OnFigure(r.announceFigure)
+	defer session.OnFigure(nil)
+	if term.IsTerminal(int(os.Stdin.Fd())) {
+		fmt.Fprint(r.out, banner)
+	}
+	var buf strings.Builder
+	for !r.quit {
+		p := prompt
+		if buf.Len() > 0 {
+			p = contPrompt
+		}
+		text, err := r.line.Prompt(p)
+		switch {
+		case errors.Is(err, liner.ErrPromptAborted): // Ctrl-C at the prompt drops the input
+			buf.Reset()
+			continue
+		case errors.Is(err, io.EOF): // Ctrl-D
+			if buf.Len() > 0 {
+				r.runCell(buf.String())
+			}
+			fmt.Fprintln(r.out)
+			return nil
+		case err != nil:
+			return err
+		}
+		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(text), ":") {
+			r.line.AppendHistory(text)
+			r.command(strings.TrimSpace(text))
+			continue
+		}
+		buf.WriteString(text)
+		buf.WriteString("\n")
+		src := buf.String()
+		if strings.TrimSpace(src) == "" {
+			buf.Reset()
+			continue
+		}
+		if host.Incomplete(src) {
+			continue
+		}
+		r.line.AppendHistory(strings.TrimRight(src, "\n"))
+		buf.Reset()
+		r.runCell(src)
+	}
+	return nil
+}
+
+func (r *REPL) reset() error {
+	h, err := host.New(host.Options{Stdout: r.out, Stderr: r.out, Args: []string{"repl"}})
+	if err != nil {
+		return err
+	}
+	if err := h.Preload(); err != nil {
+		return err
+	}
+	r.host, r.cells = h, 0
+	return nil
+}
+
+// runCell runs a cell with Ctrl-C bound to cancelling it.
+func (r *REPL) runCell(src string) {
+	r.cells++
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	go func() {
+		select {
+		case <-sig:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	res, err := r.host.RunCell(ctx, fmt.Sprintf("cell %d", r.cells), src)
+	for _, n := range res.Notes {
+		fmt.Fprintln(r.out, "note:", n)
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(r.out, "interrupted")
+	case err != nil:
+		var exit host.ExitError
+		if errors.As(err, &exit) {
+			fmt.Fprintf(r.out, "the cell called os.Exit(%d); the session goes on (:quit to leave)\n", exit.Code)
+			return
+		}
+		fmt.Fprintln(r.out, err)
+	case res.Show:
+		fmt.Fprintln(r.out, res.String())
+	}
+}
+
+func (r *REPL) historyFile() string {
+	switch r.cfg.HistoryFile {
+	case "-":
+		return ""
+	case "":
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return ""
+		}
+		return filepath.Join(dir, "llmsam", "history")
+	}
+	return r.cfg.HistoryFile
+}
+
+func (r *REPL) saveHistory(path string) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return
+	}
+	if f, err := os.Create(path); err == nil {
+		r.line.WriteHistory(f)
+		f.Close()
+	}
+}
