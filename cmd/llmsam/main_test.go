@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,37 +12,153 @@ import (
 	"github.com/llmsam/llmsam/internal/refdata"
 )
 
-// TestLargeMainJob runs the README's main job at reduced size and checks it
-// writes its figures and run directories.
-func TestLargeMainJob(t *testing.T) {
-	out := t.TempDir()
+// binary is the llmsam command built once for the tests that drive it as a
+// process (REPL through a pipe and a terminal).
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "llmsam-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "llmsam")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building llmsam: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// root is the repository root, where scripts/ and examples/ live.
+func root(t *testing.T) string {
+	t.Helper()
+	wd, _ := os.Getwd()
+	return filepath.Join(wd, "..", "..")
+}
+
+// runInterpreted runs llmsam in-process with args and returns its exit code
+// and output.
+func runInterpreted(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"large", "-out", out, "-replicates", "2", "-formats", "png,svg"}, &stdout, &stderr)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestScriptsInterpretedAndCompiled runs every script and example both with
+// llmsam and with go run, at reduced size, and compares their outputs.
+func TestScriptsInterpretedAndCompiled(t *testing.T) {
+	r := root(t)
+	args := map[string][]string{
+		"scripts/large_network.go":  {"-replicates", "2", "-formats", "png"},
+		"examples/quickstart.go":    nil,
+		"examples/custom_scenario.go": nil,
+		"examples/sweep_heatmap.go": {"-replicates", "2"},
+		"examples/custom_model.go":  nil,
 	}
-	for _, f := range []string{"trajectories.png", "trajectories.svg", "final_histograms.png", "network.png", "degree_change.png",
-		"runs/BA/window_0/manifest.json", "runs/ER/window_60/trajectories.csv", "runs/WS/window_30/release/seed_1.json"} {
-		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
-			t.Errorf("missing %s: %v", f, err)
+	files, _ := filepath.Glob(filepath.Join(r, "scripts", "*.go"))
+	more, _ := filepath.Glob(filepath.Join(r, "examples", "*.go"))
+	for _, f := range append(files, more...) {
+		rel, _ := filepath.Rel(r, f)
+		a, ok := args[rel]
+		if !ok {
+			t.Errorf("%s has no test arguments: add it to the table", rel)
+			continue
 		}
-	}
-	if !strings.Contains(stdout.String(), "BA: final adoption") {
-		t.Errorf("no summary in output:\n%s", stdout.String())
+		t.Run(rel, func(t *testing.T) {
+			outA, outB := t.TempDir(), t.TempDir()
+			withOut := func(dir string) []string {
+				if strings.Contains(mustRead(t, f), `flag.String("out"`) {
+					return append([]string{"-out", dir}, a...)
+				}
+				return a
+			}
+			code, interp, stderr := runInterpreted(append([]string{f}, withOut(outA)...)...)
+			if code != 0 {
+				t.Fatalf("llmsam %s: exit %d\n%s", rel, code, stderr)
+			}
+			cmd := exec.Command("go", append([]string{"run", f}, withOut(outB)...)...)
+			cmd.Dir = r
+			var goOut, goErr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &goOut, &goErr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("go run %s: %v\n%s", rel, err, goErr.String())
+			}
+			compiled := strings.ReplaceAll(goOut.String(), outB, outA)
+			if interp != compiled {
+				t.Fatalf("outputs differ\nllmsam:\n%s\ngo run:\n%s", interp, compiled)
+			}
+			if interp == "" {
+				t.Fatal("no output")
+			}
+		})
 	}
 }
 
-func TestLargeWithReleaseFiles(t *testing.T) {
+func mustRead(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestLargeNetworkWithReleaseFiles runs the main job on the release's BA
+// graph and coefficient files.
+func TestLargeNetworkWithReleaseFiles(t *testing.T) {
 	ba := refdata.Path(t, "adj_mat", "BA.npy")
 	coeff := filepath.Dir(refdata.Path(t, "coeff", "coeff1_3.csv"))
 	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	if code := run([]string{"large", "-out", out, "-replicates", "1", "-formats", "png", "-coeff", coeff, "-ba", ba}, &stdout, &stderr); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
+	code, stdout, stderr := runInterpreted(filepath.Join(root(t), "scripts", "large_network.go"),
+		"-out", out, "-replicates", "1", "-formats", "png", "-coeff", coeff, "-ba", ba)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	man, err := os.ReadFile(filepath.Join(out, "runs/BA/window_0/manifest.json"))
 	if err != nil || !strings.Contains(string(man), `"edges": 910`) {
 		t.Fatalf("BA run should use the release's 910-edge graph: %v\n%s", err, man)
+	}
+	for _, f := range []string{"trajectories.png", "final_histograms.png", "network.png", "degree_change.png", "runs/ER/window_60/trajectories.csv"} {
+		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
+			t.Errorf("missing %s", f)
+		}
+	}
+	if !strings.Contains(stdout, "population "+coeff) {
+		t.Errorf("output does not name the population source:\n%s", stdout)
+	}
+}
+
+// TestBadScripts checks error positions and exit codes on purpose-made
+// scripts.
+func TestBadScripts(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		name, src string
+		args      []string
+		code      int
+		want      string
+	}{
+		{"compile.go", "package main\n\nfunc main() {\n\tx := 1\n\tx = \"one\"\n}\n", nil, 1, "compile.go:5:"},
+		{"syntax.go", "package main\n\nfunc main() {\n\tfor {\n}\n", nil, 1, "syntax.go:5:3: expected '}'"},
+		{"panic.go", "package main\n\nfunc main() {\n\tvar s []int\n\t_ = s[3]\n}\n", nil, 2, "index out of range"},
+		{"goroutine.go", "package main\n\nimport \"time\"\n\nfunc main() {\n\tgo func() {\n\t\tpanic(\"lost\")\n\t}()\n\ttime.Sleep(3 * time.Second)\n}\n", nil, 2, "goroutine.go:6:2: lost"},
+		{"stdlib_goroutine.go", "package main\n\nimport \"github.com/llmsam/llmsam/stdlib/agent\"\n\nfunc main() {\n\tagent.ParallelFor(100000, 4, func(lo, hi int) {\n\t\tif lo > 0 {\n\t\t\tpanic(\"in a stdlib goroutine\")\n\t\t}\n\t})\n}\n", nil, 2, "in a stdlib goroutine"},
+		{"exit.go", "package main\n\nimport \"os\"\n\nfunc main() {\n\tos.Exit(7)\n}\n", nil, 7, ""},
+		{"flags.go", "package main\n\nimport \"flag\"\n\nfunc main() {\n\tflag.Int(\"n\", 1, \"count\")\n\tflag.Parse()\n}\n", []string{"-m", "3"}, 2, "flag provided but not defined: -m"},
+		{"help.go", "package main\n\nimport \"flag\"\n\nfunc main() {\n\tflag.Int(\"n\", 1, \"count\")\n\tflag.Parse()\n}\n", []string{"-h"}, 0, "-n int"},
+		{"nomain.go", "package main\n\nfunc helper() {}\n", nil, 1, "no func main"},
+		{"missing.go", "", nil, 1, "no such file"},
+	}
+	for _, tc := range cases {
+		path := filepath.Join(dir, tc.name)
+		if tc.src != "" {
+			os.WriteFile(path, []byte(tc.src), 0o644)
+		}
+		code, _, stderr := runInterpreted(append([]string{path}, tc.args...)...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d and %q", tc.name, code, stderr, tc.code, tc.want)
+		}
 	}
 }
 
@@ -50,16 +168,52 @@ func TestCommandErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{nil, 2, "Usage"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{[]string{"large", "-scenario", "toaster"}, 1, `unknown scenario "toaster"`},
-		{[]string{"large", "-nope"}, 2, "flag provided but not defined"},
-		{[]string{"large", "-coeff", "/nonexistent"}, 1, "coeff1_3.csv"},
+		{[]string{"run"}, 2, "usage: llmsam run"},
+		{[]string{"run", "/nonexistent.md"}, 1, "no such file"},
 	} {
-		var stdout, stderr bytes.Buffer
-		code := run(tc.args, &stdout, &stderr)
-		if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr.String(), tc.code, tc.want)
+		code, _, stderr := runInterpreted(tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, tc.code, tc.want)
 		}
+	}
+	code, stdout, _ := runInterpreted("version")
+	if code != 0 || !strings.HasPrefix(stdout, "llmsam ") {
+		t.Errorf("version: %d %q", code, stdout)
+	}
+}
+
+// TestNotebook runs the example notebook and checks outputs and figures are
+// embedded, in Markdown and in HTML.
+func TestNotebook(t *testing.T) {
+	nb := filepath.Join(root(t), "examples", "notebook.md")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	out := filepath.Join(dir, "nb.out.md")
+	code, _, stderr := runInterpreted("run", nb, "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	md := mustRead(t, out)
+	for _, want := range []string{"undirected graph: 200 nodes, 800 edges", "lambda 0.1: adoption 0.0", "lambda 0.9: adoption 1.00", "![trajectories.png](out/notebook/trajectories.png)"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("notebook output lacks %q:\n%s", want, md)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out/notebook/trajectories.png")); err != nil {
+		t.Error(err)
+	}
+	code, _, stderr = runInterpreted("run", nb, "-html", "-o", filepath.Join(dir, "nb.html"))
+	if html := mustRead(t, filepath.Join(dir, "nb.html")); code != 0 || !strings.Contains(html, `<img alt="trajectories.png" src="out/notebook/trajectories.png">`) {
+		t.Fatalf("html: exit %d %s\n%s", code, stderr, html)
+	}
+	// A failing block stops the run, is reported with its position in the
+	// Markdown file, and the blocks after it are marked as not run.
+	bad := filepath.Join(dir, "bad.md")
+	os.WriteFile(bad, []byte("# t\n\n```go\nx := 1\n```\n\n```go\ny := x +\n\tmissing\n```\n\n```go\nfmt.Println(\"after\")\n```\n"), 0o644)
+	code, _, stderr = runInterpreted("run", bad)
+	got := mustRead(t, filepath.Join(dir, "bad.out.md"))
+	if code != 1 || !strings.Contains(stderr, "bad.md:9:2: undefined: missing") || !strings.Contains(got, "not run") {
+		t.Fatalf("failing notebook: exit %d, stderr %q\n%s", code, stderr, got)
 	}
 }
