@@ -51,11 +51,11 @@ func runInterpreted(args ...string) (int, string, string) {
 func TestScriptsInterpretedAndCompiled(t *testing.T) {
 	r := root(t)
 	args := map[string][]string{
-		"scripts/large_network.go":  {"-replicates", "2", "-formats", "png"},
-		"examples/quickstart.go":    nil,
+		"scripts/large_network.go":    {"-replicates", "2", "-formats", "png"},
+		"examples/quickstart.go":      nil,
 		"examples/custom_scenario.go": nil,
-		"examples/sweep_heatmap.go": {"-replicates", "2"},
-		"examples/custom_model.go":  nil,
+		"examples/sweep_heatmap.go":   {"-replicates", "2"},
+		"examples/custom_model.go":    nil,
 	}
 	files, _ := filepath.Glob(filepath.Join(r, "scripts", "*.go"))
 	more, _ := filepath.Glob(filepath.Join(r, "examples", "*.go"))
