@@ -20,6 +20,7 @@ import (
 
 	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/runtime/symbols"
+	"github.com/llmsam/llmsam/runtime/symbols/spec"
 )
 
 // Options configure a Host.
@@ -52,22 +53,10 @@ type Host struct {
 
 // Preloaded are the packages a REPL or notebook session imports before the
 // first cell, under their usual names.
-var Preloaded = []string{
+var Preloaded = append([]string{
 	"context", "errors", "fmt", "math", "math/rand/v2", "os", "sort", "strings", "time",
-	"github.com/llmsam/llmsam/plots",
-	"github.com/llmsam/llmsam/stdlib/agent",
-	"github.com/llmsam/llmsam/stdlib/history",
-	"github.com/llmsam/llmsam/stdlib/metrics",
-	"github.com/llmsam/llmsam/stdlib/netw",
-	"github.com/llmsam/llmsam/stdlib/pop",
-	"github.com/llmsam/llmsam/stdlib/protocol",
-	"github.com/llmsam/llmsam/stdlib/scenario",
-	"github.com/llmsam/llmsam/stdlib/sim",
-	"github.com/llmsam/llmsam/stdlib/theory",
-	"gonum.org/v1/gonum/floats",
-	"gonum.org/v1/gonum/mat",
-	"gonum.org/v1/gonum/stat",
-}
+	"gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/mat", "gonum.org/v1/gonum/stat",
+}, spec.Documented...)
 
 // New returns a host with Go's standard library, the project's packages and
 // the gonum/plot packages available to import.

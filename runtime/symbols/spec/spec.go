@@ -17,17 +17,7 @@ import (
 // library: every package of the project that scripts use, the gonum and
 // gonum/plot packages scripts touch, and every package whose interfaces or
 // types appear in their exported API (so that scripts can implement them).
-var Packages = []string{
-	"github.com/llmsam/llmsam/plots",
-	"github.com/llmsam/llmsam/stdlib/agent",
-	"github.com/llmsam/llmsam/stdlib/history",
-	"github.com/llmsam/llmsam/stdlib/metrics",
-	"github.com/llmsam/llmsam/stdlib/netw",
-	"github.com/llmsam/llmsam/stdlib/pop",
-	"github.com/llmsam/llmsam/stdlib/protocol",
-	"github.com/llmsam/llmsam/stdlib/scenario",
-	"github.com/llmsam/llmsam/stdlib/sim",
-	"github.com/llmsam/llmsam/stdlib/theory",
+var Packages = append(append([]string{}, Documented...),
 	"gonum.org/v1/gonum/floats",
 	"gonum.org/v1/gonum/mat",
 	"gonum.org/v1/gonum/stat",
@@ -39,7 +29,7 @@ var Packages = []string{
 	"gonum.org/v1/plot/text",
 	"gonum.org/v1/plot/vg",
 	"gonum.org/v1/plot/vg/draw",
-}
+)
 
 // FileName returns the name of the generated file for an import path, e.g.
 // "github_com-llmsam-llmsam-stdlib-netw.go".
