@@ -27,6 +27,7 @@ type Validator interface {
 
 // Env is everything a model sees at one step.
 type Env struct {
+	Run       string             // the study's name
 	Step      int                // the step being computed, 1..Steps-1 (step 0 is the initial state)
 	Steps     int                // total steps of the run, including step 0
 	Replicate int                // replicate index
@@ -40,6 +41,38 @@ type Env struct {
 	Past      []*State           // states of steps 0..Step-1 (Past[Step-1] is the current one)
 	Committed []bool             // committed agents never change; nil when there are none
 	Workers   int                // goroutines a model may use inside one step (>= 1)
+	// Recorder receives usage records (LLM requests, tokens, fallbacks);
+	// set by the engine, nil when nobody listens.
+	Recorder func(Usage)
+}
+
+// Usage is what answering one agent at one step took (LLM agents). The
+// first fields depend only on the study and its seed: how many tries the
+// agent needed, how many answers did not parse, whether it fell back to its
+// previous answer, and the tokens of its answers. The session fields say
+// how this run obtained them: requests sent to a server (retries included),
+// answers found in the cache, failed attempts retried, and money spent.
+type Usage struct {
+	Step             int  `json:"step"`
+	Agent            int  `json:"agent"`
+	Tries            int  `json:"tries"`
+	Invalid          int  `json:"invalid"`
+	Fallback         bool `json:"fallback"`
+	PromptTokens     int  `json:"prompt_tokens"`
+	CompletionTokens int  `json:"completion_tokens"`
+
+	Requests int     `json:"requests"`
+	Cached   int     `json:"cached"`
+	Retries  int     `json:"retries"`
+	Cost     float64 `json:"cost_usd"`
+}
+
+// Record passes a usage record to the engine (the step is filled in).
+func (e *Env) Record(u Usage) {
+	if e.Recorder != nil {
+		u.Step = e.Step
+		e.Recorder(u)
+	}
 }
 
 // Coefficients returns the packed coefficients of People, computing them

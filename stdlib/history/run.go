@@ -15,9 +15,9 @@ type Trajectory struct {
 	Replicate int
 	Seed      uint64
 	States    []*agent.State
-	// Counters holds named event counts of the replicate, such as LLM
-	// retries and fallbacks; nil for theory models.
-	Counters map[string]int
+	// Usage holds what each agent's answers cost per step (LLM agents);
+	// nil for theory models.
+	Usage []agent.Usage
 }
 
 // Run is the record of a study: its manifest, population, network and

@@ -23,6 +23,8 @@ import (
 //	people.csv            the population in the release's coefficient format
 //	network.edges         the static network as an edge list (network/step_T.edges when dynamic)
 //	release/seed_K.json   the release's layout: per simulation, each agent's profile and answers
+//	usage.csv             LLM agents: tries, invalid answers, fallbacks and tokens per replicate, step and agent
+//	report.json           LLM agents: their totals, and this session's requests, cache hits, retries and cost
 //
 // Each file is written to a temporary name and renamed, so a crash never
 // leaves a half-written file under a final name.
@@ -47,6 +49,14 @@ func (r *Run) Save(dir string) error {
 	}
 	if err := r.saveNetwork(dir); err != nil {
 		return err
+	}
+	if r.HasUsage() {
+		if err := WriteFileAtomic(filepath.Join(dir, "usage.csv"), r.writeUsage); err != nil {
+			return err
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, "report.json"), r.writeReport); err != nil {
+			return err
+		}
 	}
 	for k, tr := range r.Replicates {
 		name := filepath.Join(dir, "release", fmt.Sprintf("seed_%d.json", k))

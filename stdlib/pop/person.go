@@ -103,6 +103,20 @@ func (p Population) Actions() []uint8 {
 	return a
 }
 
+// Reasons returns the people's initial reasons, or nil when nobody has one.
+func (p Population) Reasons() []string {
+	var out []string
+	for i, x := range p {
+		if x.Reason != "" && out == nil {
+			out = make([]string, len(p))
+		}
+		if out != nil {
+			out[i] = x.Reason
+		}
+	}
+	return out
+}
+
 // Lambdas returns the trade-off coefficients.
 func (p Population) Lambdas() []float64 {
 	l := make([]float64, len(p))

@@ -7,7 +7,9 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/stdlib/agent"
@@ -93,7 +95,8 @@ func (s *Study) normalise() error {
 }
 
 // Run runs the study and returns its record. In the scripting host it stops
-// when the running cell is interrupted (Ctrl-C).
+// when the running cell is interrupted (Ctrl-C). On an error the returned
+// run, when not nil, holds the steps completed before it.
 func Run(s Study) (*history.Run, error) { return RunContext(session.Context(), s) }
 
 // RunContext runs the study until done or until ctx is cancelled.
@@ -111,9 +114,23 @@ func RunContext(ctx context.Context, s Study) (*history.Run, error) {
 		return err
 	})
 	if err != nil {
-		return nil, err
+		run.Replicates = completed(run.Replicates)
+		return run, err
 	}
 	return run, nil
+}
+
+// completed drops the replicates that never started, so that a run stopped
+// by an error (a spent budget, a pending batch, Ctrl-C) keeps and saves
+// every step it finished.
+func completed(reps []*history.Trajectory) []*history.Trajectory {
+	var out []*history.Trajectory
+	for _, tr := range reps {
+		if tr != nil {
+			out = append(out, tr)
+		}
+	}
+	return out
 }
 
 // record returns the run record with its manifest filled and room for the
@@ -153,8 +170,17 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 			committed[c.Agent] = true
 		}
 	}
+	if reasons := s.People.Reasons(); reasons != nil {
+		cur.Thought = reasons // step 0's thoughts are the people's own initial reasons
+	}
 	s.applyCommitted(cur)
 	tr.States = append(tr.States, cur)
+	var usageMu sync.Mutex
+	record := func(u agent.Usage) {
+		usageMu.Lock()
+		tr.Usage = append(tr.Usage, u)
+		usageMu.Unlock()
+	}
 	schedule := s.Scenario.Schedule(s.Steps)
 	coef := s.People.Coefficients()
 	for t := 1; t < s.Steps; t++ {
@@ -162,7 +188,7 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 			return tr, err
 		}
 		env := &agent.Env{
-			Step: t, Steps: s.Steps, Replicate: r, Seed: seed,
+			Run: s.Name, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
 			Graph: s.Network.At(t), People: s.People, Coef: coef, Scenario: s.Scenario,
 			Round: schedule[t], Initial: tr.States[0], Past: tr.States,
 			Committed: committed, Workers: workers,
@@ -172,14 +198,23 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 			return tr, fmt.Errorf("study %q replicate %d step %d: %w", s.Name, r, t, err)
 		}
 		s.applyCommitted(next)
-		if c, ok := s.Agents.(interface{ Counters(r int) map[string]int }); ok {
-			tr.Counters = c.Counters(r)
-		}
+		sortUsage(tr.Usage)
 		tr.States = append(tr.States, next)
 		cur = next
 		bar.add(1)
 	}
 	return tr, nil
+}
+
+// sortUsage orders usage records by step and agent, whatever order the
+// model's goroutines recorded them in.
+func sortUsage(u []agent.Usage) {
+	sort.SliceStable(u, func(i, j int) bool {
+		if u[i].Step != u[j].Step {
+			return u[i].Step < u[j].Step
+		}
+		return u[i].Agent < u[j].Agent
+	})
 }
 
 func (s *Study) applyCommitted(st *agent.State) {

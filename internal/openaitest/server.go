@@ -1,0 +1,415 @@
+// Package openaitest provides an OpenAI-compatible HTTP server for tests,
+// in the spirit of net/http/httptest: it serves /v1/chat/completions and
+// /v1/completions on loopback, validates requests as the real APIs do,
+// answers deterministically from the request (the same request always gets
+// the same answer), and injects on demand the faults a real deployment
+// shows: latency, a concurrency limit, 429 with Retry-After, 500s, hangs,
+// dropped connections, prose around the JSON, truncated JSON, out-of-range
+// opinions and wrong keys. It records every request for field-by-field
+// checks.
+package openaitest
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Fault is a misbehaviour the server can inject.
+type Fault int
+
+// The faults.
+const (
+	None        Fault = iota
+	TooMany           // 429 with retry-after-ms and Retry-After
+	ServerError       // 500
+	Hang              // no answer for Options.HangFor (a client timeout)
+	Drop              // the connection is closed without an answer
+	Prose             // prose around the JSON answer
+	Truncated         // the JSON is cut off (finish_reason "length")
+	OutOfRange        // opinion 14
+	WrongKeys         // keys other than thought, opinion, decision
+	numFaults
+)
+
+var faultNames = [...]string{"none", "429", "500", "hang", "drop", "prose", "truncated", "out-of-range", "wrong-keys"}
+
+func (f Fault) String() string { return faultNames[f] }
+
+// Rule injects a fault into a share of the distinct requests, for their
+// first Times attempts (1 when 0). Which requests are hit depends only on
+// their content, so a run hits the same ones whatever the concurrency.
+type Rule struct {
+	Fault Fault
+	Rate  float64
+	Times int
+}
+
+// Options configure a Server.
+type Options struct {
+	Latency    time.Duration // time to answer a request once admitted
+	Capacity   int           // requests answered at once; more wait (0: unlimited)
+	Rules      []Rule
+	RetryAfter time.Duration // sent with 429s (default 20 ms)
+	HangFor    time.Duration // how long Hang holds a request (default 10 s)
+	APIKey     string        // when set, requests must send "Authorization: Bearer KEY"
+}
+
+// Recorded is one request as received.
+type Recorded struct {
+	Path   string
+	Header http.Header
+	Body   []byte
+	Fault  Fault
+}
+
+// Server is a running fake OpenAI-compatible server.
+type Server struct {
+	*httptest.Server
+	opts Options
+	sem  chan struct{}
+
+	mu          sync.Mutex
+	seen        map[uint64]int
+	recorded    []Recorded
+	inflight    int
+	maxInflight int
+	faults      [numFaults]int
+}
+
+// New starts a server; Close it when done.
+func New(opts Options) *Server {
+	if opts.RetryAfter == 0 {
+		opts.RetryAfter = 20 * time.Millisecond
+	}
+	if opts.HangFor == 0 {
+		opts.HangFor = 10 * time.Second
+	}
+	s := &Server{opts: opts, seen: map[uint64]int{}}
+	if opts.Capacity > 0 {
+		s.sem = make(chan struct{}, opts.Capacity)
+	}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
+	return s
+}
+
+// BaseURL is the URL clients use, ending in /v1.
+func (s *Server) BaseURL() string { return s.URL + "/v1" }
+
+// Requests returns every request received so far.
+func (s *Server) Requests() []Recorded {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Recorded(nil), s.recorded...)
+}
+
+// Count returns the number of requests received.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.recorded)
+}
+
+// MaxInFlight returns the most requests the server held at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxInflight
+}
+
+// Injected returns how many times each fault was injected.
+func (s *Server) Injected() map[Fault]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[Fault]int{}
+	for f, n := range s.faults {
+		if n > 0 {
+			out[Fault(f)] = n
+		}
+	}
+	return out
+}
+
+func hash64(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, p := range parts {
+		io.WriteString(h, p)
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+func apiError(w http.ResponseWriter, status int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"message": msg, "type": typ}})
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	chat := r.URL.Path == "/v1/chat/completions"
+	if !chat && r.URL.Path != "/v1/completions" {
+		apiError(w, http.StatusNotFound, "invalid_request_error", "unknown path "+r.URL.Path)
+		return
+	}
+	if r.Method != http.MethodPost {
+		apiError(w, http.StatusMethodNotAllowed, "invalid_request_error", "use POST")
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return
+	}
+	if s.opts.APIKey != "" && r.Header.Get("Authorization") != "Bearer "+s.opts.APIKey {
+		apiError(w, http.StatusUnauthorized, "invalid_request_error", "incorrect API key")
+		return
+	}
+	req, err := validate(body, chat)
+	if err != nil {
+		s.record(r, body, None)
+		apiError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
+		return
+	}
+	fault := s.decide(body)
+	s.record(r, body, fault)
+	switch fault {
+	case TooMany:
+		w.Header().Set("retry-after-ms", strconv.Itoa(int(s.opts.RetryAfter.Milliseconds())))
+		w.Header().Set("Retry-After", strconv.FormatFloat(s.opts.RetryAfter.Seconds(), 'f', -1, 64))
+		apiError(w, http.StatusTooManyRequests, "rate_limit_error", "too many requests")
+		return
+	case Drop:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+	}
+	if s.sem != nil {
+		select {
+		case s.sem <- struct{}{}:
+			defer func() { <-s.sem }()
+		case <-r.Context().Done():
+			return
+		}
+	}
+	s.mu.Lock()
+	s.inflight++
+	s.maxInflight = max(s.maxInflight, s.inflight)
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inflight--
+		s.mu.Unlock()
+	}()
+	wait := s.opts.Latency
+	if fault == Hang {
+		wait = s.opts.HangFor
+	}
+	if wait > 0 {
+		select {
+		case <-time.After(wait):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if fault == ServerError {
+		apiError(w, http.StatusInternalServerError, "server_error", "the model crashed")
+		return
+	}
+	s.answer(w, req, chat, fault)
+}
+
+// decide picks the fault for this attempt of a request.
+func (s *Server) decide(body []byte) Fault {
+	key := hash64(string(body))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.seen[key]
+	s.seen[key] = n + 1
+	for i, rule := range s.opts.Rules {
+		times := rule.Times
+		if times == 0 {
+			times = 1
+		}
+		u := float64(hash64(string(body), strconv.Itoa(i))%1_000_000) / 1_000_000
+		if n < times && u < rule.Rate {
+			s.faults[rule.Fault]++
+			return rule.Fault
+		}
+	}
+	return None
+}
+
+func (s *Server) record(r *http.Request, body []byte, f Fault) {
+	s.mu.Lock()
+	s.recorded = append(s.recorded, Recorded{Path: r.URL.Path, Header: r.Header.Clone(), Body: body, Fault: f})
+	s.mu.Unlock()
+}
+
+// request is what validate keeps of a request.
+type request struct {
+	Model    string
+	Text     string // the concatenated messages or the prompt
+	Seed     *int64
+	Schema   bool
+	MaxToken int
+}
+
+// validate checks a request body as the OpenAI API does, for the fields
+// llmsam sends.
+func validate(body []byte, chat bool) (request, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return request{}, fmt.Errorf("body is not a JSON object: %v", err)
+	}
+	var req request
+	if err := json.Unmarshal(raw["model"], &req.Model); err != nil || req.Model == "" {
+		return req, fmt.Errorf("model: want a non-empty string")
+	}
+	if chat {
+		var msgs []struct {
+			Role    string `json:"role"`
+			Content string `json:"content"`
+		}
+		if err := json.Unmarshal(raw["messages"], &msgs); err != nil || len(msgs) == 0 {
+			return req, fmt.Errorf("messages: want a non-empty array of {role, content}")
+		}
+		var parts []string
+		for i, m := range msgs {
+			switch m.Role {
+			case "system", "user", "assistant", "developer":
+			default:
+				return req, fmt.Errorf("messages[%d].role %q: want system, user or assistant", i, m.Role)
+			}
+			parts = append(parts, m.Content)
+		}
+		req.Text = strings.Join(parts, "\n")
+	} else {
+		if err := json.Unmarshal(raw["prompt"], &req.Text); err != nil || req.Text == "" {
+			return req, fmt.Errorf("prompt: want a non-empty string")
+		}
+	}
+	if v, ok := raw["temperature"]; ok {
+		var t float64
+		if err := json.Unmarshal(v, &t); err != nil || t < 0 || t > 2 {
+			return req, fmt.Errorf("temperature: want a number in [0, 2]")
+		}
+	}
+	if v, ok := raw["top_p"]; ok {
+		var p float64
+		if err := json.Unmarshal(v, &p); err != nil || p <= 0 || p > 1 {
+			return req, fmt.Errorf("top_p: want a number in (0, 1]")
+		}
+	}
+	if v, ok := raw["max_tokens"]; ok {
+		if err := json.Unmarshal(v, &req.MaxToken); err != nil || req.MaxToken <= 0 {
+			return req, fmt.Errorf("max_tokens: want a positive integer")
+		}
+	}
+	if v, ok := raw["seed"]; ok {
+		var seed int64
+		if err := json.Unmarshal(v, &seed); err != nil {
+			return req, fmt.Errorf("seed: want an integer")
+		}
+		req.Seed = &seed
+	}
+	if v, ok := raw["stop"]; ok {
+		var one string
+		var many []string
+		if json.Unmarshal(v, &one) != nil && json.Unmarshal(v, &many) != nil {
+			return req, fmt.Errorf("stop: want a string or an array of strings")
+		}
+	}
+	if v, ok := raw["response_format"]; ok {
+		var rf struct {
+			Type       string `json:"type"`
+			JSONSchema *struct {
+				Name   string          `json:"name"`
+				Schema json.RawMessage `json:"schema"`
+			} `json:"json_schema"`
+		}
+		if err := json.Unmarshal(v, &rf); err != nil {
+			return req, fmt.Errorf("response_format: %v", err)
+		}
+		switch rf.Type {
+		case "text", "json_object":
+		case "json_schema":
+			var schema map[string]any
+			if rf.JSONSchema == nil || rf.JSONSchema.Name == "" || json.Unmarshal(rf.JSONSchema.Schema, &schema) != nil {
+				return req, fmt.Errorf("response_format.json_schema: want a name and a schema object")
+			}
+			req.Schema = true
+		default:
+			return req, fmt.Errorf("response_format.type %q: want text, json_object or json_schema", rf.Type)
+		}
+	}
+	return req, nil
+}
+
+// Answer returns the deterministic answer the server gives to a request
+// text and seed: an opinion 0-10, a decision and a thought.
+func Answer(text string, seed *int64) (opinion int, decision, thought string) {
+	s := ""
+	if seed != nil {
+		s = strconv.FormatInt(*seed, 10)
+	}
+	h := hash64(text, s)
+	opinion = int(h % 11)
+	decision = "No"
+	if opinion >= 6 || (opinion == 5 && h&(1<<20) != 0) {
+		decision = "Yes"
+	}
+	thought = fmt.Sprintf("I weighed the cost against what my friends said (%04x).", h>>48)
+	return
+}
+
+func (s *Server) answer(w http.ResponseWriter, req request, chat bool, fault Fault) {
+	seed := req.Seed
+	op, dec, thought := Answer(req.Text, seed)
+	finish := "stop"
+	var content string
+	switch fault {
+	case Prose:
+		content = fmt.Sprintf("Sure! Here is what I think.\n{\"thought\": %q, \"opinion\": %d, \"decision\": %q}\nThat is my answer.", thought, op, dec)
+	case Truncated:
+		content = fmt.Sprintf("{\"thought\": %q, \"opin", thought[:len(thought)/2])
+		finish = "length"
+	case OutOfRange:
+		content = fmt.Sprintf("{\"thought\": %q, \"opinion\": 14, \"decision\": %q}", thought, dec)
+	case WrongKeys:
+		content = fmt.Sprintf("{\"idea\": %q, \"score\": %d, \"choice\": %q}", thought, op, dec)
+	default:
+		content = fmt.Sprintf("{\"thought\": %q, \"opinion\": %d, \"decision\": %q}", thought, op, dec)
+	}
+	usage := map[string]int{
+		"prompt_tokens":     len(strings.Fields(req.Text)),
+		"completion_tokens": len(strings.Fields(content)),
+	}
+	usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
+	id := fmt.Sprintf("cmpl-%x", hash64(req.Text))
+	var resp map[string]any
+	if chat {
+		resp = map[string]any{
+			"id": id, "object": "chat.completion", "created": 1700000000, "model": req.Model,
+			"choices": []any{map[string]any{"index": 0, "finish_reason": finish,
+				"message": map[string]any{"role": "assistant", "content": content}}},
+			"usage": usage,
+		}
+	} else {
+		resp = map[string]any{
+			"id": id, "object": "text_completion", "created": 1700000000, "model": req.Model,
+			"choices": []any{map[string]any{"index": 0, "finish_reason": finish, "text": " " + content + "\n"}},
+			"usage":   usage,
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(resp)
+}

@@ -1,0 +1,121 @@
+package llm
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+var (
+	answersBucket = []byte("answers")
+	pendingBucket = []byte("pending") // batch custom_id -> key, for ImportBatch
+)
+
+// entry is what the cache keeps per answer: the request as sent (without
+// credentials), the answer and its usage.
+type entry struct {
+	ID           string          `json:"id"`
+	Request      json.RawMessage `json:"request"`
+	Text         string          `json:"text"`
+	FinishReason string          `json:"finish_reason"`
+	Usage        Usage           `json:"usage"`
+}
+
+// cache stores answers by key, in memory and, with a path, in a bbolt file
+// (crash-safe: every write is a committed transaction).
+type cache struct {
+	mu  sync.Mutex
+	mem map[string]entry
+	db  *bolt.DB
+}
+
+func openCache(path string) (*cache, error) {
+	c := &cache{mem: map[string]entry{}}
+	if path == "" {
+		return c, nil
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 0})
+	if err != nil {
+		return nil, fmt.Errorf("llm: opening cache %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{answersBucket, pendingBucket} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("llm: cache %s: %w", path, err)
+	}
+	c.db = db
+	return c, nil
+}
+
+func (c *cache) get(key string) (entry, bool) {
+	c.mu.Lock()
+	e, ok := c.mem[key]
+	c.mu.Unlock()
+	if ok || c.db == nil {
+		return e, ok
+	}
+	c.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(answersBucket).Get([]byte(key)); v != nil {
+			ok = json.Unmarshal(v, &e) == nil
+		}
+		return nil
+	})
+	return e, ok
+}
+
+func (c *cache) put(key string, e entry) error {
+	c.mu.Lock()
+	c.mem[key] = e
+	c.mu.Unlock()
+	if c.db == nil {
+		return nil
+	}
+	v, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	// Batch coalesces concurrent writers into one transaction; it returns
+	// only once the answer is on disk.
+	return c.db.Batch(func(tx *bolt.Tx) error {
+		return tx.Bucket(answersBucket).Put([]byte(key), v)
+	})
+}
+
+func (c *cache) putPending(id, key string) error {
+	if c.db == nil {
+		return fmt.Errorf("llm: batch export needs Config.CachePath to match results to requests")
+	}
+	return c.db.Batch(func(tx *bolt.Tx) error {
+		return tx.Bucket(pendingBucket).Put([]byte(id), []byte(key))
+	})
+}
+
+func (c *cache) pendingKey(id string) (string, bool) {
+	if c.db == nil {
+		return "", false
+	}
+	var key string
+	c.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(pendingBucket).Get([]byte(id)); v != nil {
+			key = string(v)
+		}
+		return nil
+	})
+	return key, key != ""
+}
+
+func (c *cache) close() error {
+	if c.db == nil {
+		return nil
+	}
+	return c.db.Close()
+}

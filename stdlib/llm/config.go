@@ -1,0 +1,125 @@
+package llm
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Mode selects the wire protocol.
+type Mode string
+
+// The modes.
+const (
+	Chat       Mode = "chat"       // /v1/chat/completions (default)
+	Completion Mode = "completion" // /v1/completions with a stop string (the release's vLLM mode)
+)
+
+// Config configures a Client. Zero fields take the defaults noted.
+type Config struct {
+	Model     string   // model name, e.g. "Qwen/Qwen2.5-7B-Instruct" or "gpt-4o-mini"
+	BaseURL   string   // default $OPENAI_BASE_URL, else https://api.openai.com/v1
+	Endpoints []string // further base URLs sharing the load (replicas of the same model)
+	APIKey    string   // default $OPENAI_API_KEY; never stored
+	Mode      Mode     // default Chat
+
+	Temperature  float64 // sampling temperature, sent even when 0
+	TopP         float64 // 0 leaves the server's default
+	MaxTokens    int     // default 512
+	Stop         []string
+	Seed         int64          // base seed; each request derives its own
+	Extra        map[string]any // fields merged into every request body (vLLM: top_k, repetition_penalty, ...)
+	NoSchema     bool           // do not ask for structured output (servers that reject response_format)
+	Concurrency  int            // requests in flight per endpoint; default 64
+	Timeout      time.Duration  // per request; default 2 minutes
+	MaxRetries   int            // retries of a failed request (429, 5xx, timeouts, dropped connections); default 6
+	RetryBase    time.Duration  // first backoff; default 500 ms, doubling, with full jitter, capped at 30 s
+	PriceInput   float64        // USD per million prompt tokens, for cost accounting
+	PriceOutput  float64        // USD per million completion tokens
+	BudgetTokens int            // stop sending when this many tokens were spent (0: no limit)
+	BudgetUSD    float64        // stop sending when this much was spent (0: no limit)
+	CachePath    string         // response cache file; "" keeps answers in memory only
+	Replay       bool           // answer only from the cache; a miss is an error
+	BatchExport  string         // write cache misses to this OpenAI batch JSONL file instead of sending them
+	Quiet        bool           // no progress bar
+}
+
+// FromEnv returns a configuration for model with OPENAI_BASE_URL and
+// OPENAI_API_KEY from the environment, like the OpenAI SDKs.
+func FromEnv(model string) Config {
+	return Config{Model: model, BaseURL: os.Getenv("OPENAI_BASE_URL"), APIKey: os.Getenv("OPENAI_API_KEY")}
+}
+
+func (c *Config) defaults() error {
+	if c.Model == "" {
+		return fmt.Errorf("llm: Config.Model is empty: name the model the server serves")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = os.Getenv("OPENAI_BASE_URL")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "https://api.openai.com/v1"
+	}
+	if c.APIKey == "" {
+		c.APIKey = os.Getenv("OPENAI_API_KEY")
+	}
+	if c.Mode == "" {
+		c.Mode = Chat
+	}
+	if c.Mode != Chat && c.Mode != Completion {
+		return fmt.Errorf("llm: Config.Mode %q: want %q or %q", c.Mode, Chat, Completion)
+	}
+	if c.MaxTokens == 0 {
+		c.MaxTokens = 512
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 64
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 2 * time.Minute
+	}
+	if c.MaxRetries == 0 {
+		c.MaxRetries = 6
+	}
+	if c.RetryBase == 0 {
+		c.RetryBase = 500 * time.Millisecond
+	}
+	switch {
+	case c.Temperature < 0 || c.Temperature > 2:
+		return fmt.Errorf("llm: Config.Temperature %g: want [0, 2]", c.Temperature)
+	case c.TopP < 0 || c.TopP > 1:
+		return fmt.Errorf("llm: Config.TopP %g: want (0, 1], or 0 for the server's default", c.TopP)
+	case c.MaxTokens < 0 || c.Concurrency < 0 || c.MaxRetries < 0:
+		return fmt.Errorf("llm: MaxTokens, Concurrency and MaxRetries must not be negative")
+	case c.Replay && c.BatchExport != "":
+		return fmt.Errorf("llm: Replay and BatchExport exclude each other")
+	}
+	for _, u := range append([]string{c.BaseURL}, c.Endpoints...) {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return fmt.Errorf("llm: endpoint %q: want an http:// or https:// base URL such as http://localhost:8000/v1", u)
+		}
+	}
+	return nil
+}
+
+// String describes the configuration without the key, for manifests.
+func (c Config) String() string {
+	b, _ := json.Marshal(c.Public())
+	return string(b)
+}
+
+// Public returns the configuration as it may be written to a run
+// directory: everything but the key (and the hook).
+func (c Config) Public() map[string]any {
+	return map[string]any{
+		"model": c.Model, "base_url": c.BaseURL, "endpoints": c.Endpoints, "mode": c.Mode,
+		"temperature": c.Temperature, "top_p": c.TopP, "max_tokens": c.MaxTokens, "stop": c.Stop,
+		"seed": c.Seed, "extra": c.Extra, "structured_output": !c.NoSchema && c.Mode == Chat,
+		"concurrency": c.Concurrency, "timeout_s": c.Timeout.Seconds(), "max_retries": c.MaxRetries,
+		"price_input_per_mtok": c.PriceInput, "price_output_per_mtok": c.PriceOutput,
+		"budget_tokens": c.BudgetTokens, "budget_usd": c.BudgetUSD, "replay": c.Replay,
+		"api_key_set": c.APIKey != "",
+	}
+}

@@ -1,0 +1,276 @@
+package llmagent
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"text/template"
+
+	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/llm"
+	"github.com/llmsam/llmsam/stdlib/pop"
+)
+
+// Agents are LLM agents: an agent.Model that asks a model, through Client,
+// for every agent's answer at every step.
+type Agents struct {
+	Client      *llm.Client
+	Templates   *Templates     // nil: DefaultTemplates()
+	Tries       int            // prompts per agent and step before keeping the previous answer; default 3
+	Examples    int            // worked examples shown to every agent (people with a reason); default 0
+	ExamplePool pop.Population // where examples come from; default the study's people
+	MaxFriends  int            // friends listed in a prompt (0: all), chosen at random per agent and step
+	NoMemory    bool           // hide the agent's own earlier answers, as the release did
+}
+
+// New returns agents on a client with the default prompts and 3 tries.
+func New(c *llm.Client) *Agents { return &Agents{Client: c} }
+
+// Name implements the engine's model naming.
+func (a *Agents) Name() string { return "llm:" + a.Client.Config().Model }
+
+// MarshalJSON describes the agents in a manifest: the client's public
+// configuration (never the key) and the agents' own options.
+func (a *Agents) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{
+		"llm": a.Client.Config().Public(), "tries": a.tries(), "examples": a.Examples,
+		"max_friends": a.MaxFriends, "memory": !a.NoMemory, "custom_templates": a.Templates != nil,
+	})
+}
+
+func (a *Agents) tries() int {
+	if a.Tries <= 0 {
+		return 3
+	}
+	return a.Tries
+}
+
+func (a *Agents) templates() *Templates {
+	if a.Templates == nil {
+		return DefaultTemplates()
+	}
+	return a.Templates
+}
+
+// Validate checks the agents before a run.
+func (a *Agents) Validate(n int) error {
+	if a.Client == nil {
+		return fmt.Errorf("llmagent: Agents.Client is nil: create one with llm.New")
+	}
+	t := a.templates()
+	if t.Shared == nil || t.Agent == nil || t.Round == nil {
+		return fmt.Errorf("llmagent: Templates.Shared, Agent and Round must all be set")
+	}
+	return nil
+}
+
+// fatal reports errors that must stop the run rather than count as an
+// invalid answer.
+func fatal(err error) bool {
+	return errors.Is(err, llm.ErrBudget) || errors.Is(err, llm.ErrCacheMiss) || errors.Is(err, llm.ErrBatchPending) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// Step implements agent.Model: it asks every free agent for its answer,
+// re-asks those whose answer does not parse, and keeps the previous answer
+// of an agent after Tries failures.
+func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {
+	if env.Scenario == nil {
+		return fmt.Errorf("llmagent: the study needs a Scenario")
+	}
+	n := cur.N()
+	if next.Thought == nil {
+		next.Thought = make([]string, n)
+	}
+	tpl := a.templates()
+	cfg := a.Client.Config()
+	shared, err := a.render(tpl.Shared, Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Examples: a.examples(env)})
+	if err != nil {
+		return err
+	}
+	type job struct {
+		agent   int
+		prompt  string // agent and round text
+		usage   agent.Usage
+		done    bool
+		stream  agent.Stream
+		lastErr error
+	}
+	var jobs []*job
+	for i := range n {
+		if env.IsCommitted(i) {
+			continue
+		}
+		text, err := a.agentText(tpl, env, cur, i)
+		if err != nil {
+			return err
+		}
+		jobs = append(jobs, &job{agent: i, prompt: text, usage: agent.Usage{Agent: i}, stream: agent.NewStream(env.Seed^0x6c6c6d, env.Step, i)})
+	}
+	for try := 0; try < a.tries(); try++ {
+		var pending []*job
+		var reqs []llm.Request
+		for _, j := range jobs {
+			if j.done {
+				continue
+			}
+			pending = append(pending, j)
+			r := llm.Request{
+				ID:    fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, j.agent, try),
+				Agent: j.agent, Seed: int64(j.stream.Uint64() >> 33), Attempt: try,
+			}
+			if cfg.Mode == llm.Completion {
+				r.Prompt = shared + "\n" + j.prompt + "\n\n# Answer\n"
+			} else {
+				r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: j.prompt}}
+				r.Schema = Schema
+			}
+			reqs = append(reqs, r)
+		}
+		if len(pending) == 0 {
+			break
+		}
+		resps := a.Client.Do(ctx, reqs)
+		for k, j := range pending {
+			resp := resps[k]
+			j.usage.Tries++
+			j.usage.Retries += resp.Retries
+			if resp.Cached {
+				j.usage.Cached++
+			} else {
+				j.usage.Requests += 1 + resp.Retries
+			}
+			if resp.Err != nil {
+				if fatal(resp.Err) {
+					return fmt.Errorf("agent %d: %w", j.agent, resp.Err)
+				}
+				j.usage.Invalid++
+				j.lastErr = resp.Err
+				continue
+			}
+			j.usage.PromptTokens += resp.Usage.PromptTokens
+			j.usage.CompletionTokens += resp.Usage.CompletionTokens
+			if !resp.Cached {
+				j.usage.Cost += (float64(resp.Usage.PromptTokens)*cfg.PriceInput + float64(resp.Usage.CompletionTokens)*cfg.PriceOutput) / 1e6
+			}
+			ans, err := Parse(resp.Text)
+			if err != nil {
+				j.usage.Invalid++
+				j.lastErr = err
+				continue
+			}
+			j.done = true
+			next.Opinion[j.agent] = float64(ans.Opinion) / 10
+			next.Action[j.agent] = 0
+			if ans.Decision {
+				next.Action[j.agent] = 1
+			}
+			next.Thought[j.agent] = ans.Thought
+		}
+	}
+	for _, j := range jobs {
+		if !j.done {
+			// Keep the previous answer, as the release does (next holds a copy of cur).
+			j.usage.Fallback = true
+		}
+		env.Record(j.usage)
+	}
+	return nil
+}
+
+// agentText renders the agent and round parts of agent i's prompt.
+func (a *Agents) agentText(tpl *Templates, env *agent.Env, cur *agent.State, i int) (string, error) {
+	d := Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Person: env.People[i], Agent: i}
+	if !a.NoMemory {
+		for t, st := range env.Past {
+			d.Memory = append(d.Memory, turn(st, t, i))
+		}
+	}
+	friends := env.Graph.Neighbors(i)
+	d.Degree = len(friends)
+	shown := make([]int, len(friends))
+	for k, f := range friends {
+		shown[k] = int(f)
+	}
+	if a.MaxFriends > 0 && len(shown) > a.MaxFriends {
+		s := agent.NewStream(env.Seed^0x667269656e64, env.Step, i)
+		for k := range a.MaxFriends { // partial Fisher-Yates
+			r := k + s.IntN(len(shown)-k)
+			shown[k], shown[r] = shown[r], shown[k]
+		}
+		shown = shown[:a.MaxFriends]
+		sort.Ints(shown)
+	}
+	d.Shown = len(shown)
+	for _, f := range shown {
+		d.Friends = append(d.Friends, turn(cur, env.Step-1, f))
+	}
+	agentPart, err := a.render(tpl.Agent, d)
+	if err != nil {
+		return "", err
+	}
+	roundPart, err := a.render(tpl.Round, d)
+	if err != nil {
+		return "", err
+	}
+	return agentPart + roundPart, nil
+}
+
+// turn is agent i's answer in state st.
+func turn(st *agent.State, step, i int) Turn {
+	t := Turn{Step: step, Agent: i, Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
+	if st.Action[i] == 1 {
+		t.Decision = "Yes"
+	}
+	if st.Thought != nil {
+		t.Thought = st.Thought[i]
+	}
+	return t
+}
+
+// examples picks the worked examples: the first Examples people of the
+// pool with a reason, in an order fixed by a hash of their index, so that
+// every agent and every run sees the same ones.
+func (a *Agents) examples(env *agent.Env) []Example {
+	if a.Examples <= 0 {
+		return nil
+	}
+	pool := a.ExamplePool
+	if pool == nil {
+		pool = env.People
+	}
+	type cand struct {
+		i int
+		h uint64
+	}
+	var cs []cand
+	for i, p := range pool {
+		if p.Reason != "" {
+			s := agent.NewStream(0x6578616d706c65, 0, i)
+			cs = append(cs, cand{i, s.Uint64()})
+		}
+	}
+	sort.Slice(cs, func(x, y int) bool { return cs[x].h < cs[y].h })
+	var out []Example
+	for _, c := range cs[:min(a.Examples, len(cs))] {
+		p := pool[c.i]
+		t := Turn{Agent: c.i, Thought: p.Reason, Opinion: int(math.Round(p.Opinion0 * 10)), Decision: "No"}
+		if p.Action0 == 1 {
+			t.Decision = "Yes"
+		}
+		out = append(out, Example{Person: p, Turn: t})
+	}
+	return out
+}
+
+func (a *Agents) render(t *template.Template, d Data) (string, error) {
+	var b bytes.Buffer
+	if err := t.Execute(&b, d); err != nil {
+		return "", fmt.Errorf("llmagent: prompt template: %w", err)
+	}
+	return b.String(), nil
+}
