@@ -2,8 +2,10 @@ package llm
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -36,7 +38,10 @@ func openCache(path string) (*cache, error) {
 	if path == "" {
 		return c, nil
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 0})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 3 * time.Second})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("llm: cache %s is in use by another client or process (close it first)", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("llm: opening cache %s: %w", path, err)
 	}
