@@ -110,16 +110,18 @@ func (c Config) String() string {
 	return string(b)
 }
 
-// Public returns the configuration as it may be written to a run
-// directory: everything but the key (and the hook).
+// Public returns what determines the answers, as written to a run's
+// manifest: the model, the wire mode and the sampling parameters, and the
+// accounting settings. Where the answers came from (endpoints, cache,
+// replay) and the key are left out, so that a rerun from the cache or
+// against another replica writes the same manifest.
 func (c Config) Public() map[string]any {
 	return map[string]any{
-		"model": c.Model, "base_url": c.BaseURL, "endpoints": c.Endpoints, "mode": c.Mode,
+		"model": c.Model, "mode": c.Mode,
 		"temperature": c.Temperature, "top_p": c.TopP, "max_tokens": c.MaxTokens, "stop": c.Stop,
 		"seed": c.Seed, "extra": c.Extra, "structured_output": !c.NoSchema && c.Mode == Chat,
 		"concurrency": c.Concurrency, "timeout_s": c.Timeout.Seconds(), "max_retries": c.MaxRetries,
 		"price_input_per_mtok": c.PriceInput, "price_output_per_mtok": c.PriceOutput,
-		"budget_tokens": c.BudgetTokens, "budget_usd": c.BudgetUSD, "replay": c.Replay,
-		"api_key_set": c.APIKey != "",
+		"budget_tokens": c.BudgetTokens, "budget_usd": c.BudgetUSD,
 	}
 }

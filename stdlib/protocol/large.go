@@ -95,7 +95,8 @@ func (l *Large) defaults() {
 // the running cell is interrupted.
 func (l Large) Run() (*LargeResult, error) { return l.RunContext(session.Context()) }
 
-// RunContext runs every topology and window until done or ctx is cancelled.
+// RunContext runs every topology and window until done or ctx is
+// cancelled. On an error the runs completed so far are returned with it.
 func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
 	l.defaults()
 	res := &LargeResult{Windows: l.Windows, Graphs: map[string]*netw.Graph{}, Runs: map[string][]*history.Run{}}
@@ -117,10 +118,12 @@ func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
 				Workers: l.Workers, Quiet: l.Quiet,
 				Labels: map[string]string{"protocol": "large", "topology": top.Name, "window": fmt.Sprint(w)},
 			})
-			if err != nil {
-				return nil, err
+			if run != nil {
+				res.Runs[top.Name] = append(res.Runs[top.Name], run)
 			}
-			res.Runs[top.Name] = append(res.Runs[top.Name], run)
+			if err != nil {
+				return res, err
+			}
 		}
 	}
 	return res, nil
