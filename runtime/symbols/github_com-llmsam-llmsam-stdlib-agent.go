@@ -22,6 +22,7 @@ func init() {
 		"Model":     reflect.ValueOf((*agent.Model)(nil)),
 		"State":     reflect.ValueOf((*agent.State)(nil)),
 		"Stream":    reflect.ValueOf((*agent.Stream)(nil)),
+		"Usage":     reflect.ValueOf((*agent.Usage)(nil)),
 		"Validator": reflect.ValueOf((*agent.Validator)(nil)),
 
 		// interface wrapper definitions

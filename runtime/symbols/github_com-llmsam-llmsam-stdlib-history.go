@@ -28,6 +28,7 @@ func init() {
 		"RoundInfo":   reflect.ValueOf((*history.RoundInfo)(nil)),
 		"Run":         reflect.ValueOf((*history.Run)(nil)),
 		"Sweep":       reflect.ValueOf((*history.Sweep)(nil)),
+		"Totals":      reflect.ValueOf((*history.Totals)(nil)),
 		"Trajectory":  reflect.ValueOf((*history.Trajectory)(nil)),
 	}
 }

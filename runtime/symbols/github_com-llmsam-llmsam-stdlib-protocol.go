@@ -11,11 +11,15 @@ func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/protocol/protocol"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"Fixed":           reflect.ValueOf(protocol.Fixed),
+		"ReleaseGroups":   reflect.ValueOf(protocol.ReleaseGroups),
 		"StudyTopologies": reflect.ValueOf(protocol.StudyTopologies),
+		"SyntheticGroups": reflect.ValueOf(protocol.SyntheticGroups),
 
 		// type definitions
+		"Dynamic":     reflect.ValueOf((*protocol.Dynamic)(nil)),
 		"Large":       reflect.ValueOf((*protocol.Large)(nil)),
 		"LargeResult": reflect.ValueOf((*protocol.LargeResult)(nil)),
+		"SmallGroups": reflect.ValueOf((*protocol.SmallGroups)(nil)),
 		"Topology":    reflect.ValueOf((*protocol.Topology)(nil)),
 	}
 }

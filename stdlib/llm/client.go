@@ -30,8 +30,8 @@ type Client struct {
 	endpoints []*endpoint
 	cache     *cache
 	stats     Stats
-	batchMu   sync.Mutex
 	batchFile *batchWriter
+	progress  progress
 }
 
 // endpoint is one server with its own slots.
@@ -83,6 +83,7 @@ func New(cfg Config) (*Client, error) {
 
 // Close closes the cache and the batch file.
 func (c *Client) Close() error {
+	c.stopProgress()
 	var err error
 	if c.batchFile != nil {
 		err = c.batchFile.close()
@@ -115,6 +116,7 @@ func (c *Client) overBudget() bool {
 // order of the requests. It returns when all are answered or given up, or
 // ctx is done.
 func (c *Client) Do(ctx context.Context, reqs []Request) []Response {
+	c.startProgress()
 	out := make([]Response, len(reqs))
 	var wg sync.WaitGroup
 	limit := make(chan struct{}, c.cfg.Concurrency*len(c.endpoints))

@@ -49,8 +49,10 @@ type Config struct {
 // FromEnv returns a configuration for model with OPENAI_BASE_URL and
 // OPENAI_API_KEY from the environment, like the OpenAI SDKs.
 func FromEnv(model string) Config {
-	return Config{Model: model, BaseURL: os.Getenv("OPENAI_BASE_URL"), APIKey: os.Getenv("OPENAI_API_KEY")}
+	return Config{Model: model, BaseURL: getenv("OPENAI_BASE_URL"), APIKey: getenv("OPENAI_API_KEY")}
 }
+
+var getenv = os.Getenv
 
 func (c *Config) defaults() error {
 	if c.Model == "" {
@@ -67,6 +69,9 @@ func (c *Config) defaults() error {
 	}
 	if c.Mode == "" {
 		c.Mode = Chat
+	}
+	if c.Mode == Completion && len(c.Stop) == 0 {
+		c.Stop = []string{"\n#"}
 	}
 	if c.Mode != Chat && c.Mode != Completion {
 		return fmt.Errorf("llm: Config.Mode %q: want %q or %q", c.Mode, Chat, Completion)

@@ -1,0 +1,52 @@
+package llm
+
+import (
+	"flag"
+	"strings"
+)
+
+// AddFlags registers the usual flags of an LLM run on fs and returns the
+// configuration they fill once fs is parsed; the model, base URL and key
+// default to $LLMSAM_MODEL, $OPENAI_BASE_URL and $OPENAI_API_KEY. The key
+// has no flag, so that it never lands in a shell history. Scripts call
+// llm.AddFlags(flag.CommandLine) before flag.Parse.
+func AddFlags(fs *flag.FlagSet) *Config {
+	cfg := FromEnv(envOr("LLMSAM_MODEL", ""))
+	fs.StringVar(&cfg.Model, "model", cfg.Model, "model name as the server knows it (default $LLMSAM_MODEL)")
+	fs.StringVar(&cfg.BaseURL, "base-url", cfg.BaseURL, "OpenAI-compatible base URL, e.g. http://localhost:8000/v1 (default $OPENAI_BASE_URL)")
+	fs.Func("endpoints", "comma-separated further base URLs of replicas of the same model", func(s string) error {
+		for _, e := range strings.Split(s, ",") {
+			if e = strings.TrimSpace(e); e != "" {
+				cfg.Endpoints = append(cfg.Endpoints, e)
+			}
+		}
+		return nil
+	})
+	fs.Func("mode", "chat (default) or completion (raw prompt with a stop string, the release's vLLM mode)", func(s string) error {
+		cfg.Mode = Mode(s)
+		return nil
+	})
+	fs.Float64Var(&cfg.Temperature, "temperature", 1.0, "sampling temperature (0 is sent as 0)")
+	fs.IntVar(&cfg.MaxTokens, "max-tokens", 256, "maximum tokens per answer")
+	fs.Int64Var(&cfg.Seed, "llm-seed", 0, "base sampling seed")
+	fs.IntVar(&cfg.Concurrency, "concurrency", 64, "requests in flight per endpoint")
+	fs.StringVar(&cfg.CachePath, "cache", "", "response cache file (reruns and resumes ask nothing twice)")
+	fs.BoolVar(&cfg.Replay, "replay", false, "answer only from the cache; fail on a miss instead of calling a server")
+	fs.StringVar(&cfg.BatchExport, "batch-export", "", "write uncached requests to this OpenAI batch JSONL file instead of sending them")
+	fs.Float64Var(&cfg.BudgetUSD, "budget-usd", 0, "stop cleanly when this much was spent (needs -price-in and -price-out)")
+	fs.IntVar(&cfg.BudgetTokens, "budget-tokens", 0, "stop cleanly after this many tokens")
+	fs.Float64Var(&cfg.PriceInput, "price-in", 0, "USD per million prompt tokens")
+	fs.Float64Var(&cfg.PriceOutput, "price-out", 0, "USD per million completion tokens")
+	fs.Func("stop", "stop string (repeatable); completion mode defaults to \"\\n#\"", func(s string) error {
+		cfg.Stop = append(cfg.Stop, s)
+		return nil
+	})
+	return &cfg
+}
+
+func envOr(k, def string) string {
+	if v := getenv(k); v != "" {
+		return v
+	}
+	return def
+}
