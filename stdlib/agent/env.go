@@ -19,6 +19,13 @@ type Model interface {
 	Step(ctx context.Context, env *Env, cur, next *State) error
 }
 
+// IOBound is implemented by models that spend their steps waiting on
+// servers (LLM agents): the engine then runs all replicates at once instead
+// of one per core.
+type IOBound interface {
+	IOBound() bool
+}
+
 // Validator is implemented by models that can check their parameters against
 // a population of n agents before a run starts.
 type Validator interface {

@@ -144,14 +144,14 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 		c.stats.Cached.Add(1)
 		return Response{Text: e.Text, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
 	}
-	body, path, err := c.body(r)
-	if err != nil {
-		return Response{Err: err}
-	}
 	switch {
 	case c.cfg.Replay:
 		return Response{Err: fmt.Errorf("%w: request %s (key %s…)", ErrCacheMiss, r.ID, key[:12])}
 	case c.batchFile != nil:
+		body, path, err := c.body(r)
+		if err != nil {
+			return Response{Err: err}
+		}
 		if err := c.cache.putPending(r.ID, key); err != nil {
 			return Response{Err: err}
 		}
@@ -180,7 +180,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 			c.stats.PromptTokens.Add(int64(resp.Usage.PromptTokens))
 			c.stats.CompletionTokens.Add(int64(resp.Usage.CompletionTokens))
 			resp.Retries = attempt
-			if err := c.cache.put(key, entry{ID: r.ID, Request: body, Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
+			if err := c.cache.put(key, entry{ID: r.ID, Request: info.body, Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
 				resp.Err = fmt.Errorf("llm: caching the answer to %s: %w", r.ID, err)
 			}
 			return resp
@@ -291,13 +291,8 @@ func (c *Client) extra(r Request) map[string]any {
 
 // call sends one request to an endpoint.
 func (c *Client) call(ctx context.Context, ep *endpoint, r Request) (Response, error) {
-	seed := int(r.Seed)
 	if c.cfg.Mode == Completion {
-		req := openai.CompletionRequest{
-			Model: c.cfg.Model, Prompt: r.Prompt, MaxTokens: c.cfg.MaxTokens,
-			Temperature: float32(c.cfg.Temperature), TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed,
-		}
-		resp, err := ep.api.CreateCompletion(ctx, req)
+		resp, err := ep.api.CreateCompletion(ctx, c.completionRequest(r))
 		if err != nil {
 			return Response{}, err
 		}
@@ -325,9 +320,11 @@ func (c *Client) chatRequest(r Request) openai.ChatCompletionRequest {
 	for i, m := range r.Messages {
 		msgs[i] = openai.ChatCompletionMessage{Role: m.Role, Content: m.Content}
 	}
+	// Temperature is left out here and sent by the transport, which also
+	// sends 0 (go-openai's omitempty would drop it).
 	req := openai.ChatCompletionRequest{
 		Model: c.cfg.Model, Messages: msgs, MaxTokens: c.cfg.MaxTokens,
-		Temperature: float32(c.cfg.Temperature), TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed,
+		TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed,
 	}
 	if s := c.schema(r); s != nil {
 		req.ResponseFormat = &openai.ChatCompletionResponseFormat{
@@ -338,15 +335,19 @@ func (c *Client) chatRequest(r Request) openai.ChatCompletionRequest {
 	return req
 }
 
-// body returns the JSON body and path a request is sent with, as written to
-// the cache and to batch files.
+func (c *Client) completionRequest(r Request) openai.CompletionRequest {
+	seed := int(r.Seed)
+	return openai.CompletionRequest{Model: c.cfg.Model, Prompt: r.Prompt, MaxTokens: c.cfg.MaxTokens,
+		TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed}
+}
+
+// body returns the JSON body and path a request is sent with, for batch
+// files: the same bytes the transport sends.
 func (c *Client) body(r Request) (json.RawMessage, string, error) {
 	var v any
 	path := "/v1/chat/completions"
 	if c.cfg.Mode == Completion {
-		seed := int(r.Seed)
-		v = openai.CompletionRequest{Model: c.cfg.Model, Prompt: r.Prompt, MaxTokens: c.cfg.MaxTokens,
-			Temperature: float32(c.cfg.Temperature), TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed}
+		v = c.completionRequest(r)
 		path = "/v1/completions"
 	} else {
 		v = c.chatRequest(r)

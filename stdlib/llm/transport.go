@@ -3,7 +3,9 @@ package llm
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"sort"
 	"net/http"
 	"strconv"
 	"time"
@@ -16,6 +18,7 @@ type callKey struct{}
 type callInfo struct {
 	extra      map[string]any // merged into the JSON body
 	retryAfter time.Duration  // read from a 429 or 503
+	body       []byte         // the body as sent, kept in the cache
 }
 
 // transport merges extra fields into request bodies (go-openai drops
@@ -35,6 +38,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 		if body, err = mergeJSON(body, info.extra); err != nil {
 			return nil, err
 		}
+		info.body = body
 		r = r.Clone(r.Context())
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
@@ -63,21 +67,35 @@ func retryAfter(h http.Header) time.Duration {
 	return min(max(d, 0), time.Minute)
 }
 
-// mergeJSON sets the fields of extra in a JSON object.
+// mergeJSON adds the fields of extra, in sorted order, to a JSON object
+// that does not have them (go-openai omits temperature, which llmsam always
+// sends this way, and has no field for the others). Splicing the text
+// avoids decoding and re-encoding every body.
 func mergeJSON(body []byte, extra map[string]any) ([]byte, error) {
 	if len(extra) == 0 {
 		return body, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, err
+	body = bytes.TrimRight(body, " \n\t\r")
+	if len(body) < 2 || body[len(body)-1] != '}' {
+		return nil, fmt.Errorf("request body is not a JSON object")
 	}
-	for k, v := range extra {
-		b, err := json.Marshal(v)
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := append([]byte(nil), body[:len(body)-1]...)
+	empty := bytes.Equal(bytes.TrimSpace(body[1:len(body)-1]), nil)
+	for i, k := range keys {
+		v, err := json.Marshal(extra[k])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("extra field %q: %w", k, err)
 		}
-		m[k] = b
+		if i > 0 || !empty {
+			out = append(out, ',')
+		}
+		kb, _ := json.Marshal(k)
+		out = append(append(append(out, kb...), ':'), v...)
 	}
-	return json.Marshal(m)
+	return append(out, '}'), nil
 }

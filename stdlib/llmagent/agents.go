@@ -30,6 +30,10 @@ type Agents struct {
 // New returns agents on a client with the default prompts and 3 tries.
 func New(c *llm.Client) *Agents { return &Agents{Client: c} }
 
+// IOBound tells the engine to run every replicate at once: the agents wait
+// on servers, not on cores.
+func (a *Agents) IOBound() bool { return true }
+
 // Name implements the engine's model naming.
 func (a *Agents) Name() string { return "llm:" + a.Client.Config().Model }
 

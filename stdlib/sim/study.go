@@ -55,6 +55,9 @@ func (s *Study) normalise() error {
 	}
 	if s.Workers <= 0 {
 		s.Workers = runtime.GOMAXPROCS(0)
+		if m, ok := s.Agents.(agent.IOBound); ok && m.IOBound() {
+			s.Workers = max(s.Workers, s.Replicates)
+		}
 	}
 	switch {
 	case s.Agents == nil:
