@@ -7,6 +7,7 @@
 //	llmsam                        the interactive REPL
 //	llmsam SCRIPT.go [ARGS]       run a script (ARGS are the script's own flags)
 //	llmsam run NOTEBOOK.md        run a Markdown notebook's go blocks, write NOTEBOOK.out.md
+//	llmsam import-batch ...       store batch results in a response cache
 //	llmsam version                print the version
 package main
 
@@ -24,6 +25,7 @@ import (
 	"github.com/llmsam/llmsam/runtime/notebook"
 	"github.com/llmsam/llmsam/runtime/repl"
 	"github.com/llmsam/llmsam/stdlib/history"
+	"github.com/llmsam/llmsam/stdlib/llm"
 )
 
 func main() {
@@ -58,6 +60,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runScript(ctx, cmd, args[1:], stdout, stderr)
 	case cmd == "run":
 		return runNotebook(ctx, args[1:], stdout, stderr)
+	case cmd == "import-batch":
+		return runImportBatch(args[1:], stdout, stderr)
 	case cmd == "version":
 		fmt.Fprintf(stdout, "llmsam %s (%s)\n", history.Version(), history.GoVersion())
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
@@ -145,5 +149,31 @@ func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintln(stderr, runErr)
 		return 1
 	}
+	return 0
+}
+
+// runImportBatch stores the answers of an OpenAI batch (or `vllm
+// run-batch`) results file in the cache the requests were exported with.
+func runImportBatch(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("llmsam import-batch", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cache := fs.String("cache", "", "the cache file the batch was exported with (required)")
+	model := fs.String("model", "", "the model of the batch (required)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: llmsam import-batch -cache FILE -model NAME RESULTS.jsonl")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *cache == "" || *model == "" {
+		if err == nil {
+			fs.Usage()
+		}
+		return 2
+	}
+	stored, failed, err := llm.ImportBatch(llm.Config{Model: *model, CachePath: *cache}, fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, "llmsam import-batch:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "stored %d answers in %s (%d lines carried errors); run the script again to continue\n", stored, *cache, failed)
 	return 0
 }

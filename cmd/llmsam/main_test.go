@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmsam/llmsam/internal/openaitest"
 	"github.com/llmsam/llmsam/internal/refdata"
 )
 
@@ -56,6 +57,16 @@ func TestScriptsInterpretedAndCompiled(t *testing.T) {
 		"examples/custom_scenario.go": nil,
 		"examples/sweep_heatmap.go":   {"-replicates", "2"},
 		"examples/custom_model.go":    nil,
+		"examples/llm_agents.go":      {"-model", "test-model", "-base-url", "FAKE", "-n", "30", "-replicates", "2"},
+	}
+	srv := openaitest.New(openaitest.Options{})
+	defer srv.Close()
+	for _, a := range args {
+		for i := range a {
+			if a[i] == "FAKE" {
+				a[i] = srv.BaseURL()
+			}
+		}
 	}
 	files, _ := filepath.Glob(filepath.Join(r, "scripts", "*.go"))
 	more, _ := filepath.Glob(filepath.Join(r, "examples", "*.go"))
@@ -171,6 +182,8 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"run"}, 2, "usage: llmsam run"},
 		{[]string{"run", "/nonexistent.md"}, 1, "no such file"},
+		{[]string{"import-batch", "results.jsonl"}, 2, "usage: llmsam import-batch"},
+		{[]string{"import-batch", "-cache", filepath.Join(t.TempDir(), "c.db"), "-model", "m", "/nonexistent.jsonl"}, 1, "no such file"},
 	} {
 		code, _, stderr := runInterpreted(tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
