@@ -19,6 +19,7 @@ func init() {
 
 		// type definitions
 		"Env":       reflect.ValueOf((*agent.Env)(nil)),
+		"IOBound":   reflect.ValueOf((*agent.IOBound)(nil)),
 		"Model":     reflect.ValueOf((*agent.Model)(nil)),
 		"State":     reflect.ValueOf((*agent.State)(nil)),
 		"Stream":    reflect.ValueOf((*agent.Stream)(nil)),
@@ -26,10 +27,19 @@ func init() {
 		"Validator": reflect.ValueOf((*agent.Validator)(nil)),
 
 		// interface wrapper definitions
+		"_IOBound":   reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_IOBound)(nil)),
 		"_Model":     reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_Model)(nil)),
 		"_Validator": reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_Validator)(nil)),
 	}
 }
+
+// _github_com_llmsam_llmsam_stdlib_agent_IOBound is an interface wrapper for IOBound type
+type _github_com_llmsam_llmsam_stdlib_agent_IOBound struct {
+	IValue   interface{}
+	WIOBound func() bool
+}
+
+func (W _github_com_llmsam_llmsam_stdlib_agent_IOBound) IOBound() bool { return W.WIOBound() }
 
 // _github_com_llmsam_llmsam_stdlib_agent_Model is an interface wrapper for Model type
 type _github_com_llmsam_llmsam_stdlib_agent_Model struct {
