@@ -147,3 +147,17 @@ var (
 func lineColor(i int) color.RGBA { return lineColors[i%len(lineColors)] }
 
 func withAlpha(c color.RGBA, a uint8) color.NRGBA { return color.NRGBA{R: c.R, G: c.G, B: c.B, A: a} }
+
+// SaveAs writes the figure as base.EXT for every format (e.g. "png",
+// "pdf") and returns the paths written.
+func (f *Figure) SaveAs(base string, formats ...string) ([]string, error) {
+	var paths []string
+	for _, ext := range formats {
+		p := base + "." + strings.TrimPrefix(strings.TrimSpace(ext), ".")
+		if err := f.Save(p); err != nil {
+			return paths, err
+		}
+		paths = append(paths, p)
+	}
+	return paths, nil
+}

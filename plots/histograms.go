@@ -35,6 +35,9 @@ func HistogramsOf(series ...Series) *Figure {
 		}
 		p := newPlot(fmt.Sprintf("step %d", t), "opinion (0-10)", "share of agents")
 		addHistBars(p, series, func(s Series) []float64 { return pooledHist(s.Metrics, t) })
+		if t > 0 {
+			p.Legend = plot.NewLegend() // one legend, in the first panel
+		}
 		rows[len(rows)-1] = append(rows[len(rows)-1], p)
 	}
 	ymax := 0.0
@@ -66,9 +69,14 @@ func FinalHistograms(series ...Series) *Figure {
 }
 
 func addHistBars(p *plot.Plot, series []Series, hist func(Series) []float64) {
-	width := vg.Points(10) / vg.Length(max(1, len(series))) * 1.6
+	width := vg.Points(12) / vg.Length(max(1, len(series)))
+	top := 0.0
 	for i, s := range series {
-		bars, err := plotter.NewBarChart(plotter.Values(hist(s)), width)
+		h := hist(s)
+		for _, v := range h {
+			top = max(top, v)
+		}
+		bars, err := plotter.NewBarChart(plotter.Values(h), width)
 		if err != nil {
 			continue
 		}
@@ -83,6 +91,12 @@ func addHistBars(p *plot.Plot, series []Series, hist func(Series) []float64) {
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Y.Min = 0
+	if top > 0 {
+		p.Y.Max = top * 1.08
+		if len(series) > 1 {
+			p.Y.Max = top * (1.1 + 0.12*float64(len(series))) // room for the legend
+		}
+	}
 	p.X.Min, p.X.Max = -0.7, 10.7
 	p.X.Tick.Marker = integerTicks{}
 }

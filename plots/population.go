@@ -107,6 +107,13 @@ func Coefficients(labels []string, pops ...pop.Population) *Figure {
 		p.NominalX("0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9")
 		p.Legend.Top = true
 		p.Y.Min = 0
+		top := 0.0
+		for _, h := range hists {
+			for _, v := range h {
+				top = max(top, v)
+			}
+		}
+		p.Y.Max = 1.35 * top // room for the legend above the bars
 		row[k] = p
 	}
 	return NewFigure(12*vg.Inch, 3*vg.Inch, row)

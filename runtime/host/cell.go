@@ -147,6 +147,9 @@ func (h *Host) parseChunk(name string, id int, c chunk) (ast.Node, []string, err
 				notes = append(notes, "func main is declared as scriptMain: call scriptMain() to run it")
 			}
 		}
+		if err := h.checkImports(f); err != nil {
+			return nil, nil, err
+		}
 		h.dropRepeatedImports(f)
 		h.consts.collect(f)
 		h.noteNames(f)

@@ -177,6 +177,9 @@ func (h *Host) RunFile(ctx context.Context, path string) error {
 	if !hasMain(f) {
 		return fmt.Errorf("%s: no func main", path)
 	}
+	if err := h.checkImports(f); err != nil {
+		return err
+	}
 	h.prepare(f)
 	prog, err := h.compile(f)
 	if err != nil {
@@ -184,6 +187,27 @@ func (h *Host) RunFile(ctx context.Context, path string) error {
 	}
 	_, err = h.run(ctx, prog)
 	return err
+}
+
+// checkImports reports, with its position, an import the interpreter has
+// no symbols for, instead of yaegi's message about GOPATH.
+func (h *Host) checkImports(f *ast.File) error {
+	for _, im := range f.Imports {
+		p, _ := strconv.Unquote(im.Path.Value)
+		if !Available(p) {
+			return fmt.Errorf("%s: package %s is not available in llmsam's interpreter (Go's standard library, llmsam's packages and the gonum/plot packages listed in runtime/symbols are)",
+				h.in.FileSet().Position(im.Pos()), p)
+		}
+	}
+	return nil
+}
+
+// Available reports whether scripts can import path.
+func Available(path string) bool {
+	key := path + "/" + ImportName(path)
+	_, std := stdlib.Symbols[key]
+	_, own := symbols.Symbols[key]
+	return std || own || path == guardPath
 }
 
 // compile compiles a parsed file or block, turning a crash inside the

@@ -33,5 +33,6 @@ func init() {
 		"Figure": reflect.ValueOf((*plots.Figure)(nil)),
 		"Metric": reflect.ValueOf((*plots.Metric)(nil)),
 		"Series": reflect.ValueOf((*plots.Series)(nil)),
+		"Table":  reflect.ValueOf((*plots.Table)(nil)),
 	}
 }

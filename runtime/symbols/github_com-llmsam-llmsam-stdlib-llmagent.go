@@ -13,6 +13,7 @@ func init() {
 		"DefaultTemplates": reflect.ValueOf(llmagent.DefaultTemplates),
 		"Level":            reflect.ValueOf(llmagent.Level),
 		"New":              reflect.ValueOf(llmagent.New),
+		"Open":             reflect.ValueOf(llmagent.Open),
 		"Parse":            reflect.ValueOf(llmagent.Parse),
 		"Percent":          reflect.ValueOf(llmagent.Percent),
 		"Schema":           reflect.ValueOf(&llmagent.Schema).Elem(),

@@ -17,6 +17,7 @@ func init() {
 		"Connected":         reflect.ValueOf(netw.Connected),
 		"DegreeStats":       reflect.ValueOf(netw.DegreeStats),
 		"Degrees":           reflect.ValueOf(netw.Degrees),
+		"DisjointUnion":     reflect.ValueOf(netw.DisjointUnion),
 		"ErdosRenyi":        reflect.ValueOf(netw.ErdosRenyi),
 		"ErdosRenyiM":       reflect.ValueOf(netw.ErdosRenyiM),
 		"FromDense":         reflect.ValueOf(netw.FromDense),

@@ -74,3 +74,52 @@ func TestSaveReleaseLayout(t *testing.T) {
 		t.Fatalf("temporary files left behind: %v", entries)
 	}
 }
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}, {0.5, 0.5}, {0.2, 0.4}}, [][]uint8{{0, 0}, {1, 1}, {0, 0}, {0, 1}})
+	r.Manifest.Name = "a,b"
+	dir := t.TempDir()
+	if err := r.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Replicates) != 2 || got.Steps() != 2 || got.Network.At(0).Edges() != 1 || got.Manifest.Name != "a,b" {
+		t.Fatalf("loaded %+v", got.Manifest)
+	}
+	for k, tr := range r.Replicates {
+		for s, st := range tr.States {
+			g := got.Replicates[k].States[s]
+			for i := range st.Opinion {
+				if g.Opinion[i] != st.Opinion[i] || g.Action[i] != st.Action[i] || g.Thought[i] != st.Thought[i] {
+					t.Fatalf("replicate %d step %d agent %d differs", k, s, i)
+				}
+			}
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "trajectories.csv"), []byte("run,replicate,seed,step,agent,opinion,action\nx,0,0,0,0,2.5,1\n"), 0o644)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("bad row: %v", err)
+	}
+}
+
+func TestPool(t *testing.T) {
+	a := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 1}})
+	b := twoStepRun([][]float64{{0.1, 0.2}, {0.3, 0.4}}, [][]uint8{{0, 1}, {0, 0}})
+	p, err := Pool("both", a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.People) != 4 || p.Network.At(0).Edges() != 2 || p.Network.At(0).HasEdge(1, 2) {
+		t.Fatalf("pooled %d people, network %v", len(p.People), p.Network.At(0))
+	}
+	if st := p.Replicates[0].States[1]; st.Opinion[3] != 0.4 || st.Action[1] != 1 || st.Thought[2] != "hm" {
+		t.Fatalf("pooled state %+v", st)
+	}
+	c := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}, {0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 1}, {0, 0}, {1, 1}})
+	if _, err := Pool("x", a, c); err == nil {
+		t.Fatal("runs with different replicate counts pooled")
+	}
+}

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"net/http"
+	"sort"
 	"strconv"
 	"time"
 )

@@ -278,3 +278,16 @@ func (a *Agents) render(t *template.Template, d Data) (string, error) {
 	}
 	return b.String(), nil
 }
+
+// Open creates a client for cfg and agents on it, with the default prompts
+// and 3 tries; Close closes the client.
+func Open(cfg llm.Config) (*Agents, error) {
+	c, err := llm.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return New(c), nil
+}
+
+// Close closes the agents' client (its cache and batch file).
+func (a *Agents) Close() error { return a.Client.Close() }

@@ -322,3 +322,27 @@ func FromDense(n int, m []float64, directed bool) (*Graph, error) {
 	}
 	return b.Build(), nil
 }
+
+// DisjointUnion returns one graph holding the given graphs side by side:
+// node k of graph j becomes node offset_j + k. Weighted if any is weighted;
+// all must have the same directedness.
+func DisjointUnion(gs ...*Graph) (*Graph, error) {
+	n, weighted := 0, false
+	for j, g := range gs {
+		if g.Directed() != gs[0].Directed() {
+			return nil, fmt.Errorf("DisjointUnion: graph %d is directed=%v, graph 0 is %v", j, g.Directed(), gs[0].Directed())
+		}
+		n += g.N()
+		weighted = weighted || g.Weighted()
+	}
+	directed := len(gs) > 0 && gs[0].Directed()
+	b := NewBuilder(n, directed, weighted)
+	off := 0
+	for _, g := range gs {
+		for _, e := range g.EdgeList() {
+			b.Add(off+e.U, off+e.V, e.W)
+		}
+		off += g.N()
+	}
+	return b.Build(), nil
+}
