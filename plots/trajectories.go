@@ -58,29 +58,86 @@ type Metric struct {
 	Min, Max      float64
 }
 
-// MetricPanels draws one panel per metric, side by side, each with one line
-// and mean +/- sd band per series.
+// MetricPanels draws one panel per metric, side by side (two per row for
+// four metrics), each with one line and mean +/- sd band per series.
 func MetricPanels(series []Series, ms []Metric) *Figure {
 	row := make([]*plot.Plot, len(ms))
 	for k, m := range ms {
 		p := newPlot(m.Title, "step (0 = initial answers)", m.YLabel)
 		steps := 0
+		var firsts []float64
+		lo, hi := math.Inf(1), math.Inf(-1)
 		for i, s := range series {
 			mean, sd := history.BandOf(s.Metrics, m.Value)
 			steps = max(steps, len(mean))
 			addBand(p, mean, sd, lineColor(i), s.Label, len(s.Metrics) > 1)
+			if len(mean) > 0 {
+				firsts = append(firsts, mean[0]+sd[0])
+			}
+			for t := range mean {
+				lo, hi = min(lo, mean[t]-sd[t]), max(hi, mean[t]+sd[t])
+			}
 		}
 		if m.Max > m.Min {
 			p.Y.Min, p.Y.Max = m.Min, m.Max
+			lo, hi = m.Min, m.Max
 		}
+		placeLegend(p, firsts, lo, hi)
 		p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
 		p.X.Tick.Marker = integerTicks{}
-		p.Legend.Top = true
-		p.Legend.Left = true
 		row[k] = p
+	}
+	if len(ms) == 4 {
+		return NewFigure(7.2*vg.Inch, 6.2*vg.Inch, row[:2], row[2:])
 	}
 	w := vg.Length(len(ms)) * 3.6 * vg.Inch
 	return NewFigure(w, 3.2*vg.Inch, row)
+}
+
+// Overlay draws several metrics of one series in one panel, each with its
+// mean +/- sd band (for instance adoption against the share of supportive
+// opinions, to show an unpopular norm).
+func Overlay(title string, s Series, ms ...Metric) *Figure {
+	p := newPlot(title, "step", "share")
+	steps := 0
+	for i, m := range ms {
+		mean, sd := history.BandOf(s.Metrics, m.Value)
+		steps = max(steps, len(mean))
+		addBand(p, mean, sd, lineColor(i), m.Title, len(s.Metrics) > 1)
+		p.Y.Min, p.Y.Max = min(p.Y.Min, m.Min), max(p.Y.Max, m.Max)
+	}
+	p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
+	p.Legend.Top = true
+	p.Legend.Left = true
+	return NewFigure(4*vg.Inch, 3.2*vg.Inch, []*plot.Plot{p})
+}
+
+// Row places the panels of several one-row figures side by side under one
+// title.
+func Row(title string, figs ...*Figure) *Figure {
+	var row []*plot.Plot
+	w, h := vg.Length(0), vg.Length(0)
+	for _, f := range figs {
+		for _, r := range f.Panels {
+			row = append(row, r...)
+		}
+		w += f.Width
+		h = max(h, f.Height)
+	}
+	out := NewFigure(w, h+0.3*vg.Inch, row)
+	out.Title = title
+	return out
+}
+
+// placeLegend puts the legend top left unless the lines start in the top
+// third of the axis, where it would hide them; then top right.
+func placeLegend(p *plot.Plot, firsts []float64, lo, hi float64) {
+	p.Legend.Top, p.Legend.Left = true, true
+	for _, f := range firsts {
+		if hi > lo && (f-lo)/(hi-lo) > 0.66 {
+			p.Legend.Left = false
+		}
+	}
 }
 
 // addBand adds a line with markers and, when band is set, a translucent

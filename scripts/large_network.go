@@ -6,10 +6,12 @@
 // theory agents. Writes adoption and opinion trajectories (mean +/- sd over
 // windows and seeds), final opinion histograms, the network coloured by
 // final opinion, opinion change vs degree, and a run directory per
-// topology and window.
+// topology and window. With -model (or -replay and a cache) the agents are
+// LLMs instead.
 //
 //	llmsam scripts/large_network.go -out out/large
 //	go run scripts/large_network.go -out out/large
+//	llmsam scripts/large_network.go -model Qwen/Qwen2.5-7B-Instruct -base-url http://localhost:8000/v1 -cache qwen.db
 package main
 
 import (
@@ -20,6 +22,9 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/llm"
+	"github.com/llmsam/llmsam/stdlib/llmagent"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/protocol"
@@ -35,6 +40,7 @@ func check(err error) {
 }
 
 func main() {
+	llmCfg := llm.AddFlags(flag.CommandLine)
 	out := flag.String("out", "out/large", "output folder")
 	scen := flag.String("scenario", "dishwasher", "scenario: dishwasher, waste or 5g (or 1, 2, 3)")
 	coeff := flag.String("coeff", "", "folder with the release's coeff{E}_{N}.csv files (default: built-in synthetic population)")
@@ -43,11 +49,23 @@ func main() {
 	seed := flag.Uint64("seed", 1, "base seed")
 	beta := flag.Float64("beta", theory.DefaultBeta, "SAM rationality beta")
 	formats := flag.String("formats", "png,pdf", "figure formats, comma separated (png, svg, pdf)")
+	nwin := flag.Int("windows", 0, "use only the first N windows of 0, 10, ..., 60 (0: all 7)")
 	flag.Parse()
 
 	sc, err := scenario.ByName(*scen)
 	check(err)
-	study := protocol.Large{Scenario: sc, Agents: theory.SAM{Beta: *beta}, Replicates: *reps, Seed: *seed}
+	var agents agent.Model = theory.SAM{Beta: *beta}
+	kind := fmt.Sprintf("SAM theory agents (beta %g)", *beta)
+	if llmCfg.Model != "" {
+		a, err := llmagent.Open(*llmCfg)
+		check(err)
+		defer a.Close()
+		agents, kind = a, "LLM agents ("+llmCfg.Model+")"
+	}
+	study := protocol.Large{Scenario: sc, Agents: agents, Replicates: *reps, Seed: *seed}
+	if *nwin > 0 && *nwin < 7 {
+		study.Windows = []int{0, 10, 20, 30, 40, 50, 60}[:*nwin]
+	}
 	source := "synthetic (built-in calibration)"
 	if *coeff != "" {
 		study.Pool, err = pop.LoadRelease(*coeff, sc)
@@ -63,7 +81,7 @@ func main() {
 		}
 		study.Topologies = append([]protocol.Topology{protocol.Fixed("BA", g)}, protocol.StudyTopologies()[1:]...)
 	}
-	fmt.Printf("larger networks: scenario %s, population %s, SAM beta %g, %d replicates, seed %d\n", sc.Name, source, *beta, *reps, *seed)
+	fmt.Printf("larger networks: scenario %s, population %s, %s, %d replicates, seed %d\n", sc.Name, source, kind, *reps, *seed)
 	res, err := study.Run()
 	check(err)
 	check(res.Save(filepath.Join(*out, "runs")))
@@ -77,8 +95,8 @@ func main() {
 	network, err := plots.Network(fmt.Sprintf("%s, %s network, window 0, final step", sc.Title, res.Topologies[0]), g, first.Final())
 	check(err)
 	trajectories := plots.TrajectoriesOf(series...)
-	trajectories.Title = fmt.Sprintf("%s: %d agents, SAM theory agents, mean ± sd over %d windows × %d seeds",
-		sc.Title, first.Manifest.Agents, len(res.Windows), *reps)
+	trajectories.Title = fmt.Sprintf("%s: %d agents, %s, mean ± sd over %d windows × %d seeds",
+		sc.Title, first.Manifest.Agents, kind, len(res.Windows), *reps)
 	figures := []struct {
 		name string
 		fig  *plots.Figure

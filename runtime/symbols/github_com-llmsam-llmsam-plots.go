@@ -24,6 +24,8 @@ func init() {
 		"MetricPanels":    reflect.ValueOf(plots.MetricPanels),
 		"Network":         reflect.ValueOf(plots.Network),
 		"NewFigure":       reflect.ValueOf(plots.NewFigure),
+		"Overlay":         reflect.ValueOf(plots.Overlay),
+		"Row":             reflect.ValueOf(plots.Row),
 		"SeriesOf":        reflect.ValueOf(plots.SeriesOf),
 		"Trajectories":    reflect.ValueOf(plots.Trajectories),
 		"TrajectoriesOf":  reflect.ValueOf(plots.TrajectoriesOf),

@@ -110,6 +110,9 @@ func MeanOpinion(m metrics.Snapshot) float64 { return m.MeanOpinion }
 // VarOpinion selects the opinion variance of a snapshot (for Band).
 func VarOpinion(m metrics.Snapshot) float64 { return m.VarOpinion }
 
+// Support selects the share of agents with opinion above 1/2 (for Band).
+func Support(m metrics.Snapshot) float64 { return m.Support }
+
 // Gap selects the value-action gap share of a snapshot (for Band).
 func Gap(m metrics.Snapshot) float64 { return m.Gap }
 
