@@ -57,5 +57,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Println("wrote", *out)
+	fmt.Println("wrote", *out+"/trajectories.png")
+	fmt.Println("run directory in", *out)
 }

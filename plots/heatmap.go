@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"strconv"
 
@@ -38,7 +39,7 @@ func HeatMapGrid(z [][]float64, xs, ys []float64, xname, yname, title string, lo
 			hi = lo + 1
 		}
 	}
-	cm := moreland.ExtendedBlackBody()
+	cm := viridis()
 	cm.SetMin(lo)
 	cm.SetMax(hi)
 	pal := cm.Palette(255)
@@ -74,6 +75,20 @@ func HeatMapGrid(z [][]float64, xs, ys []float64, xname, yname, title string, lo
 	bar.Y.Label.Text = title
 	return &Figure{Panels: [][]*plot.Plot{{p, bar}}, Width: 6 * vg.Inch, Height: 4.2 * vg.Inch,
 		colWidths: []float64{0.86, 0.14}}
+}
+
+// viridis returns a perceptually uniform sequential map from dark purple to
+// yellow (the control points of matplotlib's viridis), whose ends both stand
+// out from a white page.
+func viridis() palette.ColorMap {
+	cm, err := moreland.NewLuminance([]color.Color{
+		color.NRGBA{0x44, 0x01, 0x54, 0xff}, color.NRGBA{0x3b, 0x52, 0x8b, 0xff}, color.NRGBA{0x21, 0x91, 0x8c, 0xff},
+		color.NRGBA{0x5e, 0xc9, 0x62, 0xff}, color.NRGBA{0xfd, 0xe7, 0x25, 0xff},
+	})
+	if err != nil {
+		panic(err) // the control points are fixed and valid
+	}
+	return cm
 }
 
 // labelColor picks black or white text for readability on a cell.

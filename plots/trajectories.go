@@ -107,8 +107,10 @@ func Overlay(title string, s Series, ms ...Metric) *Figure {
 		p.Y.Min, p.Y.Max = min(p.Y.Min, m.Min), max(p.Y.Max, m.Max)
 	}
 	p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
-	p.Legend.Top = true
-	p.Legend.Left = true
+	p.X.Tick.Marker = integerTicks{}
+	// The middle right is where curves that settle at 0 or 1 leave room.
+	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.YOffs = vg.Points(70)
 	return NewFigure(4*vg.Inch, 3.2*vg.Inch, []*plot.Plot{p})
 }
 
@@ -165,6 +167,9 @@ func addBand(p *plot.Plot, mean, sd []float64, c color.RGBA, label string, band 
 	if l, s, err := plotter.NewLinePoints(pts); err == nil {
 		l.Color, l.Width = c, vg.Points(1.6)
 		s.Color, s.Shape, s.Radius = c, draw.CircleGlyph{}, vg.Points(2.5)
+		if len(pts) > 30 {
+			s.Radius = 0 // markers would merge into a thick line
+		}
 		p.Add(l, s)
 		if label != "" {
 			p.Legend.Add(label, l, s)

@@ -71,6 +71,8 @@ func main() {
 		study.Pool, err = pop.LoadRelease(*coeff, sc)
 		check(err)
 		source = *coeff
+		s := study.Pool.Summarize()
+		fmt.Printf("round 1 of the %d real people: adoption %d/%d, mean opinion %.2f / 10\n", s.N, s.Adopters, s.N, 10*s.Opinion)
 	}
 	if *ba != "" {
 		nw, err := netw.LoadNetwork(*ba)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"fmt"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,62 +50,101 @@ func runInterpreted(args ...string) (int, string, string) {
 }
 
 // TestScriptsInterpretedAndCompiled runs every script and example both with
-// llmsam and with go run, at reduced size, and compares their outputs.
+// llmsam and with go run, at reduced size, with theory agents and, where a
+// script has an LLM path, with LLM agents against the test server; the two
+// outputs must match, and every file a script says it wrote must exist and
+// parse.
 func TestScriptsInterpretedAndCompiled(t *testing.T) {
 	r := root(t)
-	args := map[string][]string{
-		"scripts/large_network.go":    {"-replicates", "2", "-formats", "png"},
-		"examples/quickstart.go":      nil,
-		"examples/custom_scenario.go": nil,
-		"examples/sweep_heatmap.go":   {"-replicates", "2"},
-		"examples/custom_model.go":    nil,
-		"examples/llm_agents.go":      {"-model", "test-model", "-base-url", "FAKE", "-n", "30", "-replicates", "2"},
-	}
-	srv := openaitest.New(openaitest.Options{})
+	srv := openaitest.New(openaitest.Options{Rules: []openaitest.Rule{{Fault: openaitest.Prose, Rate: 0.1, Times: 1 << 30}}})
 	defer srv.Close()
-	for _, a := range args {
-		for i := range a {
-			if a[i] == "FAKE" {
-				a[i] = srv.BaseURL()
-			}
-		}
+	llmArgs := []string{"-model", "test-model", "-base-url", srv.BaseURL()}
+	variants := map[string][][]string{
+		"scripts/population.go":       {{"-formats", "png"}},
+		"scripts/validation.go":       {{"-groups", "4", "-replicates", "2", "-formats", "png"}, append([]string{"-groups", "4", "-replicates", "2", "-formats", "png"}, llmArgs...)},
+		"scripts/large_network.go":    {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
+		"scripts/dynamic.go":          {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
+		"scripts/phenomena.go":        {{"-n", "60", "-replicates", "2", "-formats", "png"}, append([]string{"-n", "60", "-replicates", "1", "-formats", "png"}, llmArgs...)},
+		"scripts/sweeps.go":           {{"-n", "40", "-replicates", "1", "-formats", "png"}},
+		"examples/quickstart.go":      {nil},
+		"examples/custom_scenario.go": {nil},
+		"examples/sweep_heatmap.go":   {{"-replicates", "2"}},
+		"examples/custom_model.go":    {nil},
+		"examples/llm_agents.go":      {append([]string{"-n", "30", "-replicates", "2"}, llmArgs...)},
 	}
 	files, _ := filepath.Glob(filepath.Join(r, "scripts", "*.go"))
 	more, _ := filepath.Glob(filepath.Join(r, "examples", "*.go"))
 	for _, f := range append(files, more...) {
 		rel, _ := filepath.Rel(r, f)
-		a, ok := args[rel]
+		vs, ok := variants[rel]
 		if !ok {
 			t.Errorf("%s has no test arguments: add it to the table", rel)
 			continue
 		}
-		t.Run(rel, func(t *testing.T) {
-			outA, outB := t.TempDir(), t.TempDir()
-			withOut := func(dir string) []string {
-				if strings.Contains(mustRead(t, f), `flag.String("out"`) {
-					return append([]string{"-out", dir}, a...)
+		for k, a := range vs {
+			t.Run(fmt.Sprintf("%s#%d", rel, k), func(t *testing.T) {
+				outA, outB := t.TempDir(), t.TempDir()
+				withOut := func(dir string) []string {
+					if strings.Contains(mustRead(t, f), `flag.String("out"`) {
+						return append([]string{"-out", dir}, a...)
+					}
+					return a
 				}
-				return a
+				code, interp, stderr := runInterpreted(append([]string{f}, withOut(outA)...)...)
+				if code != 0 {
+					t.Fatalf("llmsam %s: exit %d\n%s", rel, code, stderr)
+				}
+				cmd := exec.Command("go", append([]string{"run", f}, withOut(outB)...)...)
+				cmd.Dir = r
+				var goOut, goErr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &goOut, &goErr
+				if err := cmd.Run(); err != nil {
+					t.Fatalf("go run %s: %v\n%s", rel, err, goErr.String())
+				}
+				compiled := strings.ReplaceAll(goOut.String(), outB, outA)
+				if interp != compiled {
+					t.Fatalf("outputs differ\nllmsam:\n%s\ngo run:\n%s", interp, compiled)
+				}
+				if interp == "" {
+					t.Fatal("no output")
+				}
+				checkWritten(t, interp)
+			})
+		}
+	}
+}
+
+// checkWritten opens every file a script reports with "wrote A, B" and
+// checks it parses: PNGs decode, CSVs read, Markdown tables have rows.
+func checkWritten(t *testing.T, out string) {
+	t.Helper()
+	for _, line := range strings.Split(out, "\n") {
+		rest, ok := strings.CutPrefix(line, "wrote ")
+		if !ok {
+			continue
+		}
+		for _, p := range strings.Split(rest, ", ") {
+			p = strings.Fields(p)[0]
+			b, err := os.ReadFile(p)
+			if err != nil || len(b) == 0 {
+				t.Errorf("%s: %v (%d bytes)", p, err, len(b))
+				continue
 			}
-			code, interp, stderr := runInterpreted(append([]string{f}, withOut(outA)...)...)
-			if code != 0 {
-				t.Fatalf("llmsam %s: exit %d\n%s", rel, code, stderr)
+			switch filepath.Ext(p) {
+			case ".png":
+				if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+					t.Errorf("%s: %v", p, err)
+				}
+			case ".csv":
+				if rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll(); err != nil || len(rows) < 2 {
+					t.Errorf("%s: %d rows, %v", p, len(rows), err)
+				}
+			case ".md":
+				if !strings.Contains(string(b), "| --- |") {
+					t.Errorf("%s: no table", p)
+				}
 			}
-			cmd := exec.Command("go", append([]string{"run", f}, withOut(outB)...)...)
-			cmd.Dir = r
-			var goOut, goErr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &goOut, &goErr
-			if err := cmd.Run(); err != nil {
-				t.Fatalf("go run %s: %v\n%s", rel, err, goErr.String())
-			}
-			compiled := strings.ReplaceAll(goOut.String(), outB, outA)
-			if interp != compiled {
-				t.Fatalf("outputs differ\nllmsam:\n%s\ngo run:\n%s", interp, compiled)
-			}
-			if interp == "" {
-				t.Fatal("no output")
-			}
-		})
+		}
 	}
 }
 
@@ -135,8 +176,28 @@ func TestLargeNetworkWithReleaseFiles(t *testing.T) {
 			t.Errorf("missing %s", f)
 		}
 	}
-	if !strings.Contains(stdout, "population "+coeff) {
-		t.Errorf("output does not name the population source:\n%s", stdout)
+	if !strings.Contains(stdout, "population "+coeff) || !strings.Contains(stdout, "round 1 of the 165 real people: adoption 80/165, mean opinion 6.26 / 10") {
+		t.Errorf("output does not name the population source or its round 1:\n%s", stdout)
+	}
+}
+
+// TestValidationReproducesRealRoundOne runs the validation script on the
+// release's groups: round 1 must be the real data exactly.
+func TestValidationReproducesRealRoundOne(t *testing.T) {
+	coeff := filepath.Dir(refdata.Path(t, "coeff", "coeff1_3.csv"))
+	code, stdout, stderr := runInterpreted(filepath.Join(root(t), "scripts", "validation.go"), "-out", t.TempDir(),
+		"-coeff", coeff, "-replicates", "1", "-formats", "png")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"dishwasher round 1 (real answers, 165 people): adoption 80/165, mean opinion 6.26 / 10",
+		"waste round 1 (real answers, 165 people): adoption 124/165, mean opinion 6.93 / 10",
+		"5g round 1 (real answers, 165 people): adoption 60/165, mean opinion 5.28 / 10",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
 	}
 }
 

@@ -1,0 +1,29 @@
+# Regenerate the study's figures and tables (scripts/) with theory agents:
+#   make figures
+# and with LLM agents behind an OpenAI-compatible server:
+#   make figures-llm MODEL=Qwen/Qwen2.5-7B-Instruct BASE_URL=http://localhost:8000/v1 CACHE=qwen.db
+# Add COEFF=../shared/reference/llmsam/coeff to use the release's participants.
+
+LLMSAM  ?= go run ./cmd/llmsam
+OUT     ?= out
+COEFF   ?=
+COEFFARG = $(if $(COEFF),-coeff $(COEFF),)
+LLMARGS  = -model $(MODEL) -base-url $(BASE_URL) -cache $(CACHE)
+
+.PHONY: figures figures-llm test
+figures:
+	$(LLMSAM) scripts/population.go    -out $(OUT)/population $(COEFFARG)
+	$(LLMSAM) scripts/validation.go    -out $(OUT)/validation $(COEFFARG)
+	$(LLMSAM) scripts/large_network.go -out $(OUT)/large $(COEFFARG)
+	$(LLMSAM) scripts/dynamic.go       -out $(OUT)/dynamic $(COEFFARG)
+	$(LLMSAM) scripts/phenomena.go     -out $(OUT)/phenomena
+	$(LLMSAM) scripts/sweeps.go        -out $(OUT)/sweeps
+
+figures-llm:
+	$(LLMSAM) scripts/validation.go    -out $(OUT)/llm/validation $(COEFFARG) $(LLMARGS)
+	$(LLMSAM) scripts/large_network.go -out $(OUT)/llm/large $(COEFFARG) $(LLMARGS)
+	$(LLMSAM) scripts/dynamic.go       -out $(OUT)/llm/dynamic $(COEFFARG) $(LLMARGS)
+	$(LLMSAM) scripts/phenomena.go     -out $(OUT)/llm/phenomena $(LLMARGS)
+
+test:
+	go test ./...
