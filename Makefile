@@ -10,7 +10,7 @@ COEFF   ?=
 COEFFARG = $(if $(COEFF),-coeff $(COEFF),)
 LLMARGS  = -model $(MODEL) -base-url $(BASE_URL) -cache $(CACHE)
 
-.PHONY: figures figures-llm test
+.PHONY: figures figures-llm readme-figures test
 figures:
 	$(LLMSAM) scripts/population.go    -out $(OUT)/population $(COEFFARG)
 	$(LLMSAM) scripts/validation.go    -out $(OUT)/validation $(COEFFARG)
@@ -27,3 +27,12 @@ figures-llm:
 
 test:
 	go test ./...
+
+# The theory figures embedded in README.md (docs/figures), from the
+# built-in synthetic populations.
+readme-figures: figures
+	mkdir -p docs/figures
+	cp $(OUT)/population/coefficients.png $(OUT)/population/gap_dishwasher.png \
+	   $(OUT)/validation/rounds_dishwasher.png $(OUT)/large/trajectories.png $(OUT)/large/network.png \
+	   $(OUT)/dynamic/dynamic_vs_static.png $(OUT)/phenomena/phenomena.png \
+	   $(OUT)/sweeps/zyc2020_adoption.png $(OUT)/sweeps/sam_adoption.png docs/figures/
