@@ -82,9 +82,13 @@ func main() {
 		}
 		th := run("theory (SAM defaults)", sc, theory.SAM{})
 		runs := []*history.Run{th}
-		real := th.Metrics()[0][0]
-		fmt.Printf("%s round 1 (real answers, %d people): adoption %d/%d, mean opinion %.2f / 10\n",
-			sc.Name, len(th.People), int(real.Adoption*float64(len(th.People))+0.5), len(th.People), 10*real.MeanOpinion)
+		first := th.Metrics()[0][0]
+		source := "synthetic answers"
+		if *coeff != "" {
+			source = "real answers"
+		}
+		fmt.Printf("%s round 1 (%s, %d people): adoption %d/%d, mean opinion %.2f / 10\n",
+			sc.Name, source, len(th.People), int(first.Adoption*float64(len(th.People))+0.5), len(th.People), 10*first.MeanOpinion)
 		if agents != nil {
 			lm := run("LLM ("+llmCfg.Model+")", sc, agents)
 			fit, err := calibrate.SAM(lm)
@@ -113,7 +117,7 @@ func main() {
 			}
 		}
 		fig := plots.TrajectoriesOf(series...)
-		fig.Title = fmt.Sprintf("%s: small groups (%d people, %d simulations each); round 1 is the real answers", sc.Title, len(th.People), *reps)
+		fig.Title = fmt.Sprintf("%s: small groups (%d people, %d simulations each); round 1 is the %s", sc.Title, len(th.People), *reps, source)
 		paths, err := fig.SaveAs(filepath.Join(*out, "rounds_"+sc.Name), exts...)
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
