@@ -18,7 +18,10 @@ import (
 // values, commands, errors, figures and :save.
 func TestREPLPipe(t *testing.T) {
 	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lib.go"), []byte("//go:build ignore\n\npackage main\n\nimport \"fmt\"\n\nfunc triple(v int) int { return 3 * v }\n\nfunc main() {\n\tfmt.Println(\"lib main ran\")\n}\n"), 0o644)
 	input := strings.Join([]string{
+		":load " + filepath.Join(dir, "lib.go"),
+		"triple(5)",
 		"x := 21",
 		"x * 2",
 		"for i := range 3 {",
@@ -47,9 +50,10 @@ func TestREPLPipe(t *testing.T) {
 	}
 	text := string(out)
 	for _, want := range []string{
+		"lib main ran", "loaded " + filepath.Join(dir, "lib.go") + " and ran its main", "15\n",
 		"42", "i 0\n", "i 2\n", "9\n",
 		"figure: " + filepath.Join(dir, "fig.png"),
-		"cell 9:1:1: undefined: undefinedName",
+		"cell 10:1:1: undefined: undefinedName",
 		"func BarabasiAlbert(n, m int, seed uint64) (*Graph, error)",
 		"no documentation for nosuchname",
 		"wrote " + filepath.Join(dir, "session.go"),

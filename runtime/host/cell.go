@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/printer"
 	"go/scanner"
 	"go/token"
 	"os"
@@ -87,12 +88,14 @@ func (h *Host) RunCellAt(ctx context.Context, name string, firstLine int, src st
 
 func (h *Host) runCell(ctx context.Context, name string, firstLine int, src string) (Result, error) {
 	var res Result
+	ctx, end := h.begin(ctx)
+	defer end()
 	h.cellNames = append(h.cellNames, name)
 	id := len(h.cellNames)
 	chunks := splitCell(src)
 	for k, c := range chunks {
 		c.line += firstLine - 1
-		node, notes, err := h.parseChunk(name, id, c)
+		node, notes, text, err := h.parseChunk(name, id, c)
 		if err != nil {
 			return res, err
 		}
@@ -116,7 +119,7 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 		if err != nil {
 			return res, err
 		}
-		h.history = append(h.history, saved{decl: c.decl, src: strings.TrimSpace(c.src)})
+		h.history = append(h.history, saved{decl: c.decl, src: text})
 		if k == len(chunks)-1 && !c.decl {
 			body := node.(*ast.BlockStmt)
 			if n := len(body.List); n > 0 && worthPrinting(body.List[n-1]) && v.IsValid() && !isNil(v) {
@@ -131,7 +134,11 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 // cell is parsed under yaegi's REPL file name, so that imports persist from
 // cell to cell, with a //line directive that encodes the cell's number in
 // the line (cellLine); decode turns such positions back into "cell:line:col".
-func (h *Host) parseChunk(name string, id int, c chunk) (ast.Node, []string, error) {
+//
+// It also returns the chunk's text for Transcript: statements as typed,
+// declarations as the session holds them (main renamed, without imports,
+// which Transcript gathers), before go statements are guarded.
+func (h *Host) parseChunk(name string, id int, c chunk) (ast.Node, []string, string, error) {
 	fset := h.in.FileSet()
 	line := fmt.Sprintf("//line %s:%d:%d\n", replFile, id*cellLine+c.line, c.col)
 	name = replFile
@@ -139,7 +146,7 @@ func (h *Host) parseChunk(name string, id int, c chunk) (ast.Node, []string, err
 	if c.decl {
 		f, err := parser.ParseFile(fset, name, "package main\n"+line+c.src, parser.ParseComments)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
@@ -148,27 +155,52 @@ func (h *Host) parseChunk(name string, id int, c chunk) (ast.Node, []string, err
 			}
 		}
 		if err := h.checkImports(f); err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		h.dropRepeatedImports(f)
 		h.consts.collect(f)
 		h.noteNames(f)
+		text := h.declText(f)
 		if (&guarder{fset: fset, consts: h.consts, packages: h.pkgs}).rewrite(f) && !h.preloaded {
-			return nil, nil, fmt.Errorf("%s: go statements in cells need a preloaded session", name)
+			return nil, nil, "", fmt.Errorf("%s: go statements in cells need a preloaded session", name)
 		}
-		return f, notes, nil
+		return f, notes, text, nil
 	}
 	f, err := parser.ParseFile(fset, name, "package main\nfunc main() {\n"+line+c.src+"\n}", parser.ParseComments)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	body := f.Decls[0].(*ast.FuncDecl).Body
 	h.consts.collect(body)
 	h.noteNames(body)
 	if (&guarder{fset: fset, consts: h.consts, packages: h.pkgs}).rewrite(body) && !h.preloaded {
-		return nil, nil, fmt.Errorf("%s: go statements in cells need a preloaded session", name)
+		return nil, nil, "", fmt.Errorf("%s: go statements in cells need a preloaded session", name)
 	}
-	return body, nil, nil
+	return body, nil, strings.TrimSpace(c.src), nil
+}
+
+// declText prints a file's declarations other than imports, for
+// Transcript, and records its imports.
+func (h *Host) declText(f *ast.File) string {
+	var b strings.Builder
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			for _, sp := range g.Specs {
+				im := sp.(*ast.ImportSpec)
+				line := im.Path.Value
+				if im.Name != nil {
+					line = im.Name.Name + " " + line
+				}
+				h.cellImports = append(h.cellImports, line)
+			}
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		printer.Fprint(&b, token.NewFileSet(), d)
+	}
+	return b.String()
 }
 
 // dropRepeatedImports removes imports the session already has (under the
@@ -382,9 +414,17 @@ func (h *Host) Transcript() string {
 	}
 	code := strings.Join(decls, "\n\n") + "\n" + strings.Join(stmts, "\n")
 	var imports []string
+	seen := map[string]bool{}
 	for _, p := range Preloaded {
 		if strings.Contains(code, ImportName(p)+".") {
 			imports = append(imports, strconv.Quote(p))
+			seen[strconv.Quote(p)] = true
+		}
+	}
+	for _, im := range h.cellImports {
+		if !seen[im] {
+			seen[im] = true
+			imports = append(imports, im)
 		}
 	}
 	var b strings.Builder
@@ -393,7 +433,9 @@ func (h *Host) Transcript() string {
 		b.WriteString("import (\n\t" + strings.Join(imports, "\n\t") + "\n)\n\n")
 	}
 	for _, d := range decls {
-		b.WriteString(d + "\n\n")
+		if d != "" {
+			b.WriteString(d + "\n\n")
+		}
 	}
 	b.WriteString("func main() {\n")
 	for _, s := range stmts {

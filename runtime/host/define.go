@@ -65,7 +65,7 @@ func (h *Host) defineFallback(ctx context.Context, as *ast.AssignStmt) (reflect.
 	for _, p := range todo {
 		src := fmt.Sprintf("var %s %s\n%s = %s.(%s)", p.name, p.typ, p.name, p.tmp, p.typ)
 		for _, c := range splitCell(src) {
-			node, _, err := h.parseChunk("define", 0, c)
+			node, _, _, err := h.parseChunk("define", 0, c)
 			if err != nil {
 				return reflect.Value{}, false, nil
 			}

@@ -39,12 +39,13 @@ type Host struct {
 	pkgs   map[string]bool
 	cells  int
 
-	names     map[string]bool   // top-level names declared by cells
-	cellNames []string          // names of the cells run, by number - 1
-	imported  map[string]string // import path -> name, in cells
-	history   []saved           // chunks run so far, for Transcript
-	preloaded bool
-	tmps      int // temporaries made by defineFallback
+	names       map[string]bool   // top-level names declared by cells
+	cellNames   []string          // names of the cells run, by number - 1
+	imported    map[string]string // import path -> name, in cells
+	history     []saved           // chunks run so far, for Transcript
+	cellImports []string          // imports made in cells, for Transcript
+	preloaded   bool
+	tmps        int // temporaries made by defineFallback
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // of the running source, for goroutine panics
@@ -83,15 +84,19 @@ func New(opt Options) (*Host, error) {
 // guardSymbols exposes the function guarded goroutines report panics to.
 func (h *Host) guardSymbols() interp.Exports {
 	report := func(r any, where string) {
+		msg := fmt.Sprintf("panic in goroutine started at %s: %v", where, r)
 		h.mu.Lock()
-		if h.goPanic == nil {
-			h.goPanic = fmt.Errorf("panic in goroutine started at %s: %v", where, r)
-		}
 		cancel := h.cancel
+		if cancel != nil && h.goPanic == nil {
+			h.goPanic = fmt.Errorf("%s", msg)
+		}
 		h.mu.Unlock()
 		if cancel != nil {
-			cancel()
+			cancel() // ends the running cell or script with the panic
+			return
 		}
+		// No cell is running: the goroutine outlived the cell that started it.
+		fmt.Fprintln(h.errw, h.decodeString(msg)+" (after its cell ended)")
 	}
 	return interp.Exports{guardPath + "/guard": {"Report": reflect.ValueOf(report)}}
 }
@@ -111,21 +116,32 @@ func (e PanicError) Error() string { return e.Msg }
 
 var exitRe = regexp.MustCompile(`^os\.Exit\((-?\d+)\)$`)
 
-// run executes a compiled program under ctx, installing ctx as the session
-// context so that the stdlib's loops see cancellation, and translates
-// yaegi's outcomes (os.Exit, panics, goroutine panics) into errors.
-func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
+// begin starts a cell or a script: a panic in any goroutine it starts
+// cancels the returned context and becomes its error, and the context is
+// the session context the stdlib's loops watch. end must be called when the
+// cell or script is over.
+func (h *Host) begin(ctx context.Context) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	h.mu.Lock()
 	h.cancel, h.goPanic = cancel, nil
 	h.mu.Unlock()
 	restore := session.SetContext(ctx)
-	defer restore()
+	return ctx, func() {
+		h.mu.Lock()
+		h.cancel = nil
+		h.mu.Unlock()
+		restore()
+		cancel()
+	}
+}
+
+// run executes a compiled program of the current cell or script and
+// translates yaegi's outcomes (os.Exit, panics, goroutine panics) into
+// errors.
+func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
 	v, err := h.in.ExecuteWithContext(ctx, prog)
 	h.mu.Lock()
 	goPanic := h.goPanic
-	h.cancel = nil
 	h.mu.Unlock()
 	if goPanic != nil {
 		return reflect.Value{}, PanicError{Msg: goPanic.Error()}
@@ -185,6 +201,8 @@ func (h *Host) RunFile(ctx context.Context, path string) error {
 	if err != nil {
 		return err
 	}
+	ctx, end := h.begin(ctx)
+	defer end()
 	_, err = h.run(ctx, prog)
 	return err
 }

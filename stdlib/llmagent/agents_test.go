@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"text/template"
 	"time"
 
 	"github.com/llmsam/llmsam/internal/openaitest"
@@ -284,3 +285,27 @@ func TestPromptsArePrefixStable(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestCustomTemplates replaces the round template from a script's point of
+// view: the prompts sent carry the replacement.
+func TestCustomTemplates(t *testing.T) {
+	srv := openaitest.New(openaitest.Options{})
+	defer srv.Close()
+	agents := llmagent.New(client(t, srv, llm.Config{}))
+	agents.Templates = llmagent.DefaultTemplates()
+	agents.Templates.Round = template.Must(template.New("r").Parse("ROUND-MARKER {{.Step}} with {{.Degree}} friends. {{.Scenario.Ask}}"))
+	if _, err := sim.Run(sim.Study{Scenario: scenario.Dishwasher, Network: netw.Complete(3), People: pop.Synthetic(scenario.Dishwasher, 3, 1),
+		Agents: agents, Steps: 2, Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range srv.Requests() {
+		if !strings.Contains(string(r.Body), "ROUND-MARKER 1 with 2 friends. Will you buy this dishwasher?") {
+			t.Fatalf("the custom template was not used:\n%s", r.Body)
+		}
+	}
+	bad := llmagent.New(agents.Client)
+	bad.Templates = &llmagent.Templates{}
+	if err := bad.Validate(3); err == nil {
+		t.Fatal("empty templates accepted")
+	}
+}
