@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
-	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -51,14 +50,9 @@ func main() {
 
 	sc, err := scenario.ByName(*scen)
 	check(err)
-	var agents agent.Model = theory.SAM{}
-	kind := "SAM theory agents"
-	if llmCfg.Model != "" {
-		a, err := llmagent.Open(*llmCfg)
-		check(err)
-		defer a.Close()
-		agents, kind = a, "LLM agents ("+llmCfg.Model+")"
-	}
+	agents, kind, done, err := llmagent.OrTheory(*llmCfg, theory.SAM{}, "SAM theory agents")
+	check(err)
+	defer done()
 	d := protocol.Dynamic{Scenario: sc, Agents: agents, Replicates: *reps, Seed: *seed}
 	if *coeff != "" {
 		d.Pool, err = pop.LoadRelease(*coeff, sc)

@@ -22,7 +22,6 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
-	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -54,14 +53,9 @@ func main() {
 
 	sc, err := scenario.ByName(*scen)
 	check(err)
-	var agents agent.Model = theory.SAM{Beta: *beta}
-	kind := fmt.Sprintf("SAM theory agents (beta %g)", *beta)
-	if llmCfg.Model != "" {
-		a, err := llmagent.Open(*llmCfg)
-		check(err)
-		defer a.Close()
-		agents, kind = a, "LLM agents ("+llmCfg.Model+")"
-	}
+	agents, kind, done, err := llmagent.OrTheory(*llmCfg, theory.SAM{Beta: *beta}, fmt.Sprintf("SAM theory agents (beta %g)", *beta))
+	check(err)
+	defer done()
 	study := protocol.Large{Scenario: sc, Agents: agents, Replicates: *reps, Seed: *seed}
 	if *nwin > 0 && *nwin < 7 {
 		study.Windows = []int{0, 10, 20, 30, 40, 50, 60}[:*nwin]

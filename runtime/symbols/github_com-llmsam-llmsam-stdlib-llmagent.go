@@ -14,6 +14,7 @@ func init() {
 		"Level":            reflect.ValueOf(llmagent.Level),
 		"New":              reflect.ValueOf(llmagent.New),
 		"Open":             reflect.ValueOf(llmagent.Open),
+		"OrTheory":         reflect.ValueOf(llmagent.OrTheory),
 		"Parse":            reflect.ValueOf(llmagent.Parse),
 		"Percent":          reflect.ValueOf(llmagent.Percent),
 		"Schema":           reflect.ValueOf(&llmagent.Schema).Elem(),

@@ -291,3 +291,17 @@ func Open(cfg llm.Config) (*Agents, error) {
 
 // Close closes the agents' client (its cache and batch file).
 func (a *Agents) Close() error { return a.Client.Close() }
+
+// OrTheory returns LLM agents for cfg when it names a model, else the given
+// theory model; label describes which, for titles; done closes what was
+// opened. It is how scripts offer both paths behind the same flags.
+func OrTheory(cfg llm.Config, theory agent.Model, theoryLabel string) (model agent.Model, label string, done func() error, err error) {
+	if cfg.Model == "" {
+		return theory, theoryLabel, func() error { return nil }, nil
+	}
+	a, err := Open(cfg)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return a, "LLM agents (" + cfg.Model + ")", a.Close, nil
+}
