@@ -89,23 +89,17 @@ func (d Dynamic) RunContext(ctx context.Context) ([]*history.Run, error) {
 	if d.Static {
 		network, kind = nw.At(0), "static"
 	}
-	var runs []*history.Run
+	var studies []sim.Study
 	for _, w := range d.Windows {
 		people, err := d.Pool.Window(w, d.N)
 		if err != nil {
-			return runs, err
+			return nil, err
 		}
-		run, err := sim.RunContext(ctx, sim.Study{
+		studies = append(studies, sim.Study{
 			Name: fmt.Sprintf("%s-w%d", kind, w), Scenario: d.Scenario, Network: network, People: people,
 			Agents: d.Agents, Steps: d.Steps, Replicates: d.Replicates, Seed: d.Seed, Workers: d.Workers, Quiet: d.Quiet,
 			Labels: map[string]string{"protocol": kind, "window": fmt.Sprint(w)},
 		})
-		if run != nil {
-			runs = append(runs, run)
-		}
-		if err != nil {
-			return runs, err
-		}
 	}
-	return runs, nil
+	return runAll(ctx, studies)
 }

@@ -100,6 +100,7 @@ func (l Large) Run() (*LargeResult, error) { return l.RunContext(session.Context
 func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
 	l.defaults()
 	res := &LargeResult{Windows: l.Windows, Graphs: map[string]*netw.Graph{}, Runs: map[string][]*history.Run{}}
+	var studies []sim.Study
 	for ti, top := range l.Topologies {
 		g, err := top.Graph(l.N, l.Seed+uint64(ti))
 		if err != nil {
@@ -112,21 +113,20 @@ func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
 			if err != nil {
 				return nil, fmt.Errorf("topology %s: %w", top.Name, err)
 			}
-			run, err := sim.RunContext(ctx, sim.Study{
+			studies = append(studies, sim.Study{
 				Name: fmt.Sprintf("%s-w%d", top.Name, w), Scenario: l.Scenario, Network: g, People: people,
 				Agents: l.Agents, Steps: l.Steps, Replicates: l.Replicates, Seed: l.Seed,
 				Workers: l.Workers, Quiet: l.Quiet,
 				Labels: map[string]string{"protocol": "large", "topology": top.Name, "window": fmt.Sprint(w)},
 			})
-			if run != nil {
-				res.Runs[top.Name] = append(res.Runs[top.Name], run)
-			}
-			if err != nil {
-				return res, err
-			}
 		}
 	}
-	return res, nil
+	runs, err := runAll(ctx, studies)
+	for _, r := range runs {
+		top := r.Manifest.Labels["topology"]
+		res.Runs[top] = append(res.Runs[top], r)
+	}
+	return res, err
 }
 
 // Save writes every run under dir/<topology>/window_<w>.

@@ -78,20 +78,14 @@ func (s SmallGroups) RunContext(ctx context.Context) ([]*history.Run, error) {
 	if s.Replicates == 0 {
 		s.Replicates = 5
 	}
-	var runs []*history.Run
+	studies := make([]sim.Study, len(s.Groups))
 	for k, g := range s.Groups {
-		run, err := sim.RunContext(ctx, sim.Study{
+		studies[k] = sim.Study{
 			Name: fmt.Sprintf("group%d-n%d", k, len(g)), Scenario: s.Scenario, Network: netw.Complete(len(g)),
 			People: g, Agents: s.Agents, Steps: s.Steps, Replicates: s.Replicates, Seed: s.Seed,
 			Workers: s.Workers, Quiet: s.Quiet,
 			Labels: map[string]string{"protocol": "small-groups", "group": fmt.Sprint(k), "size": fmt.Sprint(len(g))},
-		})
-		if run != nil {
-			runs = append(runs, run)
-		}
-		if err != nil {
-			return runs, err
 		}
 	}
-	return runs, nil
+	return runAll(ctx, studies)
 }
