@@ -263,87 +263,86 @@ type request struct {
 	MaxToken int
 }
 
+// wireRequest is a request body as decoded once; fields whose type the
+// API allows to vary stay raw.
+type wireRequest struct {
+	Model    *string `json:"model"`
+	Messages []struct {
+		Role    string `json:"role"`
+		Content string `json:"content"`
+	} `json:"messages"`
+	Prompt         *string         `json:"prompt"`
+	Temperature    *float64        `json:"temperature"`
+	TopP           *float64        `json:"top_p"`
+	MaxTokens      *int            `json:"max_tokens"`
+	Seed           *int64          `json:"seed"`
+	Stop           json.RawMessage `json:"stop"`
+	ResponseFormat *struct {
+		Type       string `json:"type"`
+		JSONSchema *struct {
+			Name   string          `json:"name"`
+			Schema json.RawMessage `json:"schema"`
+		} `json:"json_schema"`
+	} `json:"response_format"`
+}
+
 // validate checks a request body as the OpenAI API does, for the fields
 // llmsam sends.
 func validate(body []byte, chat bool) (request, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return request{}, fmt.Errorf("body is not a JSON object: %v", err)
+	var w wireRequest
+	if err := json.Unmarshal(body, &w); err != nil {
+		return request{}, fmt.Errorf("body is not a valid request: %v", err)
 	}
 	var req request
-	if err := json.Unmarshal(raw["model"], &req.Model); err != nil || req.Model == "" {
+	if w.Model == nil || *w.Model == "" {
 		return req, fmt.Errorf("model: want a non-empty string")
 	}
+	req.Model = *w.Model
 	if chat {
-		var msgs []struct {
-			Role    string `json:"role"`
-			Content string `json:"content"`
-		}
-		if err := json.Unmarshal(raw["messages"], &msgs); err != nil || len(msgs) == 0 {
+		if len(w.Messages) == 0 {
 			return req, fmt.Errorf("messages: want a non-empty array of {role, content}")
 		}
-		var parts []string
-		for i, m := range msgs {
+		parts := make([]string, len(w.Messages))
+		for i, m := range w.Messages {
 			switch m.Role {
 			case "system", "user", "assistant", "developer":
 			default:
 				return req, fmt.Errorf("messages[%d].role %q: want system, user or assistant", i, m.Role)
 			}
-			parts = append(parts, m.Content)
+			parts[i] = m.Content
 		}
 		req.Text = strings.Join(parts, "\n")
 	} else {
-		if err := json.Unmarshal(raw["prompt"], &req.Text); err != nil || req.Text == "" {
+		if w.Prompt == nil || *w.Prompt == "" {
 			return req, fmt.Errorf("prompt: want a non-empty string")
 		}
+		req.Text = *w.Prompt
 	}
-	if v, ok := raw["temperature"]; ok {
-		var t float64
-		if err := json.Unmarshal(v, &t); err != nil || t < 0 || t > 2 {
-			return req, fmt.Errorf("temperature: want a number in [0, 2]")
-		}
+	if t := w.Temperature; t != nil && (*t < 0 || *t > 2) {
+		return req, fmt.Errorf("temperature: want a number in [0, 2]")
 	}
-	if v, ok := raw["top_p"]; ok {
-		var p float64
-		if err := json.Unmarshal(v, &p); err != nil || p <= 0 || p > 1 {
-			return req, fmt.Errorf("top_p: want a number in (0, 1]")
-		}
+	if p := w.TopP; p != nil && (*p <= 0 || *p > 1) {
+		return req, fmt.Errorf("top_p: want a number in (0, 1]")
 	}
-	if v, ok := raw["max_tokens"]; ok {
-		if err := json.Unmarshal(v, &req.MaxToken); err != nil || req.MaxToken <= 0 {
+	if m := w.MaxTokens; m != nil {
+		if *m <= 0 {
 			return req, fmt.Errorf("max_tokens: want a positive integer")
 		}
+		req.MaxToken = *m
 	}
-	if v, ok := raw["seed"]; ok {
-		var seed int64
-		if err := json.Unmarshal(v, &seed); err != nil {
-			return req, fmt.Errorf("seed: want an integer")
-		}
-		req.Seed = &seed
-	}
-	if v, ok := raw["stop"]; ok {
+	req.Seed = w.Seed
+	if len(w.Stop) > 0 {
 		var one string
 		var many []string
-		if json.Unmarshal(v, &one) != nil && json.Unmarshal(v, &many) != nil {
+		if json.Unmarshal(w.Stop, &one) != nil && json.Unmarshal(w.Stop, &many) != nil {
 			return req, fmt.Errorf("stop: want a string or an array of strings")
 		}
 	}
-	if v, ok := raw["response_format"]; ok {
-		var rf struct {
-			Type       string `json:"type"`
-			JSONSchema *struct {
-				Name   string          `json:"name"`
-				Schema json.RawMessage `json:"schema"`
-			} `json:"json_schema"`
-		}
-		if err := json.Unmarshal(v, &rf); err != nil {
-			return req, fmt.Errorf("response_format: %v", err)
-		}
+	if rf := w.ResponseFormat; rf != nil {
 		switch rf.Type {
 		case "text", "json_object":
 		case "json_schema":
-			var schema map[string]any
-			if rf.JSONSchema == nil || rf.JSONSchema.Name == "" || json.Unmarshal(rf.JSONSchema.Schema, &schema) != nil {
+			if rf.JSONSchema == nil || rf.JSONSchema.Name == "" || len(rf.JSONSchema.Schema) == 0 || rf.JSONSchema.Schema[0] != '{' {
 				return req, fmt.Errorf("response_format.json_schema: want a name and a schema object")
 			}
 			req.Schema = true

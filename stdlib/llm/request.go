@@ -2,8 +2,11 @@ package llm
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
+	"strings"
 )
 
 // Message is one chat message.
@@ -39,34 +42,39 @@ type Response struct {
 	Err          error // set when there is no answer
 }
 
-// keyData is everything that determines an answer: the cache key hashes it.
-// The API key, the endpoint and the request id are not part of it.
-type keyData struct {
-	Model       string          `json:"model"`
-	Mode        Mode            `json:"mode"`
-	Messages    []Message       `json:"messages,omitempty"`
-	Prompt      string          `json:"prompt,omitempty"`
-	Temperature float64         `json:"temperature"`
-	TopP        float64         `json:"top_p"`
-	MaxTokens   int             `json:"max_tokens"`
-	Stop        []string        `json:"stop,omitempty"`
-	Seed        int64           `json:"seed"`
-	Schema      json.RawMessage `json:"schema,omitempty"`
-	Extra       map[string]any  `json:"extra,omitempty"`
-	Attempt     int             `json:"attempt"`
-}
-
-// Key returns the cache key of a request under a configuration: the
-// SHA-256 of the canonical JSON of everything that determines the answer.
+// Key returns the cache key of a request under the client's configuration:
+// the SHA-256 of everything that determines the answer (model, mode,
+// messages or prompt, sampling parameters, seed, schema, extra fields, the
+// attempt), each field length-prefixed so that no two requests share an
+// encoding. The API key, the endpoint and the request id are not part of it.
 func (c *Client) Key(r Request) string {
-	d := keyData{
-		Model: c.cfg.Model, Mode: c.cfg.Mode, Messages: r.Messages, Prompt: r.Prompt,
-		Temperature: c.cfg.Temperature, TopP: c.cfg.TopP, MaxTokens: c.cfg.MaxTokens, Stop: c.cfg.Stop,
-		Seed: r.Seed, Schema: c.schema(r), Extra: c.cfg.Extra, Attempt: r.Attempt,
+	h := sha256.New()
+	var num [8]byte
+	write := func(b []byte) {
+		binary.LittleEndian.PutUint64(num[:], uint64(len(b)))
+		h.Write(num[:])
+		h.Write(b)
 	}
-	b, _ := json.Marshal(d) // maps marshal with sorted keys: canonical
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	str := func(s string) { write([]byte(s)) }
+	str("llmsam-key-v1")
+	str(c.cfg.Model)
+	str(string(c.cfg.Mode))
+	str(strconv.Itoa(len(r.Messages)))
+	for _, m := range r.Messages {
+		str(m.Role)
+		str(m.Content)
+	}
+	str(r.Prompt)
+	str(strconv.FormatFloat(c.cfg.Temperature, 'g', -1, 64))
+	str(strconv.FormatFloat(c.cfg.TopP, 'g', -1, 64))
+	str(strconv.Itoa(c.cfg.MaxTokens))
+	str(strings.Join(c.cfg.Stop, "\x00"))
+	str(strconv.FormatInt(r.Seed, 10))
+	write(c.schema(r))
+	extra, _ := json.Marshal(c.cfg.Extra) // maps marshal with sorted keys
+	write(extra)
+	str(strconv.Itoa(r.Attempt))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func (c *Client) schema(r Request) json.RawMessage {

@@ -33,17 +33,25 @@ func BenchmarkStudy101LLM(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			srv := openaitest.New(openaitest.Options{Latency: latency, Capacity: capacity})
 			defer srv.Close()
+			// One client for all iterations, as a long study keeps its
+			// connections; each iteration uses another seed, so that no
+			// answer comes from the client's cache.
+			c, err := llm.New(llm.Config{Model: "m", BaseURL: srv.BaseURL(), Concurrency: tc.concurrency, Quiet: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			seed := uint64(0)
 			for b.Loop() {
-				c, err := llm.New(llm.Config{Model: "m", BaseURL: srv.BaseURL(), Concurrency: tc.concurrency, Quiet: true})
-				if err != nil {
-					b.Fatal(err)
-				}
-				_, err = sim.Run(sim.Study{Scenario: scenario.Dishwasher, Network: g, People: people,
+				seed += 1000 // replicates use seed, seed+1, ...
+				_, err = sim.Run(sim.Study{Scenario: scenario.Dishwasher, Network: g, People: people, Seed: seed,
 					Agents: llmagent.New(c), Steps: 3, Replicates: 5, Workers: tc.workers, Quiet: true})
-				c.Close()
 				if err != nil {
 					b.Fatal(err)
 				}
+			}
+			if cached := c.Stats().Cached.Load(); cached != 0 {
+				b.Fatalf("%d answers came from the cache", cached)
 			}
 			requests := srv.Count() / b.N
 			bound := time.Duration(requests) * latency / capacity
