@@ -255,3 +255,26 @@ func TestValidateRejectsBadParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestSAMFastPathMatchesGeneral runs the default model (fast path) and the
+// same model through the general update (per-agent betas all equal) and
+// requires identical states.
+func TestSAMFastPathMatchesGeneral(t *testing.T) {
+	n := 20000
+	g := mustGraph(t)(netw.BarabasiAlbert(n, 3, 4))
+	people := pop.Synthetic(scenario.Dishwasher, n, 4)
+	betas := make([]float64, n)
+	for i := range betas {
+		betas[i] = 7
+	}
+	fast := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 7}, Steps: 4, Seed: 3, Workers: 2})
+	general := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 7, Betas: betas}, Steps: 4, Seed: 3, Workers: 2})
+	for step := range fast.Replicates[0].States {
+		a, b := fast.Replicates[0].States[step], general.Replicates[0].States[step]
+		for i := range a.Opinion {
+			if a.Opinion[i] != b.Opinion[i] || a.Action[i] != b.Action[i] {
+				t.Fatalf("step %d agent %d: fast (%g, %d) vs general (%g, %d)", step, i, a.Opinion[i], a.Action[i], b.Opinion[i], b.Action[i])
+			}
+		}
+	}
+}

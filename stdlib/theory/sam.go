@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/pop"
 )
 
 var exp = math.Exp
@@ -70,112 +71,180 @@ func (m SAM) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) e
 	if len(env.People) != cur.N() {
 		return fmt.Errorf("SAM: %d people for %d agents", len(env.People), cur.N())
 	}
-	s := m.Signal(env, cur)
-	off, tg, wt := env.Graph.CSR()
-	coef := env.Coefficients()
-	o, x := cur.Opinion, cur.Action
-	var o0 []float64
+	st := samStep{m: m, env: env, cur: cur, next: next, coef: env.Coefficients(), s: m.Signal(env, cur),
+		beta: m.Beta, key: agent.StepKey(env.Seed, env.Step)}
+	st.off, st.tg, st.wt = env.Graph.CSR()
+	if st.beta == 0 {
+		st.beta = DefaultBeta
+	}
 	if m.Anchor {
-		o0 = env.Initial.Opinion
+		st.o0 = env.Initial.Opinion
 	}
-	beta := m.Beta
-	if beta == 0 {
-		beta = DefaultBeta
-	}
-	simple := wt == nil && m.Mu == 0 && m.Mus == nil
-	needP := m.Kappa != 0 || m.Kappas != nil
+	st.simple = st.wt == nil && m.Mu == 0 && m.Mus == nil
+	st.needP = m.Kappa != 0 || m.Kappas != nil
 	// In the common case (unweighted graph, Mu = Kappa = 0) the neighbour
-	// means are gathered first in a tight loop into next.Opinion, the same
-	// memory-bound loop as a plain CSR sum, and the rest reads them back
-	// sequentially; interleaving the two costs about 40% more.
-	gatherFirst := simple && !needP
-	key := agent.StepKey(env.Seed, env.Step)
+	// means of a block of agents are gathered first in a tight loop into
+	// next.Opinion, the same memory-bound loop as a plain CSR sum, and the
+	// rest of the update reads them back while they are still in cache;
+	// interleaving the two per agent costs about 40% more.
+	st.gatherFirst = st.simple && !st.needP
+	st.fast = st.gatherFirst && st.o0 == nil && m.Betas == nil && !math.IsInf(st.beta, 1) && env.Committed == nil
+	const block = 2048
 	agent.ParallelFor(cur.N(), env.Workers, func(lo, hi int) {
-		if gatherFirst {
-			for i := lo; i < hi; i++ {
-				start, end := off[i], off[i+1]
-				if d := end - start; d > 0 {
-					sum := 0.0
-					for _, j := range tg[start:end] {
-						sum += o[j]
-					}
-					next.Opinion[i] = sum / float64(d)
-				}
-			}
-		}
-		for i := lo; i < hi; i++ {
-			if env.IsCommitted(i) {
-				next.Opinion[i] = o[i]
-				continue
-			}
-			p := &coef[i]
-			var infl, share float64 = 0, 0.5
-			start, end := off[i], off[i+1]
-			d := end - start
-			switch {
-			case d == 0:
-			case gatherFirst:
-				infl = next.Opinion[i]
-			case simple:
-				sum, adopt := 0.0, 0
-				for _, j := range tg[start:end] {
-					sum += o[j]
-				}
-				if needP {
-					for _, j := range tg[start:end] {
-						adopt += int(x[j])
-					}
-				}
-				infl, share = sum/float64(d), float64(adopt)/float64(d)
-			default:
-				mu := pick(m.Mus, m.Mu, i)
-				sum, adopt, norm := 0.0, 0.0, 0.0
-				for k := start; k < end; k++ {
-					j := tg[k]
-					w := 1.0
-					if wt != nil {
-						w = wt[k]
-					}
-					xj := float64(x[j])
-					sum += w * ((1-mu)*o[j] + mu*xj)
-					adopt += w * xj
-					norm += w
-				}
-				if norm > 0 {
-					infl, share = sum/norm, adopt/norm
-				}
-			}
-			self := o[i]
-			if o0 != nil {
-				self = o0[i]
-			}
-			var on float64
-			if d == 0 {
-				on = (p.Tau+p.A)*self + p.F*s
-			} else {
-				on = p.Tau*self + p.A*infl + p.F*s
-			}
-			if on < 0 {
-				on = 0
-			} else if on > 1 {
-				on = 1
-			}
-			next.Opinion[i] = on
-			b := pick(m.Betas, beta, i)
-			z := on - p.Lambda + pick(m.Kappas, m.Kappa, i)*(share-0.5)
-			var act uint8
-			if math.IsInf(b, 1) {
-				if z > 0 {
-					act = 1
-				}
-			} else {
-				r := agent.StreamAt(key, i)
-				if bernoulliLogit(r.Float64(), b*z) {
-					act = 1
-				}
-			}
-			next.Action[i] = act
+		for b := lo; b < hi; b += block {
+			st.update(b, min(b+block, hi))
 		}
 	})
 	return ctx.Err()
+}
+
+// samStep holds what one SAM step's updates share.
+type samStep struct {
+	m                          SAM
+	env                        *agent.Env
+	cur, next                  *agent.State
+	coef                       []pop.Coef
+	off                        []int64
+	tg                         []int32
+	wt, o0                     []float64
+	s, beta                    float64
+	key                        uint64
+	simple, needP, gatherFirst bool
+	fast                       bool // updateFast applies
+}
+
+// update runs the SAM update of agents lo..hi-1.
+func (st *samStep) update(lo, hi int) {
+	if st.gatherFirst {
+		st.gather(lo, hi)
+		if st.fast {
+			st.updateFast(lo, hi)
+			return
+		}
+	}
+	st.updateGeneral(lo, hi)
+}
+
+// gather writes each agent's mean neighbour opinion into next.Opinion.
+func (st *samStep) gather(lo, hi int) {
+	off, tg, o, next := st.off, st.tg, st.cur.Opinion, st.next.Opinion
+	for i := lo; i < hi; i++ {
+		start, end := off[i], off[i+1]
+		if d := end - start; d > 0 {
+			sum := 0.0
+			for _, j := range tg[start:end] {
+				sum += o[j]
+			}
+			next[i] = sum / float64(d)
+		}
+	}
+}
+
+// updateFast is updateGeneral for the default model: gathered means, one
+// finite beta, no anchoring, kappa, per-agent parameters or committed agents.
+func (st *samStep) updateFast(lo, hi int) {
+	off, o, coef, s, beta, key := st.off, st.cur.Opinion, st.coef, st.s, st.beta, st.key
+	nextO, nextX := st.next.Opinion, st.next.Action
+	for i := lo; i < hi; i++ {
+		p := &coef[i]
+		var on float64
+		if off[i+1] == off[i] {
+			on = (p.Tau+p.A)*o[i] + p.F*s
+		} else {
+			on = p.Tau*o[i] + p.A*nextO[i] + p.F*s
+		}
+		if on < 0 {
+			on = 0
+		} else if on > 1 {
+			on = 1
+		}
+		nextO[i] = on
+		r := agent.StreamAt(key, i)
+		if bernoulliLogit(r.Float64(), beta*(on-p.Lambda)) {
+			nextX[i] = 1
+		} else {
+			nextX[i] = 0
+		}
+	}
+}
+
+// updateGeneral runs the full update: weights, observed actions (mu),
+// coordination (kappa), anchoring, per-agent parameters, committed agents.
+func (st *samStep) updateGeneral(lo, hi int) {
+	m, env, next, coef, s, beta, key, o0 := st.m, st.env, st.next, st.coef, st.s, st.beta, st.key, st.o0
+	off, tg, wt := st.off, st.tg, st.wt
+	o, x := st.cur.Opinion, st.cur.Action
+	for i := lo; i < hi; i++ {
+		if env.IsCommitted(i) {
+			next.Opinion[i] = o[i]
+			continue
+		}
+		p := &coef[i]
+		var infl, share float64 = 0, 0.5
+		start, end := off[i], off[i+1]
+		d := end - start
+		switch {
+		case d == 0:
+		case st.gatherFirst:
+			infl = next.Opinion[i]
+		case st.simple:
+			sum, adopt := 0.0, 0
+			for _, j := range tg[start:end] {
+				sum += o[j]
+			}
+			if st.needP {
+				for _, j := range tg[start:end] {
+					adopt += int(x[j])
+				}
+			}
+			infl, share = sum/float64(d), float64(adopt)/float64(d)
+		default:
+			mu := pick(m.Mus, m.Mu, i)
+			sum, adopt, norm := 0.0, 0.0, 0.0
+			for k := start; k < end; k++ {
+				j := tg[k]
+				w := 1.0
+				if wt != nil {
+					w = wt[k]
+				}
+				xj := float64(x[j])
+				sum += w * ((1-mu)*o[j] + mu*xj)
+				adopt += w * xj
+				norm += w
+			}
+			if norm > 0 {
+				infl, share = sum/norm, adopt/norm
+			}
+		}
+		self := o[i]
+		if o0 != nil {
+			self = o0[i]
+		}
+		var on float64
+		if d == 0 {
+			on = (p.Tau+p.A)*self + p.F*s
+		} else {
+			on = p.Tau*self + p.A*infl + p.F*s
+		}
+		if on < 0 {
+			on = 0
+		} else if on > 1 {
+			on = 1
+		}
+		next.Opinion[i] = on
+		b := pick(m.Betas, beta, i)
+		z := on - p.Lambda + pick(m.Kappas, m.Kappa, i)*(share-0.5)
+		var act uint8
+		if math.IsInf(b, 1) {
+			if z > 0 {
+				act = 1
+			}
+		} else {
+			r := agent.StreamAt(key, i)
+			if bernoulliLogit(r.Float64(), b*z) {
+				act = 1
+			}
+		}
+		next.Action[i] = act
+	}
 }
