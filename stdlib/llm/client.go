@@ -27,6 +27,7 @@ var (
 // Client sends requests to one or more OpenAI-compatible endpoints.
 type Client struct {
 	cfg       Config
+	extra     map[string]any // extraFields(cfg), read-only
 	endpoints []*endpoint
 	cache     *cache
 	stats     Stats
@@ -59,7 +60,7 @@ func New(cfg Config) (*Client, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg}
+	c := &Client{cfg: cfg, extra: extraFields(cfg)}
 	var err error
 	if c.cache, err = openCache(cfg.CachePath); err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 		if err != nil {
 			return Response{Err: err, Retries: attempt}
 		}
-		info := &callInfo{extra: c.extra(r)}
+		info := &callInfo{extra: c.extra}
 		callCtx, cancel := context.WithTimeout(context.WithValue(ctx, callKey{}, info), c.cfg.Timeout)
 		c.stats.Requests.Add(1)
 		resp, err = c.call(callCtx, ep, r)
@@ -279,11 +280,12 @@ func (c *Client) acquire(ctx context.Context, agent int) (*endpoint, func(), err
 	return take(c.endpoints[chosen])
 }
 
-// extra returns the fields go-openai cannot express, merged into the body
-// by the transport: temperature 0 (dropped by omitempty) and Config.Extra.
-func (c *Client) extra(r Request) map[string]any {
-	m := map[string]any{"temperature": c.cfg.Temperature}
-	for k, v := range c.cfg.Extra {
+// extraFields returns the fields go-openai cannot express, merged into the
+// body by the transport: the temperature (go-openai's omitempty drops 0)
+// and Config.Extra.
+func extraFields(cfg Config) map[string]any {
+	m := map[string]any{"temperature": cfg.Temperature}
+	for k, v := range cfg.Extra {
 		m[k] = v
 	}
 	return m
@@ -356,6 +358,6 @@ func (c *Client) body(r Request) (json.RawMessage, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	b, err = mergeJSON(b, c.extra(r))
+	b, err = mergeJSON(b, c.extra)
 	return b, path, err
 }
