@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/peterh/liner"
 	"golang.org/x/term"
@@ -25,12 +26,13 @@ type Config struct {
 
 // REPL is one interactive session.
 type REPL struct {
-	cfg   Config
-	out   io.Writer
-	host  *host.Host
-	line  *liner.State
-	cells int
-	quit  bool
+	cfg    Config
+	out    io.Writer
+	host   *host.Host
+	line   *liner.State
+	cells  int
+	quit   bool
+	cancel atomic.Pointer[context.CancelFunc] // of the running cell, for Ctrl-C
 }
 
 const (
@@ -65,6 +67,19 @@ func Run(cfg Config) error {
 	}
 	session.OnFigure(r.announceFigure)
 	defer session.OnFigure(nil)
+	// Ctrl-C is a signal only while a cell runs (at the prompt liner reads
+	// it as a key); catching it for the whole session means a Ctrl-C that
+	// arrives just before a cell starts cannot kill the REPL.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	go func() {
+		for range sig {
+			if c := r.cancel.Load(); c != nil {
+				(*c)()
+			}
+		}
+	}()
 	if term.IsTerminal(int(os.Stdin.Fd())) {
 		fmt.Fprint(r.out, banner)
 	}
@@ -126,16 +141,10 @@ func (r *REPL) reset() error {
 func (r *REPL) runCell(src string) {
 	r.cells++
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	defer signal.Stop(sig)
-	go func() {
-		select {
-		case <-sig:
-			cancel()
-		case <-ctx.Done():
-		}
+	r.cancel.Store(&cancel)
+	defer func() {
+		r.cancel.Store(nil)
+		cancel()
 	}()
 	res, err := r.host.RunCell(ctx, fmt.Sprintf("cell %d", r.cells), src)
 	for _, n := range res.Notes {
