@@ -59,6 +59,8 @@ func main() {
 		defer agents.Close()
 	}
 	summary := plots.Table{Title: "Small groups per round (mean over simulations)", Header: []string{"scenario", "round", "agents", "adoption", "mean opinion (0-10)", "value-action gap"}}
+	fits := plots.Table{Title: "SAM fitted to the LLM agents' small-group runs", Header: []string{"scenario", "transitions", "beta", "mu", "kappa",
+		"s(round 2)", "s(round 3)", "opinion RMSE fitted (defaults)", "action log-likelihood fitted (defaults)", "action agreement fitted (defaults)"}}
 	distances := plots.Table{Title: "LLM agents against SAM theory agents, small groups", Header: []string{"scenario", "round", "against",
 		"opinion MAE (0-10)", "opinion RMSE (0-10)", "action agreement", "adoption error", "JS divergence (bits)", "Wasserstein-1 (0-10)", "gap LLM", "gap theory"}}
 	for _, name := range strings.Split(*scenarios, ",") {
@@ -94,6 +96,10 @@ func main() {
 			fit, err := calibrate.SAM(lm)
 			check(err)
 			fmt.Printf("%s: %s\n", sc.Name, fit)
+			fits.Add(sc.Name, fmt.Sprint(fit.Transitions), f2(fit.Model.Beta), f2(fit.Model.Mu), f2(fit.Model.Kappa),
+				f2(fit.Signals[1]), f2(fit.Signals[len(fit.Signals)-1]),
+				f2(fit.OpinionRMSE)+" ("+f2(fit.DefaultOpinionRMSE)+")", f3(fit.ActionLogLik)+" ("+f3(fit.DefaultLogLik)+")",
+				f3(fit.ActionAgreement)+" ("+f3(fit.DefaultAgree)+")")
 			cal := run("theory (SAM fitted to the LLM)", fit.Scenario(sc), fit.Model)
 			runs = append(runs, lm, cal)
 			for _, against := range []*history.Run{th, cal} {
@@ -132,6 +138,9 @@ func main() {
 	fmt.Println("wrote", strings.Join(paths, ", "))
 	if agents != nil {
 		paths, err = distances.Save(filepath.Join(*out, "distances"))
+		check(err)
+		fmt.Println("wrote", strings.Join(paths, ", "))
+		paths, err = fits.Save(filepath.Join(*out, "calibration"))
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
