@@ -54,6 +54,7 @@ func main() {
 	llmCfg := llm.AddFlags(flag.CommandLine)
 	out := flag.String("out", "out/phenomena", "output folder")
 	n := flag.Int("n", 200, "agents in the Zino-Ye-Cao runs")
+	scen := flag.String("scenario", "dishwasher", "scenario of the LLM agents' run")
 	reps := flag.Int("replicates", 5, "replicates per point")
 	seed := flag.Uint64("seed", 1, "seed")
 	formats := flag.String("formats", "png,pdf", "figure formats")
@@ -172,10 +173,12 @@ func main() {
 	}
 	addIndices("TAC2023 two communities", polar)
 	if llmCfg.Model != "" {
+		sc, err := scenario.ByName(*scen)
+		check(err)
 		agents, err := llmagent.Open(*llmCfg)
 		check(err)
 		defer agents.Close()
-		res, err := protocol.Large{Scenario: scenario.Dishwasher, Agents: agents, Windows: []int{0},
+		res, err := protocol.Large{Scenario: sc, Agents: agents, Windows: []int{0},
 			Topologies: protocol.StudyTopologies()[:1], Replicates: *reps, Seed: *seed}.Run()
 		check(err)
 		addIndices("LLM agents ("+llmCfg.Model+"), BA 101", res.Runs["BA"]...)

@@ -39,7 +39,10 @@ func main() {
 	reps := flag.Int("replicates", 5, "replicates per grid point")
 	seed := flag.Uint64("seed", 1, "seed")
 	formats := flag.String("formats", "png,pdf", "figure formats")
+	scen := flag.String("scenario", "dishwasher", "scenario of the SAM sweep")
 	flag.Parse()
+	sc, err := scenario.ByName(*scen)
+	check(err)
 	exts := strings.Split(*formats, ",")
 	save := func(sw *history.Sweep, name, what string, value func(*history.Run) float64) {
 		fig := plots.HeatMap(sw, value, what, 0, 1)
@@ -72,21 +75,21 @@ func main() {
 	ba, err := netw.BarabasiAlbert(101, 10, *seed)
 	check(err)
 	sam, err := sim.RunSweep(sim.Sweep{
-		Base: sim.Study{Scenario: scenario.Dishwasher, Network: ba, People: pop.Synthetic(scenario.Dishwasher, 101, *seed),
+		Base: sim.Study{Scenario: sc, Network: ba, People: pop.Synthetic(sc, 101, *seed),
 			Steps: 6, Replicates: *reps, Seed: *seed},
 		XName: "s (dominant agent's message strength)", Xs: []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1},
 		YName: "beta (rationality)", Ys: []float64{1, 2, 5, 10, 20, 50},
 		Apply: func(s *sim.Study, strength, beta float64) {
-			sc := *scenario.Dishwasher
-			sc.Rounds = []scenario.Round{{Name: "initial"}}
+			custom := *sc
+			custom.Rounds = []scenario.Round{{Name: "initial"}}
 			for range 5 {
-				sc.Rounds = append(sc.Rounds, scenario.Round{Name: "message", Strength: strength})
+				custom.Rounds = append(custom.Rounds, scenario.Round{Name: "message", Strength: strength})
 			}
-			s.Scenario = &sc
+			s.Scenario = &custom
 			s.Agents = theory.SAM{Beta: beta}
 		},
 	})
 	check(err)
-	save(sam, "sam_adoption", "SAM, dishwasher, BA 101: final adoption", history.FinalMean(history.Adoption))
-	save(sam, "sam_opinion", "SAM, dishwasher, BA 101: final mean opinion", history.FinalMean(history.MeanOpinion))
+	save(sam, "sam_adoption", "SAM, "+sc.Name+", BA 101: final adoption", history.FinalMean(history.Adoption))
+	save(sam, "sam_opinion", "SAM, "+sc.Name+", BA 101: final mean opinion", history.FinalMean(history.MeanOpinion))
 }
