@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+
+	"github.com/traefik/yaegi/interp"
 )
 
 // yaegi's global type analysis cannot type some top-level definitions that
@@ -49,15 +51,21 @@ func (h *Host) defineFallback(ctx context.Context, as *ast.AssignStmt) (reflect.
 		if err != nil {
 			return reflect.Value{}, false, nil
 		}
+		// From here on the value has been computed (with its side effects):
+		// failing to store it is reported as such, not as the compile error.
+		stuck := func(why string) (reflect.Value, bool, error) {
+			return reflect.Value{}, true, fmt.Errorf("%s: the value of %s was computed, but %s; declare it with an explicit type (var %s T = ...)",
+				h.in.FileSet().Position(as.Pos()), id.Name, why, id.Name)
+		}
 		for v.Kind() == reflect.Interface && !v.IsNil() {
 			v = v.Elem()
 		}
 		if !v.IsValid() || v.Kind() == reflect.Interface {
-			return reflect.Value{}, false, nil // an untyped nil: nothing to declare
+			return stuck("it is an untyped nil")
 		}
 		typ := v.Type().String()
 		if !expressible.MatchString(typ) || strings.Contains(typ, "main.") {
-			return reflect.Value{}, false, nil
+			return stuck("its type " + typ + " cannot be written in Go source")
 		}
 		todo = append(todo, pending{id.Name, tmp, typ})
 		last = v
@@ -66,15 +74,15 @@ func (h *Host) defineFallback(ctx context.Context, as *ast.AssignStmt) (reflect.
 		src := fmt.Sprintf("var %s %s\n%s = %s.(%s)", p.name, p.typ, p.name, p.tmp, p.typ)
 		for _, c := range splitCell(src) {
 			node, _, _, err := h.parseChunk("define", 0, c)
-			if err != nil {
-				return reflect.Value{}, false, nil
+			if err == nil {
+				var prog *interp.Program
+				if prog, err = h.compile(node); err == nil {
+					_, err = h.run(ctx, prog)
+				}
 			}
-			prog, err := h.compile(node)
 			if err != nil {
-				return reflect.Value{}, false, nil
-			}
-			if _, err := h.run(ctx, prog); err != nil {
-				return reflect.Value{}, true, err
+				return reflect.Value{}, true, fmt.Errorf("%s: the value of %s was computed but could not be stored as %s: %w",
+					h.in.FileSet().Position(as.Pos()), p.name, p.typ, err)
 			}
 		}
 		h.names[p.name] = true
