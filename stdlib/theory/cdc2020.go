@@ -3,6 +3,7 @@ package theory
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 )
@@ -55,20 +56,10 @@ func prejudice(us []float64, env *agent.Env, i int) float64 {
 func (m CDC2020) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {
 	n := cur.N()
 	o, x := toSigned(next)
-	free := freeAgents(n, env.Committed)
-	r := env.Global()
 	g := env.Graph
-	for t := range ticks(m.TicksPerStep, n) {
-		if len(free) == 0 {
-			break
-		}
-		if t%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		i := free[r.IntN(len(free))]
-		nb := g.Neighbors(i)
-		if len(nb) == 0 {
-			continue
+	err := revise(ctx, env, n, m.TicksPerStep, func(i int, _ *rand.Rand) {
+		if len(g.Neighbors(i)) == 0 {
+			return
 		}
 		lam := pick(m.Lambdas, m.Lambda, i)
 		plus, _ := rowMean(g, i, x) // sum_j W_ij x_j
@@ -83,9 +74,9 @@ func (m CDC2020) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 		mu, gam := pick(m.Mus, m.Mu, i), pick(m.Gammas, m.Gamma, i)
 		ao, _ := rowMean(g, i, o)
 		o[i] = (1-gam)*((1-mu)*ao+mu*plus) + gam*prejudice(m.Us, env, i)
-	}
+	})
 	fromSigned(next, o, x)
-	return nil
+	return err
 }
 
 // toSigned converts a state to opinions on [-1,1] and actions in {-1,+1}.

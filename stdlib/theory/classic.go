@@ -3,6 +3,7 @@ package theory
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 )
@@ -167,20 +168,13 @@ type Voter struct {
 
 // Step implements agent.Model.
 func (m Voter) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {
-	free := freeAgents(cur.N(), env.Committed)
-	if len(free) == 0 {
-		return nil
-	}
-	r := env.Global()
-	for range ticks(m.TicksPerStep, cur.N()) {
-		i := free[r.IntN(len(free))]
+	return revise(ctx, env, cur.N(), m.TicksPerStep, func(i int, r *rand.Rand) {
 		nb := env.Graph.Neighbors(i)
 		if len(nb) == 0 {
-			continue
+			return
 		}
 		j := nb[r.IntN(len(nb))]
 		next.Action[i] = next.Action[j]
 		next.Opinion[i] = next.Opinion[j]
-	}
-	return ctx.Err()
+	})
 }

@@ -1,7 +1,11 @@
 package theory
 
 import (
+	"context"
 	"fmt"
+	"math/rand/v2"
+
+	"github.com/llmsam/llmsam/stdlib/agent"
 
 	"github.com/llmsam/llmsam/stdlib/netw"
 )
@@ -95,6 +99,25 @@ func adopterShare(g *netw.Graph, i int, x []uint8) (float64, bool) {
 		return 0, false
 	}
 	return sum / norm, true
+}
+
+// revise runs one step of an asynchronous model: perStep revisions (n when
+// 0), each by a uniformly chosen free (not committed) agent, drawn from the
+// step's generator r, which move may use for its own draws. It stops with
+// ctx's error, checked every 4096 revisions.
+func revise(ctx context.Context, env *agent.Env, n, perStep int, move func(i int, r *rand.Rand)) error {
+	free := freeAgents(n, env.Committed)
+	if len(free) == 0 {
+		return nil
+	}
+	r := env.Global()
+	for t := range ticks(perStep, n) {
+		if t%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		move(free[r.IntN(len(free))], r)
+	}
+	return ctx.Err()
 }
 
 // freeAgents lists the agents that may move (not committed).

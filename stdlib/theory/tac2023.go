@@ -3,6 +3,7 @@ package theory
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -65,16 +66,7 @@ func (m TAC2023) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 	for i := range up {
 		up[i] = next.Action[i]
 	}
-	free := freeAgents(n, env.Committed)
-	r := env.Global()
-	for t := range ticks(m.TicksPerStep, n) {
-		if len(free) == 0 {
-			break
-		}
-		if t%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		i := free[r.IntN(len(free))]
+	err := revise(ctx, env, n, m.TicksPerStep, func(i int, _ *rand.Rand) {
 		lam, beta, gam := pick(m.Lambdas, m.Lambda, i), pick(m.Betas, m.Beta, i), pick(m.Gammas, m.Gamma, i)
 		wo, _ := rowMean(w, i, o)
 		q, _ := adopterShare(a, i, up)
@@ -86,7 +78,7 @@ func (m TAC2023) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			x[i], up[i] = -1, 0
 		}
 		o[i] = mi + lam*x[i]
-	}
+	})
 	fromSigned(next, o, x)
-	return nil
+	return err
 }

@@ -3,6 +3,7 @@ package theory
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -56,16 +57,7 @@ func (m ZYC2020) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 		a = w
 	}
 	o, x := next.Opinion, next.Action
-	free := freeAgents(cur.N(), env.Committed)
-	if len(free) == 0 {
-		return nil
-	}
-	r := env.Global()
-	for t := range ticks(m.TicksPerStep, cur.N()) {
-		if t%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		i := free[r.IntN(len(free))]
+	return revise(ctx, env, cur.N(), m.TicksPerStep, func(i int, r *rand.Rand) {
 		lam := pick(m.Lambdas, m.Lambda, i)
 		p, _ := adopterShare(a, i, x)
 		pi1 := lam*o[i] + (1-lam)*(1+m.Alpha)*p
@@ -79,6 +71,5 @@ func (m ZYC2020) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			mu := pick(m.Mus, m.Mu, i)
 			o[i] = (1-mu)*avg + mu*p
 		}
-	}
-	return nil
+	})
 }
