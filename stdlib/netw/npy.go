@@ -297,18 +297,7 @@ func WriteNPY(w io.Writer, a *Array) error {
 }
 
 // LoadNPY reads a .npy file; errors start with the file's path.
-func LoadNPY(path string) (*Array, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	a, err := ReadNPY(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return a, nil
-}
+func LoadNPY(path string) (*Array, error) { return readFile(path, ReadNPY) }
 
 // Network converts the array into a network: a 2-D n x n array is one
 // adjacency matrix (a *Graph), a 3-D T x n x n array is one adjacency matrix

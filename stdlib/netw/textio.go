@@ -141,23 +141,26 @@ func WriteCSVMatrix(w io.Writer, g *Graph) error {
 
 // LoadEdgeList reads an undirected edge-list file; errors name the file.
 func LoadEdgeList(path string, n int) (*Graph, error) {
-	return loadText(path, func(r io.Reader) (*Graph, error) { return ReadEdgeList(r, n, false) })
+	return readFile(path, func(r io.Reader) (*Graph, error) { return ReadEdgeList(r, n, false) })
 }
 
 // LoadCSVMatrix reads an undirected CSV adjacency file; errors name the file.
 func LoadCSVMatrix(path string) (*Graph, error) {
-	return loadText(path, func(r io.Reader) (*Graph, error) { return ReadCSVMatrix(r, false) })
+	return readFile(path, func(r io.Reader) (*Graph, error) { return ReadCSVMatrix(r, false) })
 }
 
-func loadText(path string, read func(io.Reader) (*Graph, error)) (*Graph, error) {
+// readFile opens path and decodes it with read; decoding errors start with
+// the path.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	defer f.Close()
-	g, err := read(f)
+	v, err := read(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return v, fmt.Errorf("%s: %w", path, err)
 	}
-	return g, nil
+	return v, nil
 }
