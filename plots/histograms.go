@@ -69,25 +69,16 @@ func FinalHistograms(series ...Series) *Figure {
 }
 
 func addHistBars(p *plot.Plot, series []Series, hist func(Series) []float64) {
-	width := vg.Points(12) / vg.Length(max(1, len(series)))
-	top := 0.0
+	hists := make([][]float64, len(series))
+	var labels []string
 	for i, s := range series {
-		h := hist(s)
-		for _, v := range h {
-			top = max(top, v)
-		}
-		bars, err := plotter.NewBarChart(plotter.Values(h), width)
-		if err != nil {
-			continue
-		}
-		bars.Color = lineColor(i)
-		bars.LineStyle.Width = 0
-		bars.Offset = (vg.Length(i) - vg.Length(len(series)-1)/2) * width
-		p.Add(bars)
+		hists[i] = hist(s)
 		if len(series) > 1 {
-			p.Legend.Add(s.Label, bars)
+			labels = append(labels, s.Label)
 		}
 	}
+	top := groupedBars(p, hists, labels, vg.Points(12))
+
 	p.Legend.Top = true
 	p.Legend.Left = true
 	p.Y.Min = 0
@@ -99,6 +90,31 @@ func addHistBars(p *plot.Plot, series []Series, hist func(Series) []float64) {
 	}
 	p.X.Min, p.X.Max = -0.7, 10.7
 	p.X.Tick.Marker = integerTicks{}
+}
+
+// groupedBars draws one bar chart per histogram, side by side within each
+// bin (total width per bin), labelled in the legend when labels are given,
+// and returns the tallest bar.
+func groupedBars(p *plot.Plot, hists [][]float64, labels []string, total vg.Length) float64 {
+	width := total / vg.Length(max(1, len(hists)))
+	top := 0.0
+	for i, h := range hists {
+		for _, v := range h {
+			top = max(top, v)
+		}
+		bars, err := plotter.NewBarChart(plotter.Values(h), width)
+		if err != nil {
+			continue
+		}
+		bars.Color = lineColor(i)
+		bars.LineStyle.Width = 0
+		bars.Offset = (vg.Length(i) - vg.Length(len(hists)-1)/2) * width
+		p.Add(bars)
+		if i < len(labels) && labels[i] != "" {
+			p.Legend.Add(labels[i], bars)
+		}
+	}
+	return top
 }
 
 // pooledHist averages the 11-bin histograms of step t over replicates.

@@ -77,7 +77,6 @@ func Coefficients(labels []string, pops ...pop.Population) *Figure {
 	row := make([]*plot.Plot, len(names))
 	for k := range names {
 		p := newPlot(names[k], "value (bins of 0.1, left edge)", "share of people")
-		series := make([]Series, len(pops))
 		hists := make([][]float64, len(pops))
 		for i, pp := range pops {
 			h := make([]float64, 10)
@@ -86,33 +85,15 @@ func Coefficients(labels []string, pops ...pop.Population) *Figure {
 				h[b] += 1 / float64(len(pp))
 			}
 			hists[i] = h
-			if i < len(labels) {
-				series[i].Label = labels[i]
-			}
 		}
-		width := vg.Points(14) / vg.Length(max(1, len(pops)))
-		for i, h := range hists {
-			bars, err := plotter.NewBarChart(plotter.Values(h), width)
-			if err != nil {
-				continue
-			}
-			bars.Color = lineColor(i)
-			bars.LineStyle.Width = 0
-			bars.Offset = (vg.Length(i) - vg.Length(len(pops)-1)/2) * width
-			p.Add(bars)
-			if k == 0 && series[i].Label != "" {
-				p.Legend.Add(series[i].Label, bars)
-			}
+		var legend []string
+		if k == 0 {
+			legend = labels // one legend, in the first panel
 		}
+		top := groupedBars(p, hists, legend, vg.Points(14))
 		p.NominalX("0", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9")
 		p.Legend.Top = true
 		p.Y.Min = 0
-		top := 0.0
-		for _, h := range hists {
-			for _, v := range h {
-				top = max(top, v)
-			}
-		}
 		p.Y.Max = 1.35 * top // room for the legend above the bars
 		row[k] = p
 	}
