@@ -33,7 +33,6 @@ type Options struct {
 // Host is one interpreter session: a script run, a REPL or a notebook.
 type Host struct {
 	in     *interp.Interpreter
-	out    io.Writer
 	errw   io.Writer
 	consts constNames
 	pkgs   map[string]bool
@@ -71,7 +70,7 @@ func New(opt Options) (*Host, error) {
 	if opt.Stdin == nil {
 		opt.Stdin = os.Stdin
 	}
-	h := &Host{out: opt.Stdout, errw: opt.Stderr, consts: constNames{}, pkgs: map[string]bool{}, names: map[string]bool{}, imported: map[string]string{}}
+	h := &Host{errw: opt.Stderr, consts: constNames{}, pkgs: map[string]bool{}, names: map[string]bool{}, imported: map[string]string{}}
 	h.in = interp.New(interp.Options{Stdin: opt.Stdin, Stdout: opt.Stdout, Stderr: io.Discard, Args: opt.Args, Env: os.Environ()})
 	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, h.guardSymbols(), flagSymbols(opt.Args, opt.Stderr)} {
 		if err := h.in.Use(syms); err != nil {

@@ -16,7 +16,6 @@ type Manifest struct {
 	Model       string            `json:"model"`
 	ModelParams any               `json:"model_params"`
 	Network     NetworkInfo       `json:"network"`
-	Population  string            `json:"population"`
 	Agents      int               `json:"agents"`
 	Steps       int               `json:"steps"`
 	Replicates  int               `json:"replicates"`

@@ -35,7 +35,6 @@ type Study struct {
 	Committed  []history.Commit   // agents fixed at a given opinion and action
 	Workers    int                // parallel goroutines; 0 means all cores
 	Quiet      bool               // no progress bar even on a terminal
-	Population string             // how People was obtained, for the manifest
 	Labels     map[string]string  // extra labels for the manifest (window, topology, ...)
 }
 
@@ -142,7 +141,7 @@ func (s *Study) record() *history.Run {
 	m := history.Manifest{
 		Name: s.Name, Tool: "llmsam", Version: history.Version(), GoVersion: history.GoVersion(),
 		Scenario: s.Scenario.Name, Model: modelName(s.Agents), ModelParams: modelParams(s.Agents),
-		Population: s.Population, Agents: len(s.People), Steps: s.Steps,
+		Agents: len(s.People), Steps: s.Steps,
 		Replicates: s.Replicates, Seed: s.Seed, Committed: s.Committed, Labels: s.Labels,
 	}
 	g0 := s.Network.At(0)

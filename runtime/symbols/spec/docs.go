@@ -61,16 +61,16 @@ func GenerateDocs(dir string) ([]byte, error) {
 				entries[key] = strings.TrimSpace(decl + "\n\n" + strings.TrimSpace(text))
 				idx = append(idx, key)
 			}
-			for _, c := range d.Consts {
-				for _, n := range c.Names {
-					add(name+"."+n, printNode(fset, c.Decl), c.Doc)
+			values := func(vs ...[]*doc.Value) {
+				for _, list := range vs {
+					for _, v := range list {
+						for _, n := range v.Names {
+							add(name+"."+n, printNode(fset, v.Decl), v.Doc)
+						}
+					}
 				}
 			}
-			for _, v := range d.Vars {
-				for _, n := range v.Names {
-					add(name+"."+n, printNode(fset, v.Decl), v.Doc)
-				}
-			}
+			values(d.Consts, d.Vars)
 			for _, f := range d.Funcs {
 				add(name+"."+f.Name, printNode(fset, f.Decl), f.Doc)
 			}
@@ -82,16 +82,7 @@ func GenerateDocs(dir string) ([]byte, error) {
 				for _, m := range t.Methods {
 					add(name+"."+t.Name+"."+m.Name, printNode(fset, m.Decl), m.Doc)
 				}
-				for _, c := range t.Consts {
-					for _, n := range c.Names {
-						add(name+"."+n, printNode(fset, c.Decl), c.Doc)
-					}
-				}
-				for _, v := range t.Vars {
-					for _, n := range v.Names {
-						add(name+"."+n, printNode(fset, v.Decl), v.Doc)
-					}
-				}
+				values(t.Consts, t.Vars)
 			}
 			sort.Strings(idx)
 			entries[name] = "package " + name + " // import \"" + path + "\"\n\n" + strings.TrimSpace(d.Doc) +
