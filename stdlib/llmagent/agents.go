@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 	"text/template"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
@@ -53,9 +54,12 @@ func (a *Agents) tries() int {
 	return a.Tries
 }
 
+// defaultTemplates is parsed once; templates are safe for concurrent use.
+var defaultTemplates = sync.OnceValue(DefaultTemplates)
+
 func (a *Agents) templates() *Templates {
 	if a.Templates == nil {
-		return DefaultTemplates()
+		return defaultTemplates()
 	}
 	return a.Templates
 }

@@ -36,6 +36,8 @@ type Study struct {
 	Workers    int                // parallel goroutines; 0 means all cores
 	Quiet      bool               // no progress bar even on a terminal
 	Labels     map[string]string  // extra labels for the manifest (window, topology, ...)
+
+	coef []pop.Coef // People's packed coefficients, shared by the replicates
 }
 
 // normalise fills defaults and checks the study.
@@ -88,6 +90,7 @@ func (s *Study) normalise() error {
 			return fmt.Errorf("study %q: committed agent %+v: want agent in [0,%d), opinion in [0,1], action 0 or 1", s.Name, c, len(s.People))
 		}
 	}
+	s.coef = s.People.Coefficients()
 	if v, ok := s.Agents.(agent.Validator); ok {
 		if err := v.Validate(len(s.People)); err != nil {
 			return fmt.Errorf("study %q: %w", s.Name, err)
@@ -184,14 +187,13 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 		usageMu.Unlock()
 	}
 	schedule := s.Scenario.Schedule(s.Steps)
-	coef := s.People.Coefficients()
 	for t := 1; t < s.Steps; t++ {
 		if err := ctx.Err(); err != nil {
 			return tr, err
 		}
 		env := &agent.Env{
 			Run: s.Name, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
-			Graph: s.Network.At(t), People: s.People, Coef: coef, Scenario: s.Scenario,
+			Graph: s.Network.At(t), People: s.People, Coef: s.coef, Scenario: s.Scenario,
 			Round: schedule[t], Initial: tr.States[0], Past: tr.States,
 			Committed: committed, Workers: workers,
 		}
