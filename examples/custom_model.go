@@ -53,7 +53,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	people := pop.Synthetic(scenario.FiveG, 300, 2)
+	people := pop.MustSynthetic(scenario.FiveG(), 300, 2)
 	// In the interpreter, give a script-defined model its interface type
 	// before placing it in a struct literal of a compiled package.
 	var model agent.Model = Threshold{Rate: 0.3}

@@ -36,10 +36,10 @@ func main() {
 		},
 		Facts: []string{"Panels last 25 years.", "Cloudy winters produce little.", "Installers are booked for months."},
 	}
-	solar.Calibration = scenario.FiveG.Calibration
+	solar.Calibration = scenario.FiveG().Calibration
 	solar.Calibration.Mean.Lambda = 0.6
 
-	people, err := pop.SyntheticChecked(solar, 200, 7)
+	people, err := pop.Synthetic(solar, 200, 7)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

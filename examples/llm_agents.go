@@ -47,8 +47,8 @@ func main() {
 	graph, err := netw.BarabasiAlbert(*n, 10, 1)
 	check(err)
 	run, err := sim.Run(sim.Study{
-		Name: "llm-ba", Scenario: scenario.Dishwasher, Network: graph,
-		People: pop.Synthetic(scenario.Dishwasher, *n, 1), Agents: llmagent.New(client),
+		Name: "llm-ba", Scenario: scenario.Dishwasher(), Network: graph,
+		People: pop.MustSynthetic(scenario.Dishwasher(), *n, 1), Agents: llmagent.New(client),
 		Steps: 3, Replicates: *reps, Seed: 1,
 	})
 	if run != nil {

@@ -24,7 +24,7 @@ func main() {
 	out := flag.String("out", "out/quickstart", "output folder")
 	flag.Parse()
 
-	people := pop.Synthetic(scenario.Dishwasher, 101, 1)
+	people := pop.MustSynthetic(scenario.Dishwasher(), 101, 1)
 	graph, err := netw.BarabasiAlbert(101, 10, 1)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -32,7 +32,7 @@ func main() {
 	}
 	run, err := sim.Run(sim.Study{
 		Name:       "quickstart",
-		Scenario:   scenario.Dishwasher,
+		Scenario:   scenario.Dishwasher(),
 		Network:    graph,
 		People:     people,
 		Agents:     theory.SAM{Beta: 10},

@@ -20,14 +20,14 @@ import (
 // LLMSAM_FIGURES=dir to keep them for a look.
 func figures(t *testing.T) map[string]*plots.Figure {
 	g, _ := netw.BarabasiAlbert(60, 3, 1)
-	people := pop.Synthetic(scenario.FiveG, 60, 1)
-	run, err := sim.Run(sim.Study{Name: "BA", Scenario: scenario.FiveG, Network: g, People: people,
+	people := pop.MustSynthetic(scenario.FiveG(), 60, 1)
+	run, err := sim.Run(sim.Study{Name: "BA", Scenario: scenario.FiveG(), Network: g, People: people,
 		Agents: theory.SAM{}, Steps: 6, Replicates: 4, Quiet: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sw, err := sim.RunSweep(sim.Sweep{
-		Base:  sim.Study{Scenario: scenario.FiveG, Network: g, People: people, Steps: 3, Replicates: 2, Quiet: true},
+		Base:  sim.Study{Scenario: scenario.FiveG(), Network: g, People: people, Steps: 3, Replicates: 2, Quiet: true},
 		XName: "beta", YName: "mu", Xs: []float64{1, 5, 10, 20}, Ys: []float64{0, 0.5, 1},
 		Apply: func(s *sim.Study, x, y float64) { s.Agents = theory.SAM{Beta: x, Mu: y} },
 	})
@@ -44,7 +44,7 @@ func figures(t *testing.T) map[string]*plots.Figure {
 		"final_hist":    plots.FinalHistograms(plots.SeriesOf("BA", run)),
 		"heatmap":       plots.HeatMap(sw, history.FinalMean(history.Adoption), "final adoption", 0, 1),
 		"gap":           plots.ValueActionGap("5G plan, round 1", people, nil),
-		"coefficients":  plots.Coefficients([]string{"dishwasher", "5g"}, pop.Synthetic(scenario.Dishwasher, 165, 1), people),
+		"coefficients":  plots.Coefficients([]string{"dishwasher", "5g"}, pop.MustSynthetic(scenario.Dishwasher(), 165, 1), people),
 		"network":       net,
 		"degree_change": plots.DegreeChange("change", g, run.Replicates[0].States[0], run.Final()),
 	}

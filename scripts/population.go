@@ -46,7 +46,7 @@ func main() {
 	var labels []string
 	var pops []pop.Population
 	for _, sc := range scenario.Builtin() {
-		people := pop.Synthetic(sc, 165, *seed+uint64(sc.ID))
+		people := pop.MustSynthetic(sc, 165, *seed+uint64(sc.ID))
 		if *coeff != "" {
 			var err error
 			people, err = pop.LoadRelease(*coeff, sc)

@@ -75,7 +75,7 @@ func main() {
 	ba, err := netw.BarabasiAlbert(101, 10, *seed)
 	check(err)
 	sam, err := sim.RunSweep(sim.Sweep{
-		Base: sim.Study{Scenario: sc, Network: ba, People: pop.Synthetic(sc, 101, *seed),
+		Base: sim.Study{Scenario: sc, Network: ba, People: pop.MustSynthetic(sc, 101, *seed),
 			Steps: 6, Replicates: *reps, Seed: *seed},
 		XName: "s (dominant agent's message strength)", Xs: []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1},
 		YName: "beta (rationality)", Ys: []float64{1, 2, 5, 10, 20, 50},

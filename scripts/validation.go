@@ -27,6 +27,7 @@ import (
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
+	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/protocol"
 	"github.com/llmsam/llmsam/stdlib/scenario"
 	"github.com/llmsam/llmsam/stdlib/theory"
@@ -66,11 +67,13 @@ func main() {
 	for _, name := range strings.Split(*scenarios, ",") {
 		sc, err := scenario.ByName(name)
 		check(err)
-		groups := protocol.SyntheticGroups(sc, *seed)
+		var groups []pop.Population
 		if *coeff != "" {
 			groups, err = protocol.ReleaseGroups(*coeff, sc)
-			check(err)
+		} else {
+			groups, err = protocol.SyntheticGroups(sc, *seed)
 		}
+		check(err)
 		if *ngroups > 0 && *ngroups < len(groups) {
 			groups = groups[:*ngroups]
 		}

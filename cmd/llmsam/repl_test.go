@@ -32,7 +32,7 @@ func TestREPLPipe(t *testing.T) {
 		"}",
 		"sq(3)",
 		"g, _ := netw.BarabasiAlbert(40, 2, 1)",
-		"run, _ := sim.Run(sim.Study{Network: g, People: pop.Synthetic(scenario.Dishwasher, 40, 1), Agents: theory.SAM{}, Quiet: true})",
+		"run, _ := sim.Run(sim.Study{Network: g, People: pop.MustSynthetic(scenario.Dishwasher(), 40, 1), Agents: theory.SAM{}, Quiet: true})",
 		"plots.Trajectories(run).Save(\"" + filepath.Join(dir, "fig.png") + "\")",
 		"undefinedName + 1",
 		":vars",
@@ -176,7 +176,7 @@ func TestREPLTerminal(t *testing.T) {
 	term.waitFor("llmsam> ", 5*time.Second)
 
 	// Ctrl-C cancels a long stdlib run and returns to the prompt.
-	term.send("people := pop.Synthetic(scenario.FiveG, 40, 1)\r")
+	term.send("people := pop.MustSynthetic(scenario.FiveG(), 40, 1)\r")
 	term.waitFor("llmsam> ", 5*time.Second)
 	term.send("r, err := sim.Run(sim.Study{Network: g, People: people, Agents: theory.ZYC2020{Beta: 20, Lambda: 0.5, TicksPerStep: 100000000}, Steps: 1000})\r")
 	time.Sleep(500 * time.Millisecond)

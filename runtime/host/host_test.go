@@ -138,7 +138,7 @@ func TestCells(t *testing.T) {
 		t.Fatalf("error %v, want cell 8:3:6: undefined: undefinedThing", err)
 	}
 	// A definition yaegi's global analysis cannot type runs all the same.
-	run("cell 9", "r, _ := sim.Run(sim.Study{Network: g, People: pop.Synthetic(scenario.FiveG, 50, 1), Agents: theory.SAM{}, Quiet: true})")
+	run("cell 9", "r, _ := sim.Run(sim.Study{Network: g, People: pop.MustSynthetic(scenario.FiveG(), 50, 1), Agents: theory.SAM{}, Quiet: true})")
 	if r := run("cell 10", "last := r.Metrics()[0][2]\nlast.Adoption >= 0"); r.String() != "true" {
 		t.Fatalf("indexing a method result at the top level: %q", r.String())
 	}
@@ -166,7 +166,7 @@ func TestCellGoroutinePanicAndCancel(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err = h.RunCell(ctx, "cell 3", `g, _ := netw.BarabasiAlbert(2000, 3, 1)
-people := pop.Synthetic(scenario.Dishwasher, 2000, 1)
+people := pop.MustSynthetic(scenario.Dishwasher(), 2000, 1)
 _, err := sim.Run(sim.Study{Network: g, People: people, Agents: theory.ZYC2020{Beta: 20, Lambda: 0.5, TicksPerStep: 1000000}, Steps: 1000, Quiet: true})
 err`)
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 3*time.Second {

@@ -10,13 +10,13 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/pop/pop"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"LoadCSV":          reflect.ValueOf(pop.LoadCSV),
-		"LoadGroupsFile":   reflect.ValueOf(pop.LoadGroupsFile),
-		"LoadRelease":      reflect.ValueOf(pop.LoadRelease),
-		"ReadCSV":          reflect.ValueOf(pop.ReadCSV),
-		"Synthetic":        reflect.ValueOf(pop.Synthetic),
-		"SyntheticChecked": reflect.ValueOf(pop.SyntheticChecked),
-		"WriteCSV":         reflect.ValueOf(pop.WriteCSV),
+		"LoadCSV":        reflect.ValueOf(pop.LoadCSV),
+		"LoadGroupsFile": reflect.ValueOf(pop.LoadGroupsFile),
+		"LoadRelease":    reflect.ValueOf(pop.LoadRelease),
+		"MustSynthetic":  reflect.ValueOf(pop.MustSynthetic),
+		"ReadCSV":        reflect.ValueOf(pop.ReadCSV),
+		"Synthetic":      reflect.ValueOf(pop.Synthetic),
+		"WriteCSV":       reflect.ValueOf(pop.WriteCSV),
 
 		// type definitions
 		"Coef":       reflect.ValueOf((*pop.Coef)(nil)),

@@ -12,9 +12,9 @@ func init() {
 		// function, constant and variable definitions
 		"Builtin":      reflect.ValueOf(scenario.Builtin),
 		"ByName":       reflect.ValueOf(scenario.ByName),
-		"Dishwasher":   reflect.ValueOf(&scenario.Dishwasher).Elem(),
-		"FiveG":        reflect.ValueOf(&scenario.FiveG).Elem(),
-		"WasteSorting": reflect.ValueOf(&scenario.WasteSorting).Elem(),
+		"Dishwasher":   reflect.ValueOf(scenario.Dishwasher),
+		"FiveG":        reflect.ValueOf(scenario.FiveG),
+		"WasteSorting": reflect.ValueOf(scenario.WasteSorting),
 
 		// type definitions
 		"Calibration":  reflect.ValueOf((*scenario.Calibration)(nil)),

@@ -16,13 +16,13 @@ import (
 // checks the fit recovers them: s(t) and mu exactly (opinions are
 // noiseless), beta and kappa within sampling error.
 func TestRecoversKnownParameters(t *testing.T) {
-	sc := *scenario.FiveG
+	sc := *scenario.FiveG()
 	sc.Rounds = []scenario.Round{{Name: "r1"}, {Name: "r2", Strength: 0.85}, {Name: "r3", Strength: 0.3}}
 	truth := theory.SAM{Beta: 6, Mu: 0.25, Kappa: 0.8}
 	g, _ := netw.BarabasiAlbert(4000, 4, 1)
 	var runs []*history.Run
 	for seed := range uint64(3) {
-		run, err := sim.Run(sim.Study{Scenario: &sc, Network: g, People: pop.Synthetic(&sc, 4000, seed),
+		run, err := sim.Run(sim.Study{Scenario: &sc, Network: g, People: pop.MustSynthetic(&sc, 4000, seed),
 			Agents: truth, Steps: 3, Replicates: 2, Seed: seed, Quiet: true})
 		if err != nil {
 			t.Fatal(err)
@@ -53,7 +53,7 @@ func TestRecoversKnownParameters(t *testing.T) {
 
 func TestNeedsTransitions(t *testing.T) {
 	g := netw.Complete(3)
-	run, _ := sim.Run(sim.Study{Network: g, People: pop.Synthetic(scenario.Dishwasher, 3, 1), Agents: theory.SAM{}, Steps: 1, Quiet: true})
+	run, _ := sim.Run(sim.Study{Network: g, People: pop.MustSynthetic(scenario.Dishwasher(), 3, 1), Agents: theory.SAM{}, Steps: 1, Quiet: true})
 	if _, err := SAM(run); err == nil {
 		t.Fatal("a run without transitions must be refused")
 	}

@@ -95,7 +95,7 @@ func TestSmallGroupsProtocol(t *testing.T) {
 	srv := openaitest.New(openaitest.Options{Rules: faultMix, HangFor: 2 * time.Second})
 	defer srv.Close()
 	agents := llmagent.New(client(t, srv, llm.Config{}))
-	runs, err := protocol.SmallGroups{Scenario: scenario.WasteSorting, Agents: agents, Replicates: 2, Seed: 1, Quiet: true}.Run()
+	runs, err := protocol.SmallGroups{Scenario: scenario.WasteSorting(), Agents: agents, Replicates: 2, Seed: 1, Quiet: true}.Run()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestDynamicProtocolFreeChat(t *testing.T) {
 		if strings.Contains(b, "talking with friends") && strings.Contains(b, "There is no news this round") {
 			freeChat++
 		}
-		if strings.Contains(b, "# Round 10\\n") && strings.Contains(b, scenario.Dishwasher.Rounds[2].Info) {
+		if strings.Contains(b, "# Round 10\\n") && strings.Contains(b, scenario.Dishwasher().Rounds[2].Info) {
 			round3++
 		}
 		if strings.Contains(b, "Round 9: opinion") {
@@ -168,9 +168,9 @@ func TestRerunAndReplayAreIdentical(t *testing.T) {
 	cache := filepath.Join(dir, "cache.db")
 	srv := openaitest.New(openaitest.Options{Rules: faultMix, HangFor: 2 * time.Second, APIKey: "sk-test-key-42"})
 	g, _ := netw.BarabasiAlbert(30, 3, 1)
-	people := pop.Synthetic(scenario.FiveG, 30, 1)
+	people := pop.MustSynthetic(scenario.FiveG(), 30, 1)
 	study := func(c *llm.Client) sim.Study {
-		return sim.Study{Name: "llm", Scenario: scenario.FiveG, Network: g, People: people,
+		return sim.Study{Name: "llm", Scenario: scenario.FiveG(), Network: g, People: people,
 			Agents: llmagent.New(c), Steps: 3, Replicates: 3, Seed: 9, Quiet: true}
 	}
 	save := func(name string, cfg llm.Config) map[string][]byte {
@@ -235,7 +235,7 @@ func TestBudgetStopsCleanly(t *testing.T) {
 	srv := openaitest.New(openaitest.Options{})
 	defer srv.Close()
 	g, _ := netw.BarabasiAlbert(30, 3, 1)
-	run, err := sim.Run(sim.Study{Scenario: scenario.FiveG, Network: g, People: pop.Synthetic(scenario.FiveG, 30, 1),
+	run, err := sim.Run(sim.Study{Scenario: scenario.FiveG(), Network: g, People: pop.MustSynthetic(scenario.FiveG(), 30, 1),
 		Agents: llmagent.New(client(t, srv, llm.Config{BudgetTokens: 30 * 600, Concurrency: 4})), Steps: 4, Quiet: true})
 	if err == nil || !strings.Contains(err.Error(), "budget") {
 		t.Fatalf("error %v, want the budget", err)
@@ -256,11 +256,11 @@ func TestPromptsArePrefixStable(t *testing.T) {
 	defer srv.Close()
 	agents := llmagent.New(client(t, srv, llm.Config{Mode: llm.Completion}))
 	agents.Examples = 2
-	people := pop.Synthetic(scenario.Dishwasher, 4, 1)
+	people := pop.MustSynthetic(scenario.Dishwasher(), 4, 1)
 	for i := range people {
 		people[i].Reason = "reason of person " + itoa(i)
 	}
-	if _, err := sim.Run(sim.Study{Scenario: scenario.Dishwasher, Network: netw.Complete(4), People: people, Agents: agents, Steps: 2, Quiet: true}); err != nil {
+	if _, err := sim.Run(sim.Study{Scenario: scenario.Dishwasher(), Network: netw.Complete(4), People: people, Agents: agents, Steps: 2, Quiet: true}); err != nil {
 		t.Fatal(err)
 	}
 	var prompts []string
@@ -294,7 +294,7 @@ func TestCustomTemplates(t *testing.T) {
 	agents := llmagent.New(client(t, srv, llm.Config{}))
 	agents.Templates = llmagent.DefaultTemplates()
 	agents.Templates.Round = template.Must(template.New("r").Parse("ROUND-MARKER {{.Step}} with {{.Degree}} friends. {{.Scenario.Ask}}"))
-	if _, err := sim.Run(sim.Study{Scenario: scenario.Dishwasher, Network: netw.Complete(3), People: pop.Synthetic(scenario.Dishwasher, 3, 1),
+	if _, err := sim.Run(sim.Study{Scenario: scenario.Dishwasher(), Network: netw.Complete(3), People: pop.MustSynthetic(scenario.Dishwasher(), 3, 1),
 		Agents: agents, Steps: 2, Quiet: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 func BenchmarkStudy101LLM(b *testing.B) {
 	const latency, capacity = 50 * time.Millisecond, 256
 	g, _ := netw.BarabasiAlbert(101, 10, 1)
-	people := pop.Synthetic(scenario.Dishwasher, 101, 1)
+	people := pop.MustSynthetic(scenario.Dishwasher(), 101, 1)
 	for _, tc := range []struct {
 		name                 string
 		concurrency, workers int
@@ -44,7 +44,7 @@ func BenchmarkStudy101LLM(b *testing.B) {
 			seed := uint64(0)
 			for b.Loop() {
 				seed += 1000 // replicates use seed, seed+1, ...
-				_, err = sim.Run(sim.Study{Scenario: scenario.Dishwasher, Network: g, People: people, Seed: seed,
+				_, err = sim.Run(sim.Study{Scenario: scenario.Dishwasher(), Network: g, People: people, Seed: seed,
 					Agents: llmagent.New(c), Steps: 3, Replicates: 5, Workers: tc.workers, Quiet: true})
 				if err != nil {
 					b.Fatal(err)

@@ -11,7 +11,7 @@ import (
 // = 1 simplex, answers drawn from the real histogram, actions from the
 // logistic rule fitted on the real answers.
 func ExampleSynthetic() {
-	people := pop.Synthetic(scenario.WasteSorting, 5000, 1)
+	people := pop.MustSynthetic(scenario.WasteSorting(), 5000, 1)
 	s := people.Summarize()
 	fmt.Printf("mean a %.2f, tau %.2f, f %.2f, lambda %.2f\n", s.A, s.Tau, s.F, s.Lambda)
 	fmt.Printf("adopters %.2f (real: 124/165 = 0.75)\n", float64(s.Adopters)/float64(s.N))

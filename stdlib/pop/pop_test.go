@@ -108,7 +108,7 @@ func TestReleaseCSVsCorrupted(t *testing.T) {
 }
 
 func TestWriteCSVRoundTrip(t *testing.T) {
-	p := Synthetic(scenario.FiveG, 20, 3)
+	p := MustSynthetic(scenario.FiveG(), 20, 3)
 	p[0].Reason = "cheap, \"fast\", 好"
 	var buf bytes.Buffer
 	if err := WriteCSV(&buf, p); err != nil {
@@ -133,7 +133,7 @@ func TestWriteCSVRoundTrip(t *testing.T) {
 func TestSyntheticCalibration(t *testing.T) {
 	for _, sc := range scenario.Builtin() {
 		n := 50000
-		p := Synthetic(sc, n, 11)
+		p := MustSynthetic(sc, n, 11)
 		if err := p.Validate(); err != nil {
 			t.Fatalf("%s: %v", sc.Name, err)
 		}
@@ -177,7 +177,7 @@ func TestSyntheticCalibration(t *testing.T) {
 			t.Errorf("%s: synthetic adoption %.3f, real %.3f: more than 3 points apart", sc.Name, adopt, real)
 		}
 	}
-	a, b := Synthetic(scenario.Dishwasher, 50, 1), Synthetic(scenario.Dishwasher, 50, 1)
+	a, b := MustSynthetic(scenario.Dishwasher(), 50, 1), MustSynthetic(scenario.Dishwasher(), 50, 1)
 	for i := range a {
 		if a[i] != b[i] {
 			t.Fatal("same seed, different populations")

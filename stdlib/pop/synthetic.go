@@ -17,22 +17,14 @@ import (
 //   - lambda from a Beta distribution with the calibrated mean and sd;
 //   - the initial answer 0..10 from the calibrated histogram of real answers;
 //   - the initial action from the logistic fit on the real answers,
-//     P(x=1) = sigma(c0 + c1 o + c2 lambda) (86.5% of real actions follow
-//     x = 1[o > lambda]);
+//     P(x=1) = sigma(c0 + c1 o + c2 lambda) (86.3% of real actions follow
+//     x = 1[o >= lambda]);
 //   - agent i's private fact is the scenario's fact i mod 5.
 //
-// The same scenario, n and seed give the same population.
-func Synthetic(sc *scenario.Scenario, n int, seed uint64) Population {
-	p, err := SyntheticChecked(sc, n, seed)
-	if err != nil {
-		panic(err) // only for calibrations that the built-ins never have
-	}
-	return p
-}
-
-// SyntheticChecked is Synthetic returning an error for an unusable
-// calibration (a user scenario with zero means or impossible deviations).
-func SyntheticChecked(sc *scenario.Scenario, n int, seed uint64) (Population, error) {
+// The same scenario, n and seed give the same population. An unusable
+// calibration (a user scenario with zero means or impossible deviations)
+// is an error naming the scenario and the field.
+func Synthetic(sc *scenario.Scenario, n int, seed uint64) (Population, error) {
 	c := sc.Calibration
 	m := [3]float64{c.Mean.A, c.Mean.Tau, c.Mean.F}
 	sd := [3]float64{c.SD.A, c.SD.Tau, c.SD.F}
@@ -115,4 +107,14 @@ func gamma(r *rand.Rand, shape float64) float64 {
 			return d * v
 		}
 	}
+}
+
+// MustSynthetic is Synthetic for calibrations known to be valid, such as the
+// built-in scenarios'; it panics on an error.
+func MustSynthetic(sc *scenario.Scenario, n int, seed uint64) Population {
+	p, err := Synthetic(sc, n, seed)
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

@@ -45,13 +45,17 @@ func (d Dynamic) Run() ([]*history.Run, error) { return d.RunContext(session.Con
 // the runs completed so far are returned with it.
 func (d Dynamic) RunContext(ctx context.Context) ([]*history.Run, error) {
 	if d.Scenario == nil {
-		d.Scenario = scenario.Dishwasher
+		d.Scenario = scenario.Dishwasher()
 	}
 	if d.N == 0 {
 		d.N = 50
 	}
 	if d.Pool == nil {
-		d.Pool = pop.Synthetic(d.Scenario, 165, d.Seed)
+		pool, err := pop.Synthetic(d.Scenario, 165, d.Seed)
+		if err != nil {
+			return nil, err
+		}
+		d.Pool = pool
 	}
 	if d.Windows == nil {
 		d.Windows = []int{0, 20, 40, 60, 80, 100}

@@ -46,7 +46,7 @@ func Fixed(name string, g *netw.Graph) Topology {
 // and replicates, as the release used one fixed BA file), Steps steps and
 // Replicates replicates.
 type Large struct {
-	Scenario   *scenario.Scenario // default scenario.Dishwasher
+	Scenario   *scenario.Scenario // default scenario.Dishwasher()
 	Pool       pop.Population     // pooled population; default 165 synthetic people
 	Agents     agent.Model
 	N          int        // agents per window; default 101
@@ -67,15 +67,19 @@ type LargeResult struct {
 	Runs       map[string][]*history.Run
 }
 
-func (l *Large) defaults() {
+func (l *Large) defaults() error {
 	if l.Scenario == nil {
-		l.Scenario = scenario.Dishwasher
+		l.Scenario = scenario.Dishwasher()
 	}
 	if l.N == 0 {
 		l.N = 101
 	}
 	if l.Pool == nil {
-		l.Pool = pop.Synthetic(l.Scenario, 165, l.Seed)
+		pool, err := pop.Synthetic(l.Scenario, 165, l.Seed)
+		if err != nil {
+			return err
+		}
+		l.Pool = pool
 	}
 	if l.Windows == nil {
 		l.Windows = []int{0, 10, 20, 30, 40, 50, 60}
@@ -89,6 +93,7 @@ func (l *Large) defaults() {
 	if l.Replicates == 0 {
 		l.Replicates = 5
 	}
+	return nil
 }
 
 // Run runs every topology and window. In the scripting host it stops when
@@ -98,7 +103,9 @@ func (l Large) Run() (*LargeResult, error) { return l.RunContext(session.Context
 // RunContext runs every topology and window until done or ctx is
 // cancelled. On an error the runs completed so far are returned with it.
 func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
-	l.defaults()
+	if err := l.defaults(); err != nil {
+		return nil, err
+	}
 	res := &LargeResult{Windows: l.Windows, Graphs: map[string]*netw.Graph{}, Runs: map[string][]*history.Run{}}
 	var studies []sim.Study
 	for ti, top := range l.Topologies {

@@ -9,8 +9,8 @@ import (
 )
 
 func TestLargeWindowsAndTopologies(t *testing.T) {
-	pool := pop.Synthetic(scenario.WasteSorting, 165, 3)
-	res, err := Large{Scenario: scenario.WasteSorting, Pool: pool, Agents: theory.SAM{}, Windows: []int{0, 64}, Replicates: 2, Seed: 5, Quiet: true}.Run()
+	pool := pop.MustSynthetic(scenario.WasteSorting(), 165, 3)
+	res, err := Large{Scenario: scenario.WasteSorting(), Pool: pool, Agents: theory.SAM{}, Windows: []int{0, 64}, Replicates: 2, Seed: 5, Quiet: true}.Run()
 	if err != nil {
 		t.Fatal(err)
 	}

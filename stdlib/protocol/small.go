@@ -17,7 +17,7 @@ import (
 // every group of friends on a complete graph, Steps rounds (3), Replicates
 // simulations (5) per group.
 type SmallGroups struct {
-	Scenario   *scenario.Scenario // default scenario.Dishwasher
+	Scenario   *scenario.Scenario // default scenario.Dishwasher()
 	Groups     []pop.Population   // default SyntheticGroups(Scenario, Seed)
 	Agents     agent.Model
 	Steps      int // default 3
@@ -30,10 +30,13 @@ type SmallGroups struct {
 // SyntheticGroups returns groups laid out like the release's files: 10
 // groups of 3, 15 of 4 and 15 of 5 (165 people), sampled for the scenario,
 // each person k of a group holding the scenario's fact k.
-func SyntheticGroups(sc *scenario.Scenario, seed uint64) []pop.Population {
+func SyntheticGroups(sc *scenario.Scenario, seed uint64) ([]pop.Population, error) {
 	var groups []pop.Population
 	for _, l := range []struct{ size, count int }{{3, 10}, {4, 15}, {5, 15}} {
-		people := pop.Synthetic(sc, l.size*l.count, seed+uint64(l.size))
+		people, err := pop.Synthetic(sc, l.size*l.count, seed+uint64(l.size))
+		if err != nil {
+			return nil, err
+		}
 		gs, _ := people.Groups(l.size)
 		for _, g := range gs {
 			for k := range g {
@@ -42,7 +45,7 @@ func SyntheticGroups(sc *scenario.Scenario, seed uint64) []pop.Population {
 		}
 		groups = append(groups, gs...)
 	}
-	return groups
+	return groups, nil
 }
 
 // ReleaseGroups reads the groups of one scenario from the release's folder
@@ -67,10 +70,14 @@ func (s SmallGroups) Run() ([]*history.Run, error) { return s.RunContext(session
 // the runs completed so far are returned with it.
 func (s SmallGroups) RunContext(ctx context.Context) ([]*history.Run, error) {
 	if s.Scenario == nil {
-		s.Scenario = scenario.Dishwasher
+		s.Scenario = scenario.Dishwasher()
 	}
 	if s.Groups == nil {
-		s.Groups = SyntheticGroups(s.Scenario, s.Seed)
+		groups, err := SyntheticGroups(s.Scenario, s.Seed)
+		if err != nil {
+			return nil, err
+		}
+		s.Groups = groups
 	}
 	if s.Steps == 0 {
 		s.Steps = 3

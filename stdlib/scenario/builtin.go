@@ -10,8 +10,7 @@ package scenario
 // scenario so that the expected share of initial adopters equals the real
 // one (80, 124 and 60 of 165).
 var (
-	// Dishwasher: should the household buy a built-in FOTILE dishwasher?
-	Dishwasher = &Scenario{
+	dishwasher = Scenario{
 		ID: 1, Name: "dishwasher", Title: "Buying a built-in dishwasher",
 		Role: "You decide what your household buys for its home.",
 		Option: "A built-in FOTILE dishwasher costs 6,999 CNY. It holds 16 place settings, " +
@@ -40,8 +39,7 @@ var (
 		},
 	}
 
-	// WasteSorting: will the resident sort household waste as the community asks?
-	WasteSorting = &Scenario{
+	wasteSorting = Scenario{
 		ID: 2, Name: "waste", Title: "Sorting household waste",
 		Role: "You live in a residential community.",
 		Option: "Your community advises every household to sort its waste into colour-coded bags " +
@@ -69,8 +67,7 @@ var (
 		},
 	}
 
-	// FiveG: will the subscriber switch to a 5G mobile plan?
-	FiveG = &Scenario{
+	fiveG = Scenario{
 		ID: 3, Name: "5g", Title: "Switching to a 5G mobile plan",
 		Role: "You are a mobile subscriber on a 19 CNY per month plan with 15 GB of 4G data and 50 minutes of calls.",
 		Option: "Your operator offers a 5G plan at 39 CNY per month: 20 GB of 5G data plus 30 GB of data " +
@@ -98,3 +95,16 @@ var (
 		},
 	}
 )
+
+// Dishwasher returns a fresh copy of the dishwasher scenario: should the
+// household buy a built-in FOTILE dishwasher? Changing the copy changes no
+// other study.
+func Dishwasher() *Scenario { return dishwasher.Clone() }
+
+// WasteSorting returns a fresh copy of the waste-sorting scenario: will the
+// resident sort household waste as the community asks?
+func WasteSorting() *Scenario { return wasteSorting.Clone() }
+
+// FiveG returns a fresh copy of the 5G scenario: will the subscriber switch
+// to a 5G mobile plan?
+func FiveG() *Scenario { return fiveG.Clone() }

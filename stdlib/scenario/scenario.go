@@ -101,11 +101,20 @@ func (s *Scenario) Fact(i int) string {
 	return s.Facts[i%len(s.Facts)]
 }
 
-// Builtin returns the study's three scenarios in order.
-func Builtin() []*Scenario { return []*Scenario{Dishwasher, WasteSorting, FiveG} }
+// Builtin returns fresh copies of the study's three scenarios in order.
+func Builtin() []*Scenario { return []*Scenario{Dishwasher(), WasteSorting(), FiveG()} }
 
-// ByName finds a built-in scenario by name ("dishwasher", "waste", "5g") or
-// by number ("1", "2", "3").
+// Clone returns a deep copy of s: its rounds and facts are new slices, so
+// that changing the copy leaves s (and every study using s) as it was.
+func (s *Scenario) Clone() *Scenario {
+	c := *s
+	c.Rounds = append([]Round(nil), s.Rounds...)
+	c.Facts = append([]string(nil), s.Facts...)
+	return &c
+}
+
+// ByName returns a fresh copy of a built-in scenario found by name
+// ("dishwasher", "waste", "5g") or by number ("1", "2", "3").
 func ByName(name string) (*Scenario, error) {
 	key := strings.ToLower(strings.TrimSpace(name))
 	var names []string

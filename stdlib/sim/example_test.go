@@ -19,9 +19,9 @@ func ExampleRun() {
 		log.Fatal(err)
 	}
 	run, err := sim.Run(sim.Study{
-		Scenario:   scenario.Dishwasher,
+		Scenario:   scenario.Dishwasher(),
 		Network:    graph,
-		People:     pop.Synthetic(scenario.Dishwasher, 101, 1),
+		People:     pop.MustSynthetic(scenario.Dishwasher(), 101, 1),
 		Agents:     theory.SAM{Beta: 10},
 		Steps:      3,
 		Replicates: 5,
@@ -46,8 +46,8 @@ func ExampleRun() {
 func ExampleRunSweep() {
 	graph, _ := netw.WattsStrogatz(101, 18, 0.3, 1)
 	sw, err := sim.RunSweep(sim.Sweep{
-		Base: sim.Study{Network: graph, People: pop.Synthetic(scenario.FiveG, 101, 2),
-			Scenario: scenario.FiveG, Steps: 3, Replicates: 3, Quiet: true},
+		Base: sim.Study{Network: graph, People: pop.MustSynthetic(scenario.FiveG(), 101, 2),
+			Scenario: scenario.FiveG(), Steps: 3, Replicates: 3, Quiet: true},
 		XName: "beta", Xs: []float64{2, 20},
 		YName: "mu", Ys: []float64{0, 1},
 		Apply: func(s *sim.Study, beta, mu float64) { s.Agents = theory.SAM{Beta: beta, Mu: mu} },

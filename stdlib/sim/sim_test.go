@@ -24,8 +24,8 @@ func study(t testing.TB, n int) sim.Study {
 		t.Fatal(err)
 	}
 	return sim.Study{
-		Name: "det", Scenario: scenario.Dishwasher, Network: g,
-		People: pop.Synthetic(scenario.Dishwasher, n, 1), Agents: theory.SAM{Beta: 8, Kappa: 0.3, Mu: 0.2},
+		Name: "det", Scenario: scenario.Dishwasher(), Network: g,
+		People: pop.MustSynthetic(scenario.Dishwasher(), n, 1), Agents: theory.SAM{Beta: 8, Kappa: 0.3, Mu: 0.2},
 		Steps: 4, Replicates: 5, Seed: 42, Quiet: true,
 	}
 }
@@ -207,7 +207,7 @@ func TestSweep(t *testing.T) {
 	sw, err := sim.RunSweep(sim.Sweep{
 		Base: base, XName: "beta", YName: "strength", Xs: []float64{1, 50}, Ys: []float64{0.1, 0.9, 1},
 		Apply: func(s *sim.Study, x, y float64) {
-			sc := *scenario.Dishwasher
+			sc := *scenario.Dishwasher()
 			sc.Rounds = []scenario.Round{{Name: "initial"}, {Name: "r2", Strength: y}, {Name: "r3", Strength: y}}
 			s.Scenario = &sc
 			s.Agents = theory.SAM{Beta: x}

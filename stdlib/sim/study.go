@@ -25,7 +25,7 @@ import (
 // Replicates replicates.
 type Study struct {
 	Name       string             // run name, written in every output row; default "run"
-	Scenario   *scenario.Scenario // default scenario.Dishwasher
+	Scenario   *scenario.Scenario // default scenario.Dishwasher()
 	Network    netw.Network       // a *netw.Graph or netw.Snapshots over len(People) nodes
 	People     pop.Population     // agent profiles and initial states
 	Agents     agent.Model        // theory model or LLM agents
@@ -46,7 +46,7 @@ func (s *Study) normalise() error {
 		s.Name = "run"
 	}
 	if s.Scenario == nil {
-		s.Scenario = scenario.Dishwasher
+		s.Scenario = scenario.Dishwasher()
 	}
 	if s.Steps == 0 {
 		s.Steps = 3

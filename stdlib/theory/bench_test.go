@@ -25,7 +25,7 @@ func bigNetwork(b *testing.B) (*netw.Graph, pop.Population) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		bigGraph, bigPeople = g, pop.Synthetic(scenario.Dishwasher, g.N(), 1)
+		bigGraph, bigPeople = g, pop.MustSynthetic(scenario.Dishwasher(), g.N(), 1)
 	})
 	return bigGraph, bigPeople
 }
@@ -61,7 +61,7 @@ func BenchmarkSAMRound(b *testing.B) {
 			copy(cur.Action, people.Actions())
 			next := cur.Clone()
 			env := &agent.Env{Step: 1, Steps: 2, Graph: g, People: people, Initial: cur,
-				Round: scenario.Dishwasher.Rounds[1], Workers: workers, Seed: 1}
+				Round: scenario.Dishwasher().Rounds[1], Workers: workers, Seed: 1}
 			m := SAM{}
 			b.ResetTimer()
 			for b.Loop() {
@@ -79,7 +79,7 @@ func BenchmarkSAMRound(b *testing.B) {
 // 101 agents on BA(m=10), 3 rounds, 5 replicates, through the engine.
 func BenchmarkStudy101(b *testing.B) {
 	g, _ := netw.BarabasiAlbert(101, 10, 1)
-	people := pop.Synthetic(scenario.Dishwasher, 101, 1)
+	people := pop.MustSynthetic(scenario.Dishwasher(), 101, 1)
 	for b.Loop() {
 		if _, err := sim.Run(sim.Study{Network: g, People: people, Agents: SAM{}, Steps: 3, Replicates: 5, Quiet: true}); err != nil {
 			b.Fatal(err)
@@ -92,7 +92,7 @@ func BenchmarkStudy101(b *testing.B) {
 // checks.
 func BenchmarkStudy101ModelOnly(b *testing.B) {
 	g, _ := netw.BarabasiAlbert(101, 10, 1)
-	people := pop.Synthetic(scenario.Dishwasher, 101, 1)
+	people := pop.MustSynthetic(scenario.Dishwasher(), 101, 1)
 	m := SAM{}
 	for b.Loop() {
 		for r := range 5 {
@@ -102,7 +102,7 @@ func BenchmarkStudy101ModelOnly(b *testing.B) {
 			for t := 1; t < 3; t++ {
 				next := cur.Clone()
 				env := &agent.Env{Step: t, Graph: g, People: people, Initial: cur, Seed: uint64(r), Workers: 1,
-					Round: scenario.Dishwasher.Rounds[t]}
+					Round: scenario.Dishwasher().Rounds[t]}
 				if err := m.Step(context.Background(), env, cur, next); err != nil {
 					b.Fatal(err)
 				}

@@ -20,12 +20,12 @@ import (
 func TestSAMLinearOpinions(t *testing.T) {
 	n := 40
 	g := mustGraph(t)(netw.WattsStrogatz(n, 4, 0.2, 1))
-	people := pop.Synthetic(scenario.WasteSorting, n, 5)
+	people := pop.MustSynthetic(scenario.WasteSorting(), n, 5)
 	steps := 6
-	res := run(t, sim.Study{Scenario: scenario.WasteSorting, Network: g, People: people, Agents: SAM{Beta: math.Inf(1)}, Steps: steps})
+	res := run(t, sim.Study{Scenario: scenario.WasteSorting(), Network: g, People: people, Agents: SAM{Beta: math.Inf(1)}, Steps: steps})
 	o := mat.NewVecDense(n, people.Opinions())
 	w := rowStochastic(g)
-	sched := scenario.WasteSorting.Schedule(steps)
+	sched := scenario.WasteSorting().Schedule(steps)
 	for step := 1; step < steps; step++ {
 		var wo mat.VecDense
 		wo.MulVec(w, o)
@@ -72,9 +72,9 @@ func TestSAMStochasticActions(t *testing.T) {
 func TestSAMCommittedAndFeedback(t *testing.T) {
 	n := 50
 	g := mustGraph(t)(netw.BarabasiAlbert(n, 3, 2))
-	people := pop.Synthetic(scenario.FiveG, n, 1)
+	people := pop.MustSynthetic(scenario.FiveG(), n, 1)
 	res := run(t, sim.Study{
-		Scenario: scenario.FiveG, Network: g, People: people, Agents: SAM{Feedback: 0.5}, Steps: 5, Replicates: 3,
+		Scenario: scenario.FiveG(), Network: g, People: people, Agents: SAM{Feedback: 0.5}, Steps: 5, Replicates: 3,
 		Committed: []history.Commit{{Agent: 0, Opinion: 1, Action: 1}, {Agent: 7, Opinion: 0, Action: 0}},
 	})
 	for _, tr := range res.Replicates {
@@ -262,7 +262,7 @@ func TestValidateRejectsBadParameters(t *testing.T) {
 func TestSAMFastPathMatchesGeneral(t *testing.T) {
 	n := 20000
 	g := mustGraph(t)(netw.BarabasiAlbert(n, 3, 4))
-	people := pop.Synthetic(scenario.Dishwasher, n, 4)
+	people := pop.MustSynthetic(scenario.Dishwasher(), n, 4)
 	betas := make([]float64, n)
 	for i := range betas {
 		betas[i] = 7

@@ -29,8 +29,8 @@ func main() {
 	}
 	defer client.Close()
 	graph, _ := netw.BarabasiAlbert(40, 3, 1)
-	run, err := sim.Run(sim.Study{Name: "llm", Scenario: scenario.Dishwasher, Network: graph,
-		People: pop.Synthetic(scenario.Dishwasher, 40, 1), Agents: llmagent.New(client),
+	run, err := sim.Run(sim.Study{Name: "llm", Scenario: scenario.Dishwasher(), Network: graph,
+		People: pop.MustSynthetic(scenario.Dishwasher(), 40, 1), Agents: llmagent.New(client),
 		Steps: 4, Replicates: 3, Seed: 5, Workers: 1, Quiet: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
