@@ -20,8 +20,8 @@ import (
 // draws do not depend on the number of goroutines.
 type Activation struct {
 	Model   Model
-	Rate    float64              // probability shared by every agent, in [0, 1]
-	Rates   []float64            // per-agent probability, in [0, 1]; overrides Rate
+	Rate    float64                // probability shared by every agent, in [0, 1]
+	Rates   []float64              // per-agent probability, in [0, 1]; overrides Rate
 	Profile func(step int) float64 // multiplies the base probability at each step (e.g. an hourly profile); result in [0, 1]
 }
 
