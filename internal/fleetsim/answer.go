@@ -166,7 +166,11 @@ func readPrompt(body []byte) (mean, lambda float64) {
 			for k < len(line) && line[k] >= '0' && line[k] <= '9' {
 				k++
 			}
-			if k > 2 && bytes.HasPrefix(line[k:], []byte(" of them")) {
+			rest := line[k:]
+			if len(rest) > 0 && rest[0] == '%' {
+				rest = rest[1:]
+			}
+			if k > 2 && bytes.HasPrefix(rest, []byte(" of them")) {
 				c, _ := strconv.Atoi(string(line[2:k]))
 				w = float64(c)
 			}

@@ -12,10 +12,10 @@ import (
 )
 
 func TestReadPromptWeightsSummaryLines(t *testing.T) {
-	body := []byte(`{"messages":[{"role":"user","content":"lambda = 0.35\n# Your answers so far\nRound 1: opinion 2, decision No.\n- 4 of them: opinion 8, decision Yes\n- friend 3: opinion 5, decision No\nyour opinion of the option"}]}`)
+	body := []byte(`{"messages":[{"role":"user","content":"lambda = 0.35\n# Your answers so far\nRound 1: opinion 2, decision No.\n- 4 of them: opinion 8, decision Yes\n- friend 3: opinion 5, decision No\n- 50% of them: opinion 10, decision Yes\nyour opinion of the option"}]}`)
 	mean, lambda := readPrompt(body)
-	if lambda != 0.35 || mean != (2+4*8+5)/6.0 {
-		t.Fatalf("mean %g lambda %g, want %g and 0.35", mean, lambda, (2+4*8+5)/6.0)
+	if lambda != 0.35 || mean != (2+4*8+5+500)/56.0 {
+		t.Fatalf("mean %g lambda %g, want %g and 0.35", mean, lambda, (2+4*8+5+500)/56.0)
 	}
 	if m, l := readPrompt([]byte(`{"prompt":"nothing here"}`)); m != 5 || l != 0.5 {
 		t.Fatalf("defaults: %g %g", m, l)

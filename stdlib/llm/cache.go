@@ -21,6 +21,7 @@ type entry struct {
 	ID           string          `json:"id"`
 	Request      json.RawMessage `json:"request"`
 	Text         string          `json:"text"`
+	Choices      []string        `json:"choices,omitempty"` // every answer of a request with n > 1
 	FinishReason string          `json:"finish_reason"`
 	Usage        Usage           `json:"usage"`
 }

@@ -143,7 +143,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 	key := c.Key(r)
 	if e, ok := c.cache.get(key); ok {
 		c.stats.Cached.Add(1)
-		return Response{Text: e.Text, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
+		return Response{Text: e.Text, Choices: e.Choices, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
 	}
 	switch {
 	case c.cfg.Replay:
@@ -181,7 +181,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 			c.stats.PromptTokens.Add(int64(resp.Usage.PromptTokens))
 			c.stats.CompletionTokens.Add(int64(resp.Usage.CompletionTokens))
 			resp.Retries = attempt
-			if err := c.cache.put(key, entry{ID: r.ID, Request: info.body, Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
+			if err := c.cache.put(key, entry{ID: r.ID, Request: info.body, Text: resp.Text, Choices: resp.Choices, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
 				resp.Err = fmt.Errorf("llm: caching the answer to %s: %w", r.ID, err)
 			}
 			return resp
@@ -301,8 +301,14 @@ func (c *Client) call(ctx context.Context, ep *endpoint, r Request) (Response, e
 		if len(resp.Choices) == 0 {
 			return Response{}, fmt.Errorf("answer without choices")
 		}
-		return Response{Text: resp.Choices[0].Text, FinishReason: resp.Choices[0].FinishReason,
-			Usage: Usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens}}, nil
+		out := Response{Text: resp.Choices[0].Text, FinishReason: resp.Choices[0].FinishReason,
+			Usage: Usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens}}
+		if r.N > 1 {
+			for _, ch := range resp.Choices {
+				out.Choices = append(out.Choices, ch.Text)
+			}
+		}
+		return out, nil
 	}
 	req := c.chatRequest(r)
 	resp, err := ep.api.CreateChatCompletion(ctx, req)
@@ -312,8 +318,14 @@ func (c *Client) call(ctx context.Context, ep *endpoint, r Request) (Response, e
 	if len(resp.Choices) == 0 {
 		return Response{}, fmt.Errorf("answer without choices")
 	}
-	return Response{Text: resp.Choices[0].Message.Content, FinishReason: string(resp.Choices[0].FinishReason),
-		Usage: Usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens}}, nil
+	out := Response{Text: resp.Choices[0].Message.Content, FinishReason: string(resp.Choices[0].FinishReason),
+		Usage: Usage{resp.Usage.PromptTokens, resp.Usage.CompletionTokens}}
+	if r.N > 1 {
+		for _, ch := range resp.Choices {
+			out.Choices = append(out.Choices, ch.Message.Content)
+		}
+	}
+	return out, nil
 }
 
 func (c *Client) chatRequest(r Request) openai.ChatCompletionRequest {
@@ -326,7 +338,7 @@ func (c *Client) chatRequest(r Request) openai.ChatCompletionRequest {
 	// sends 0 (go-openai's omitempty would drop it).
 	req := openai.ChatCompletionRequest{
 		Model: c.cfg.Model, Messages: msgs, MaxTokens: c.cfg.MaxTokens,
-		TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed,
+		TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed, N: nChoices(r),
 	}
 	if s := c.schema(r); s != nil {
 		req.ResponseFormat = &openai.ChatCompletionResponseFormat{
@@ -340,7 +352,7 @@ func (c *Client) chatRequest(r Request) openai.ChatCompletionRequest {
 func (c *Client) completionRequest(r Request) openai.CompletionRequest {
 	seed := int(r.Seed)
 	return openai.CompletionRequest{Model: c.cfg.Model, Prompt: r.Prompt, MaxTokens: c.cfg.MaxTokens,
-		TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed}
+		TopP: float32(c.cfg.TopP), Stop: c.cfg.Stop, Seed: &seed, N: nChoices(r)}
 }
 
 // body returns the JSON body and path a request is sent with, for batch

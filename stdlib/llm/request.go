@@ -24,6 +24,7 @@ type Request struct {
 	Seed     int64           // this request's sampling seed
 	Attempt  int             // which try of the agent this is (part of the cache key)
 	Schema   json.RawMessage // JSON schema of the answer, for structured output in chat mode
+	N        int             // answers wanted from this one prompt (the request's n); 0 or 1 for one
 }
 
 // Usage counts tokens.
@@ -35,6 +36,7 @@ type Usage struct {
 // Response is the answer to a Request.
 type Response struct {
 	Text         string
+	Choices      []string // every answer when Request.N > 1 (Text is the first)
 	FinishReason string
 	Usage        Usage
 	Cached       bool  // answered from the cache
@@ -74,6 +76,9 @@ func (c *Client) Key(r Request) string {
 	extra, _ := json.Marshal(c.cfg.Extra) // maps marshal with sorted keys
 	write(extra)
 	str(strconv.Itoa(r.Attempt))
+	if r.N > 1 { // keys of single answers are unchanged
+		str("n=" + strconv.Itoa(r.N))
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

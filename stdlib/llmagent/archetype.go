@@ -1,0 +1,566 @@
+package llmagent
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"text/template"
+
+	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/llm"
+	"github.com/llmsam/llmsam/stdlib/pop"
+)
+
+// Archetypes are LLM agents that share requests, as AgentTorch's archetypes
+// do (Chopra et al., 2024): agents whose prompts would carry the same
+// information up to a Resolution form one archetype, which gets one request
+// per step asking for Answers answers (the request's n); each member then
+// takes one of them, drawn from its own seeded stream. With the Exact
+// resolution every agent gets its own prompt, as with Agents, and only
+// agents whose prompts are identical share a request (asking for as many
+// answers as they are). Agents held by the engine (committed, or inactive
+// under agent.Activation) send nothing.
+//
+// An archetype's prompt shows its bin's coefficients (the bin centres), its
+// latest own answer (opinion at the bin centre, no thought) and its friends'
+// latest answers as shares per opinion bin and decision, instead of each
+// friend's answer.
+type Archetypes struct {
+	Agents     *Agents            // client, templates, tries, memory and friend options
+	Resolution Resolution         // how finely agents are told apart; the zero value is the default
+	Answers    int                // answers asked per archetype and step; default 8
+	Round      *template.Template // the round part of an archetype's prompt (nil: the default, executed with an ArchetypeData)
+	// Report, when set, receives each step's counts (from several
+	// goroutines when replicates run at once).
+	Report func(StepReport)
+}
+
+// Resolution says which agents share a request.
+type Resolution struct {
+	// Exact: only agents whose prompts are identical share a request (the
+	// per-agent model, with duplicate prompts merged).
+	Exact bool
+	// Coefficients is the number of equal bins of a, tau and lambda on
+	// [0, 1] (f follows from a + tau + f = 1); default 4.
+	Coefficients int
+	// Opinions is the number of bins of the 0-10 answer scale, for the
+	// agent's own opinion and its friends'; default 3 (0-3, 4-7, 8-10).
+	Opinions int
+	// Shares is how finely the share of friends in each opinion bin and
+	// decision is told: shares are rounded to multiples of 1/Shares (a
+	// cell with friends in it never rounds to 0); default 3 (0, 33, 67,
+	// 100%).
+	//
+	// The default gives 51,426 archetypes for 10^6 synthetic dishwasher
+	// agents on a BA(m = 5) network at their initial answers.
+	Shares int
+}
+
+// Exact is the resolution at which every agent has its own prompt.
+var Exact = Resolution{Exact: true}
+
+func (r Resolution) withDefaults() Resolution {
+	if r.Coefficients <= 0 {
+		r.Coefficients = 4
+	}
+	if r.Opinions <= 0 {
+		r.Opinions = 3
+	}
+	if r.Shares <= 0 {
+		r.Shares = 3
+	}
+	return r
+}
+
+// StepReport counts what one step of one replicate asked.
+type StepReport struct {
+	Replicate int `json:"replicate"`
+	Step      int `json:"step"`
+	Active    int `json:"active"`     // agents that answered at this step
+	Groups    int `json:"archetypes"` // distinct prompts (archetypes)
+	Requests  int `json:"requests"`   // requests sent or served from the cache, re-asks included
+	Fallbacks int `json:"fallbacks"`  // agents that kept their previous answer
+}
+
+// ArchetypeData is what an archetype's templates see: the Data of its
+// representative (Person holds the bin centres, Memory the latest own
+// answer at its bin centre) and the friends' answers as shares.
+type ArchetypeData struct {
+	Data
+	Summary []Share // non-empty cells only, in bin order, Yes before No
+}
+
+// Share is the share of an agent's friends whose latest answer fell in one
+// opinion bin with one decision.
+type Share struct {
+	Percent  int    // rounded to the resolution's step
+	Opinion  int    // the bin's centre on the 0-10 scale
+	Low      int    // the bin's lowest opinion
+	High     int    // the bin's highest opinion
+	Decision string // "Yes" or "No"
+}
+
+const archetypeRoundText = `
+# Round {{inc .Step}}{{if .Round.FreeChat}}: talking with friends{{end}}
+{{if .Round.Info}}News this round: {{.Round.Info}}
+{{else if .Round.FreeChat}}There is no news this round. Think about what your friends said: you may change your mind if they convinced you, or keep your view and try to persuade them.
+{{end}}{{if .Summary}}Your friends answered last round:
+{{range .Summary}}- {{.Percent}}% of them: opinion {{.Opinion}} (between {{.Low}} and {{.High}}), decision {{.Decision}}
+{{end}}{{else}}You have no friends to hear from.
+{{end}}
+Question: {{.Scenario.Ask}} Answer with the JSON object only.`
+
+var defaultArchetypeRound = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("archetype-round").Funcs(funcs).Parse(archetypeRoundText))
+})
+
+// IOBound tells the engine that the agents wait on servers.
+func (a *Archetypes) IOBound() bool { return true }
+
+// Name implements the engine's model naming.
+func (a *Archetypes) Name() string {
+	if a.Resolution.Exact {
+		return a.Agents.Name() + " (duplicate prompts merged)"
+	}
+	return a.Agents.Name() + " (archetypes)"
+}
+
+// MarshalJSON describes the archetypes in a manifest.
+func (a *Archetypes) MarshalJSON() ([]byte, error) {
+	inner, err := a.Agents.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	r := a.Resolution.withDefaults()
+	return json.Marshal(map[string]any{"agents": json.RawMessage(inner), "exact": r.Exact, "coefficient_bins": r.Coefficients,
+		"opinion_bins": r.Opinions, "share_steps": r.Shares, "answers": a.answers(), "custom_round": a.Round != nil})
+}
+
+func (a *Archetypes) answers() int {
+	if a.Answers <= 0 {
+		return 8
+	}
+	return a.Answers
+}
+
+// Validate checks the archetypes before a run.
+func (a *Archetypes) Validate(n int) error {
+	if a.Agents == nil {
+		return fmt.Errorf("llmagent: Archetypes.Agents is nil: set LLM agents (llmagent.New(client))")
+	}
+	r := a.Resolution
+	if r.Coefficients < 0 || r.Opinions < 0 || r.Shares < 0 || r.Opinions > 11 {
+		return fmt.Errorf("llmagent: Resolution %+v: want bins >= 0 (0 for the default) and at most 11 opinion bins", r)
+	}
+	return a.Agents.Validate(n)
+}
+
+// member is one agent's place in the grouping.
+type member struct {
+	key   uint64
+	agent int32
+}
+
+// group is one archetype: members[lo:hi] of the sorted member list.
+type group struct {
+	lo, hi int32
+	key    uint64
+}
+
+// Step implements agent.Model.
+func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {
+	if env.Scenario == nil {
+		return fmt.Errorf("llmagent: the study needs a Scenario")
+	}
+	n := cur.N()
+	if next.Thought == nil {
+		next.Thought = make([]string, n)
+	}
+	res := a.Resolution.withDefaults()
+	ag := a.Agents
+	tpl := ag.templates()
+	cfg := ag.Client.Config()
+	shared, err := ag.render(tpl.Shared, Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Examples: ag.examples(env)})
+	if err != nil {
+		return err
+	}
+
+	// Key every free agent by what its prompt would carry, then sort the
+	// keys so that each archetype is a run of equal keys.
+	keys := make([]uint64, n)
+	agent.ParallelFor(n, env.Workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if env.IsCommitted(i) {
+				continue
+			}
+			if res.Exact {
+				keys[i] = exactKey(ag, env, cur, i)
+			} else {
+				keys[i] = archetypeKey(res, env, cur, i)
+			}
+		}
+	})
+	var members []member
+	for i := range n {
+		if !env.IsCommitted(i) {
+			members = append(members, member{keys[i], int32(i)})
+		}
+	}
+	keys = nil
+	slices.SortFunc(members, func(x, y member) int {
+		if x.key != y.key {
+			if x.key < y.key {
+				return -1
+			}
+			return 1
+		}
+		return int(x.agent - y.agent)
+	})
+	var groups []group
+	for lo := 0; lo < len(members); {
+		hi := lo + 1
+		for hi < len(members) && members[hi].key == members[lo].key {
+			hi++
+		}
+		groups = append(groups, group{int32(lo), int32(hi), members[lo].key})
+		lo = hi
+	}
+	// Groups are asked in the order of their first member, so that the
+	// request ids and the endpoints' load do not depend on the hash.
+	slices.SortFunc(groups, func(x, y group) int { return int(members[x.lo].agent - members[y.lo].agent) })
+
+	type state struct {
+		tries, invalid     int
+		requests, cached   int
+		retries            int
+		prompt, completion int
+		cost               float64
+		valid              []Answer
+		done               bool
+	}
+	st := make([]state, len(groups))
+	var requests atomic.Int64
+	var fatalErr atomic.Pointer[error]
+	round := a.Round
+	if round == nil && !res.Exact {
+		round = defaultArchetypeRound()
+	}
+	pending := make([]int, len(groups))
+	for g := range pending {
+		pending[g] = g
+	}
+	for try := 0; try < ag.tries() && len(pending) > 0; try++ {
+		var renderErr atomic.Pointer[error]
+		ag.Client.Stream(ctx, len(pending), func(k int) llm.Request {
+			g := pending[k]
+			rep := int(members[groups[g].lo].agent)
+			want := a.answers()
+			if res.Exact {
+				want = int(groups[g].hi - groups[g].lo)
+			}
+			var text string
+			var err error
+			if res.Exact {
+				text, err = ag.agentText(tpl, env, cur, rep)
+			} else {
+				text, err = ag.archetypeText(tpl, round, res, env, cur, rep)
+			}
+			if err != nil {
+				renderErr.CompareAndSwap(nil, &err)
+			}
+			s := agent.StreamAt(agent.StepKey(env.Seed^0x61726368, env.Step), int(groups[g].key>>1))
+			for range try {
+				s.Uint64()
+			}
+			r := llm.Request{
+				ID:    fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
+				Agent: int(groups[g].key >> 33), Seed: int64(s.Uint64() >> 33), Attempt: try, N: want,
+			}
+			if cfg.Mode == llm.Completion {
+				r.Prompt = shared + "\n" + text + "\n\n# Answer\n"
+			} else {
+				r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
+				r.Schema = Schema
+			}
+			return r
+		}, func(k int, resp llm.Response) {
+			g := &st[pending[k]]
+			requests.Add(1)
+			g.tries++
+			g.retries += resp.Retries
+			if resp.Cached {
+				g.cached++
+			} else {
+				g.requests += 1 + resp.Retries
+			}
+			if resp.Err != nil {
+				if fatal(resp.Err) {
+					err := fmt.Errorf("archetype of agent %d: %w", members[groups[pending[k]].lo].agent, resp.Err)
+					fatalErr.CompareAndSwap(nil, &err)
+				}
+				g.invalid++
+				return
+			}
+			g.prompt += resp.Usage.PromptTokens
+			g.completion += resp.Usage.CompletionTokens
+			if !resp.Cached {
+				g.cost += (float64(resp.Usage.PromptTokens)*cfg.PriceInput + float64(resp.Usage.CompletionTokens)*cfg.PriceOutput) / 1e6
+			}
+			texts := resp.Choices
+			if len(texts) == 0 {
+				texts = []string{resp.Text}
+			}
+			for _, t := range texts {
+				if ans, err := Parse(t); err == nil {
+					g.valid = append(g.valid, ans)
+				} else {
+					g.invalid++
+				}
+			}
+			g.done = len(g.valid) > 0
+		})
+		if p := renderErr.Load(); p != nil {
+			return *p
+		}
+		if p := fatalErr.Load(); p != nil {
+			return *p
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var still []int
+		for _, g := range pending {
+			if !st[g].done {
+				still = append(still, g)
+			}
+		}
+		pending = still
+	}
+
+	// Each member takes one of its archetype's answers, drawn from its own
+	// stream (in order when the group asked one answer per member).
+	fallbacks := 0
+	pick := agent.StepKey(env.Seed^0x7069636b, env.Step)
+	for g, gr := range groups {
+		s := &st[g]
+		for k := gr.lo; k < gr.hi; k++ {
+			i := int(members[k].agent)
+			u := agent.Usage{Agent: i, Tries: s.tries}
+			if k == gr.lo { // the archetype's spending is counted once, on its first member
+				u.Invalid, u.PromptTokens, u.CompletionTokens = s.invalid, s.prompt, s.completion
+				u.Requests, u.Cached, u.Retries, u.Cost = s.requests, s.cached, s.retries, s.cost
+			}
+			if len(s.valid) == 0 {
+				u.Fallback = true // next holds cur: the previous answer is kept
+				fallbacks++
+				env.Record(u)
+				continue
+			}
+			var ans Answer
+			if res.Exact {
+				ans = s.valid[int(k-gr.lo)%len(s.valid)]
+			} else {
+				r := agent.StreamAt(pick, i)
+				ans = s.valid[r.IntN(len(s.valid))]
+			}
+			next.Opinion[i] = float64(ans.Opinion) / 10
+			next.Action[i] = 0
+			if ans.Decision {
+				next.Action[i] = 1
+			}
+			next.Thought[i] = ans.Thought
+			env.Record(u)
+		}
+	}
+	if a.Report != nil {
+		a.Report(StepReport{Replicate: env.Replicate, Step: env.Step, Active: len(members), Groups: len(groups),
+			Requests: int(requests.Load()), Fallbacks: fallbacks})
+	}
+	return nil
+}
+
+// answerBin returns the bin of a 0-10 answer among k bins.
+func answerBin(v, k int) int { return v * k / 11 }
+
+// binRange returns the lowest, highest and central answers of bin b.
+func binRange(b, k int) (lo, hi, mid int) {
+	lo = (b*11 + k - 1) / k
+	hi = ((b+1)*11+k-1)/k - 1
+	return lo, hi, (lo + hi + 1) / 2
+}
+
+// coefBin returns the bin of a coefficient in [0, 1] among k bins.
+func coefBin(x float64, k int) int { return min(int(x*float64(k)), k-1) }
+
+// answerOf returns agent i's answer in st on the 0-10 scale.
+func answerOf(st *agent.State, i int) int { return int(math.Round(st.Opinion[i] * 10)) }
+
+// archetypeKey hashes what an archetype's prompt carries for agent i.
+func archetypeKey(r Resolution, env *agent.Env, cur *agent.State, i int) uint64 {
+	p := &env.People[i]
+	h := hashString(0x6172636865747970, p.Fact)
+	h = mix64(h ^ uint64(coefBin(p.A, r.Coefficients)))
+	h = mix64(h ^ uint64(coefBin(p.Tau, r.Coefficients)))
+	h = mix64(h ^ uint64(coefBin(p.Lambda, r.Coefficients)))
+	h = mix64(h ^ uint64(answerBin(answerOf(cur, i), r.Opinions)<<1|int(cur.Action[i])))
+	var cells [22]int32
+	friends := env.Graph.Neighbors(i)
+	for _, f := range friends {
+		cells[answerBin(answerOf(cur, int(f)), r.Opinions)<<1|int(cur.Action[f])]++
+	}
+	for _, c := range cells[:2*r.Opinions] {
+		h = mix64(h ^ uint64(shareStep(int(c), len(friends), r.Shares)))
+	}
+	return h
+}
+
+// shareStep rounds c/n to a multiple of 1/steps and returns the multiple; a
+// cell with friends in it never rounds to 0.
+func shareStep(c, n, steps int) int {
+	if c == 0 || n == 0 {
+		return 0
+	}
+	return max(1, int(math.Round(float64(c)*float64(steps)/float64(n))))
+}
+
+// archetypeText renders the agent and round parts of the prompt of agent
+// i's archetype.
+func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resolution, env *agent.Env, cur *agent.State, i int) (string, error) {
+	p := env.People[i]
+	centre := func(x float64) float64 {
+		b := coefBin(x, r.Coefficients)
+		return (float64(b) + 0.5) / float64(r.Coefficients)
+	}
+	person := pop.Person{A: centre(p.A), Tau: centre(p.Tau), Lambda: centre(p.Lambda), Fact: p.Fact}
+	if person.A+person.Tau > 1 {
+		s := person.A + person.Tau
+		person.A, person.Tau = person.A/s, person.Tau/s
+	}
+	person.F = 1 - person.A - person.Tau
+	d := ArchetypeData{Data: Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Person: person, Agent: i}}
+	_, _, mid := binRange(answerBin(answerOf(cur, i), r.Opinions), r.Opinions)
+	if !a.NoMemory {
+		t := Turn{Step: env.Step - 1, Agent: i, Opinion: mid, Decision: "No"}
+		if cur.Action[i] == 1 {
+			t.Decision = "Yes"
+		}
+		d.Memory = []Turn{t}
+	}
+	friends := env.Graph.Neighbors(i)
+	d.Degree, d.Shown = len(friends), len(friends)
+	var cells [22]int
+	for _, f := range friends {
+		cells[answerBin(answerOf(cur, int(f)), r.Opinions)<<1|int(cur.Action[f])]++
+	}
+	for b := r.Opinions - 1; b >= 0; b-- {
+		for _, dec := range []int{1, 0} {
+			c := cells[b<<1|dec]
+			if c == 0 {
+				continue
+			}
+			lo, hi, mid := binRange(b, r.Opinions)
+			sh := Share{Percent: 100 * shareStep(c, len(friends), r.Shares) / r.Shares, Opinion: mid, Low: lo, High: hi, Decision: "No"}
+			if dec == 1 {
+				sh.Decision = "Yes"
+			}
+			d.Summary = append(d.Summary, sh)
+		}
+	}
+	agentPart, err := a.renderAny(tpl.Agent, d)
+	if err != nil {
+		return "", err
+	}
+	roundPart, err := a.renderAny(round, d)
+	if err != nil {
+		return "", err
+	}
+	return agentPart + roundPart, nil
+}
+
+// exactKey hashes everything agent i's own prompt is rendered from (the
+// Data agentText builds), so that equal keys mean identical prompts.
+func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
+	p := &env.People[i]
+	h := hashString(0x6578616374, p.Fact)
+	for _, x := range []float64{p.A, p.Tau, p.F, p.Lambda} {
+		h = mix64(h ^ math.Float64bits(x))
+	}
+	turn := func(st *agent.State, j int) {
+		h = mix64(h ^ uint64(answerOf(st, j)<<1|int(st.Action[j])))
+		if st.Thought != nil {
+			h = hashString(h, st.Thought[j])
+		}
+	}
+	if !a.NoMemory {
+		for _, st := range env.Past {
+			turn(st, i)
+		}
+	}
+	friends := env.Graph.Neighbors(i)
+	h = mix64(h ^ uint64(len(friends)))
+	for _, f := range a.shownFriends(env, i, friends) {
+		h = mix64(h ^ uint64(f))
+		turn(cur, f)
+	}
+	return h
+}
+
+// shownFriends returns the friends listed in agent i's prompt: all of them,
+// or MaxFriends chosen by agent i's stream (the same choice agentText makes).
+func (a *Agents) shownFriends(env *agent.Env, i int, friends []int32) []int {
+	shown := make([]int, len(friends))
+	for k, f := range friends {
+		shown[k] = int(f)
+	}
+	if a.MaxFriends > 0 && len(shown) > a.MaxFriends {
+		s := agent.NewStream(env.Seed^0x667269656e64, env.Step, i)
+		for k := range a.MaxFriends { // partial Fisher-Yates
+			r := k + s.IntN(len(shown)-k)
+			shown[k], shown[r] = shown[r], shown[k]
+		}
+		shown = shown[:a.MaxFriends]
+		slices.Sort(shown)
+	}
+	return shown
+}
+
+func (a *Agents) renderAny(t *template.Template, d any) (string, error) {
+	var b []byte
+	w := &byteWriter{b}
+	if err := t.Execute(w, d); err != nil {
+		return "", fmt.Errorf("llmagent: prompt template: %w", err)
+	}
+	return string(w.b), nil
+}
+
+type byteWriter struct{ b []byte }
+
+func (w *byteWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func hashString(h uint64, s string) uint64 {
+	h = mix64(h ^ uint64(len(s)))
+	for len(s) >= 8 {
+		h = mix64(h ^ (uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56))
+		s = s[8:]
+	}
+	var last uint64
+	for k := range len(s) {
+		last |= uint64(s[k]) << (8 * k)
+	}
+	return mix64(h ^ last)
+}
+
+func mix64(z uint64) uint64 {
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
