@@ -1,5 +1,5 @@
 // Command fleetsim serves a simulated fleet of OpenAI-compatible endpoints
-// on loopback ports (package internal/fleetsim): each answers -slots
+// on loopback ports (package stdlib/fleetsim): each answers -slots
 // requests at once after -latency, in the LLM agents' JSON format. It
 // prints the endpoints' base URLs, one per line, then "ready", and serves
 // until its standard input closes (or, with -stdin=false, until it is
@@ -20,7 +20,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/llmsam/llmsam/internal/fleetsim"
+	"github.com/llmsam/llmsam/stdlib/fleetsim"
 )
 
 func main() {

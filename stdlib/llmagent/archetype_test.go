@@ -6,7 +6,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/llmsam/llmsam/internal/fleetsim"
+	"github.com/llmsam/llmsam/stdlib/fleetsim"
 	"github.com/llmsam/llmsam/internal/openaitest"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/history"

@@ -1,6 +1,7 @@
 // Package fleetsim simulates a fleet of OpenAI-compatible inference
-// endpoints on loopback ports, for benchmarks and tests of clients that
-// drive many LLM agents: each endpoint answers a number of requests at once
+// endpoints on loopback ports, to try a study's throughput before renting
+// a fleet, and for benchmarks and tests of clients that drive many LLM
+// agents: each endpoint answers a number of requests at once
 // (its slots; further requests wait for a free slot) after a fixed latency,
 // on /v1/chat/completions and /v1/completions, with answers in the LLM
 // agents' JSON format, and /v1/models and /health for health checks.
