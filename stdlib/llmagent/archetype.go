@@ -265,7 +265,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			var text string
 			var err error
 			if res.Exact {
-				text, err = ag.agentText(tpl, env, cur, rep)
+				text, err = ag.exactText(tpl, env, cur, rep)
 			} else {
 				text, err = ag.archetypeText(tpl, round, res, env, cur, rep)
 			}
@@ -470,15 +470,42 @@ func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resol
 			d.Summary = append(d.Summary, sh)
 		}
 	}
-	agentPart, err := a.renderAny(tpl.Agent, d)
+	b, err := renderTo(nil, tpl.Agent, d)
 	if err != nil {
 		return "", err
 	}
-	roundPart, err := a.renderAny(round, d)
+	if b, err = renderTo(b, round, d); err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// exactText renders agent i's own prompt (its agent and round parts) from
+// the same Data as agentText, through the compiled templates.
+func (a *Agents) exactText(tpl *Templates, env *agent.Env, cur *agent.State, i int) (string, error) {
+	d := Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Person: env.People[i], Agent: i}
+	if !a.NoMemory {
+		d.Memory = make([]Turn, 0, len(env.Past))
+		for t, st := range env.Past {
+			d.Memory = append(d.Memory, turn(st, t, i))
+		}
+	}
+	friends := env.Graph.Neighbors(i)
+	d.Degree = len(friends)
+	shown := a.shownFriends(env, i, friends)
+	d.Shown = len(shown)
+	d.Friends = make([]Turn, 0, len(shown))
+	for _, f := range shown {
+		d.Friends = append(d.Friends, turn(cur, env.Step-1, f))
+	}
+	b, err := renderTo(nil, tpl.Agent, d)
 	if err != nil {
 		return "", err
 	}
-	return agentPart + roundPart, nil
+	if b, err = renderTo(b, tpl.Round, d); err != nil {
+		return "", err
+	}
+	return string(b), nil
 }
 
 // exactKey hashes everything agent i's own prompt is rendered from (the
@@ -526,15 +553,6 @@ func (a *Agents) shownFriends(env *agent.Env, i int, friends []int32) []int {
 		slices.Sort(shown)
 	}
 	return shown
-}
-
-func (a *Agents) renderAny(t *template.Template, d any) (string, error) {
-	var b []byte
-	w := &byteWriter{b}
-	if err := t.Execute(w, d); err != nil {
-		return "", fmt.Errorf("llmagent: prompt template: %w", err)
-	}
-	return string(w.b), nil
 }
 
 type byteWriter struct{ b []byte }

@@ -6,9 +6,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/llmsam/llmsam/stdlib/fleetsim"
 	"github.com/llmsam/llmsam/internal/openaitest"
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/fleetsim"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"

@@ -236,4 +236,3 @@ func add(sum *metrics.Distance, d metrics.Distance, k int) {
 	sum.JS += d.JS / f
 	sum.W1 += d.W1 / f
 }
-
