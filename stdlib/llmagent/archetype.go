@@ -315,7 +315,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 				texts = []string{resp.Text}
 			}
 			for _, t := range texts {
-				if ans, err := Parse(t); err == nil {
+				if ans, err := parseAnswer(t); err == nil {
 					g.valid = append(g.valid, ans)
 				} else {
 					g.invalid++
