@@ -19,15 +19,17 @@ func init() {
 		"FromEnv":         reflect.ValueOf(llm.FromEnv),
 		"ImportBatch":     reflect.ValueOf(llm.ImportBatch),
 		"New":             reflect.ValueOf(llm.New),
+		"ReadEndpoints":   reflect.ValueOf(llm.ReadEndpoints),
 
 		// type definitions
-		"Client":   reflect.ValueOf((*llm.Client)(nil)),
-		"Config":   reflect.ValueOf((*llm.Config)(nil)),
-		"Message":  reflect.ValueOf((*llm.Message)(nil)),
-		"Mode":     reflect.ValueOf((*llm.Mode)(nil)),
-		"Request":  reflect.ValueOf((*llm.Request)(nil)),
-		"Response": reflect.ValueOf((*llm.Response)(nil)),
-		"Stats":    reflect.ValueOf((*llm.Stats)(nil)),
-		"Usage":    reflect.ValueOf((*llm.Usage)(nil)),
+		"Client":       reflect.ValueOf((*llm.Client)(nil)),
+		"Config":       reflect.ValueOf((*llm.Config)(nil)),
+		"EndpointSpec": reflect.ValueOf((*llm.EndpointSpec)(nil)),
+		"Message":      reflect.ValueOf((*llm.Message)(nil)),
+		"Mode":         reflect.ValueOf((*llm.Mode)(nil)),
+		"Request":      reflect.ValueOf((*llm.Request)(nil)),
+		"Response":     reflect.ValueOf((*llm.Response)(nil)),
+		"Stats":        reflect.ValueOf((*llm.Stats)(nil)),
+		"Usage":        reflect.ValueOf((*llm.Usage)(nil)),
 	}
 }

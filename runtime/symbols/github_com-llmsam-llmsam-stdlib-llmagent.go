@@ -11,6 +11,7 @@ func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/llmagent/llmagent"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"DefaultTemplates": reflect.ValueOf(llmagent.DefaultTemplates),
+		"Exact":            reflect.ValueOf(&llmagent.Exact).Elem(),
 		"Level":            reflect.ValueOf(llmagent.Level),
 		"New":              reflect.ValueOf(llmagent.New),
 		"Open":             reflect.ValueOf(llmagent.Open),
@@ -20,11 +21,16 @@ func init() {
 		"Schema":           reflect.ValueOf(&llmagent.Schema).Elem(),
 
 		// type definitions
-		"Agents":    reflect.ValueOf((*llmagent.Agents)(nil)),
-		"Answer":    reflect.ValueOf((*llmagent.Answer)(nil)),
-		"Data":      reflect.ValueOf((*llmagent.Data)(nil)),
-		"Example":   reflect.ValueOf((*llmagent.Example)(nil)),
-		"Templates": reflect.ValueOf((*llmagent.Templates)(nil)),
-		"Turn":      reflect.ValueOf((*llmagent.Turn)(nil)),
+		"Agents":        reflect.ValueOf((*llmagent.Agents)(nil)),
+		"Answer":        reflect.ValueOf((*llmagent.Answer)(nil)),
+		"ArchetypeData": reflect.ValueOf((*llmagent.ArchetypeData)(nil)),
+		"Archetypes":    reflect.ValueOf((*llmagent.Archetypes)(nil)),
+		"Data":          reflect.ValueOf((*llmagent.Data)(nil)),
+		"Example":       reflect.ValueOf((*llmagent.Example)(nil)),
+		"Resolution":    reflect.ValueOf((*llmagent.Resolution)(nil)),
+		"Share":         reflect.ValueOf((*llmagent.Share)(nil)),
+		"StepReport":    reflect.ValueOf((*llmagent.StepReport)(nil)),
+		"Templates":     reflect.ValueOf((*llmagent.Templates)(nil)),
+		"Turn":          reflect.ValueOf((*llmagent.Turn)(nil)),
 	}
 }
