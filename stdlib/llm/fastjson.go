@@ -1,9 +1,12 @@
 package llm
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -441,4 +444,40 @@ func (s *scanner) valid(start int) error {
 		return errSlowPath
 	}
 	return nil
+}
+
+// appendJSONFloat appends f as encoding/json encodes a float64.
+func appendJSONFloat(dst []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' { // e-09 becomes e-9, as encoding/json writes it
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+// compactSchemas caches schemas as encoding/json writes a RawMessage
+// (compacted, HTML-escaped), keyed by their text.
+var compactSchemas sync.Map
+
+func appendRawJSON(dst []byte, raw json.RawMessage) ([]byte, error) {
+	if v, ok := compactSchemas.Load(string(raw)); ok {
+		return append(dst, v.([]byte)...), nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return dst, err
+	}
+	var h bytes.Buffer
+	json.HTMLEscape(&h, b.Bytes())
+	compactSchemas.Store(string(raw), h.Bytes())
+	return append(dst, h.Bytes()...), nil
 }

@@ -96,3 +96,12 @@ func TestScanAnswerMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendJSONFloatMatchesEncodingJSON(t *testing.T) {
+	for _, f := range []float64{0, 1, 0.7, 1.5, 2, -0.3, 1e-7, 1.234e-9, 1e21, 3.14159e22, 123456789, 0.1 + 0.2, 5e-324} {
+		want, _ := json.Marshal(f)
+		if got := appendJSONFloat(nil, f); string(got) != string(want) {
+			t.Fatalf("%g: got %s, want %s", f, got, want)
+		}
+	}
+}
