@@ -342,39 +342,50 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	}
 
 	// Each member takes one of its archetype's answers, drawn from its own
-	// stream (in order when the group asked one answer per member).
+	// stream (in order when the group asked one answer per member); usage
+	// is recorded in agent order.
+	at := make([]int32, n)                 // agent -> its index in members, for free agents
+	groupOf := make([]int32, len(members)) // member -> its archetype
+	for g, gr := range groups {
+		for k := gr.lo; k < gr.hi; k++ {
+			at[members[k].agent] = k
+			groupOf[k] = int32(g)
+		}
+	}
 	fallbacks := 0
 	pick := agent.StepKey(env.Seed^0x7069636b, env.Step)
-	for g, gr := range groups {
-		s := &st[g]
-		for k := gr.lo; k < gr.hi; k++ {
-			i := int(members[k].agent)
-			u := agent.Usage{Agent: i, Tries: s.tries}
-			if k == gr.lo { // the archetype's spending is counted once, on its first member
-				u.Invalid, u.PromptTokens, u.CompletionTokens = s.invalid, s.prompt, s.completion
-				u.Requests, u.Cached, u.Retries, u.Cost = s.requests, s.cached, s.retries, s.cost
-			}
-			if len(s.valid) == 0 {
-				u.Fallback = true // next holds cur: the previous answer is kept
-				fallbacks++
-				env.Record(u)
-				continue
-			}
-			var ans Answer
-			if res.Exact {
-				ans = s.valid[int(k-gr.lo)%len(s.valid)]
-			} else {
-				r := agent.StreamAt(pick, i)
-				ans = s.valid[r.IntN(len(s.valid))]
-			}
-			next.Opinion[i] = float64(ans.Opinion) / 10
-			next.Action[i] = 0
-			if ans.Decision {
-				next.Action[i] = 1
-			}
-			next.Thought[i] = ans.Thought
-			env.Record(u)
+	for i := range n {
+		if env.IsCommitted(i) {
+			continue
 		}
+		k := at[i]
+		gr := groups[groupOf[k]]
+		s := &st[groupOf[k]]
+		u := agent.Usage{Agent: i, Tries: s.tries}
+		if k == gr.lo { // the archetype's spending is counted once, on its first member
+			u.Invalid, u.PromptTokens, u.CompletionTokens = s.invalid, s.prompt, s.completion
+			u.Requests, u.Cached, u.Retries, u.Cost = s.requests, s.cached, s.retries, s.cost
+		}
+		if len(s.valid) == 0 {
+			u.Fallback = true // next holds cur: the previous answer is kept
+			fallbacks++
+			env.Record(u)
+			continue
+		}
+		var ans Answer
+		if res.Exact {
+			ans = s.valid[int(k-gr.lo)%len(s.valid)]
+		} else {
+			r := agent.StreamAt(pick, i)
+			ans = s.valid[r.IntN(len(s.valid))]
+		}
+		next.Opinion[i] = float64(ans.Opinion) / 10
+		next.Action[i] = 0
+		if ans.Decision {
+			next.Action[i] = 1
+		}
+		next.Thought[i] = ans.Thought
+		env.Record(u)
 	}
 	if a.Report != nil {
 		a.Report(StepReport{Replicate: env.Replicate, Step: env.Step, Active: len(members), Groups: len(groups),
