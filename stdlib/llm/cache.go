@@ -26,13 +26,19 @@ type entry struct {
 	Usage        Usage           `json:"usage"`
 }
 
-// cache stores answers by key, in memory and, with a path, in a bbolt file
-// (crash-safe: every write is a committed transaction).
+// cache stores answers by key: with a path, in a bbolt file only
+// (crash-safe: every write is a committed transaction), so that a run of a
+// million agents holds no answer in memory; without one, the latest
+// memEntries answers in memory, without their request bodies.
 type cache struct {
-	mu  sync.Mutex
-	mem map[string]entry
-	db  *bolt.DB
+	mu    sync.Mutex
+	mem   map[string]entry
+	order []string // keys of mem, oldest first, for eviction
+	db    *bolt.DB
 }
+
+// memEntries bounds the answers kept in memory without a cache file.
+const memEntries = 1 << 16
 
 func openCache(path string) (*cache, error) {
 	c := &cache{mem: map[string]entry{}}
@@ -63,12 +69,14 @@ func openCache(path string) (*cache, error) {
 }
 
 func (c *cache) get(key string) (entry, bool) {
-	c.mu.Lock()
-	e, ok := c.mem[key]
-	c.mu.Unlock()
-	if ok || c.db == nil {
+	if c.db == nil {
+		c.mu.Lock()
+		e, ok := c.mem[key]
+		c.mu.Unlock()
 		return e, ok
 	}
+	var e entry
+	ok := false
 	c.db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(answersBucket).Get([]byte(key)); v != nil {
 			ok = json.Unmarshal(v, &e) == nil
@@ -79,10 +87,18 @@ func (c *cache) get(key string) (entry, bool) {
 }
 
 func (c *cache) put(key string, e entry) error {
-	c.mu.Lock()
-	c.mem[key] = e
-	c.mu.Unlock()
 	if c.db == nil {
+		e.Request = nil
+		c.mu.Lock()
+		if _, ok := c.mem[key]; !ok {
+			if len(c.order) >= memEntries {
+				delete(c.mem, c.order[0])
+				c.order = c.order[1:]
+			}
+			c.order = append(c.order, key)
+		}
+		c.mem[key] = e
+		c.mu.Unlock()
 		return nil
 	}
 	v, err := json.Marshal(e)
