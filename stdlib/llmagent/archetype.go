@@ -189,49 +189,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 		return err
 	}
 
-	// Key every free agent by what its prompt would carry, then sort the
-	// keys so that each archetype is a run of equal keys.
-	keys := make([]uint64, n)
-	agent.ParallelFor(n, env.Workers, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if env.IsCommitted(i) {
-				continue
-			}
-			if res.Exact {
-				keys[i] = exactKey(ag, env, cur, i)
-			} else {
-				keys[i] = archetypeKey(res, env, cur, i)
-			}
-		}
-	})
-	var members []member
-	for i := range n {
-		if !env.IsCommitted(i) {
-			members = append(members, member{keys[i], int32(i)})
-		}
-	}
-	keys = nil
-	slices.SortFunc(members, func(x, y member) int {
-		if x.key != y.key {
-			if x.key < y.key {
-				return -1
-			}
-			return 1
-		}
-		return int(x.agent - y.agent)
-	})
-	var groups []group
-	for lo := 0; lo < len(members); {
-		hi := lo + 1
-		for hi < len(members) && members[hi].key == members[lo].key {
-			hi++
-		}
-		groups = append(groups, group{int32(lo), int32(hi), members[lo].key})
-		lo = hi
-	}
-	// Groups are asked in the order of their first member, so that the
-	// request ids and the endpoints' load do not depend on the hash.
-	slices.SortFunc(groups, func(x, y group) int { return int(members[x.lo].agent - members[y.lo].agent) })
+	members, groups := a.group(res, env, cur)
 
 	type state struct {
 		tries, invalid     int
@@ -392,6 +350,62 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			Requests: int(requests.Load()), Fallbacks: fallbacks})
 	}
 	return nil
+}
+
+// group keys every free agent by what its prompt would carry and returns
+// the agents sorted so that each archetype is a run of equal keys, and the
+// archetypes in the order of their first member (so that request ids and
+// the endpoints' load do not depend on the hash).
+func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]member, []group) {
+	n := cur.N()
+	keys := make([]uint64, n)
+	agent.ParallelFor(n, max(env.Workers, 1), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if env.IsCommitted(i) {
+				continue
+			}
+			if res.Exact {
+				keys[i] = exactKey(a.Agents, env, cur, i)
+			} else {
+				keys[i] = archetypeKey(res, env, cur, i)
+			}
+		}
+	})
+	members := make([]member, 0, n)
+	for i := range n {
+		if !env.IsCommitted(i) {
+			members = append(members, member{keys[i], int32(i)})
+		}
+	}
+	slices.SortFunc(members, func(x, y member) int {
+		if x.key != y.key {
+			if x.key < y.key {
+				return -1
+			}
+			return 1
+		}
+		return int(x.agent - y.agent)
+	})
+	var groups []group
+	for lo := 0; lo < len(members); {
+		hi := lo + 1
+		for hi < len(members) && members[hi].key == members[lo].key {
+			hi++
+		}
+		groups = append(groups, group{int32(lo), int32(hi), members[lo].key})
+		lo = hi
+	}
+	slices.SortFunc(groups, func(x, y group) int { return int(members[x.lo].agent - members[y.lo].agent) })
+	return members, groups
+}
+
+// Count returns how many archetypes (requests, before re-asks) a step from
+// state cur would need, without asking anything: a dry run to choose a
+// resolution. env needs the Graph and People (and Seed and Step when
+// MaxFriends limits the friends quoted with the Exact resolution).
+func (a *Archetypes) Count(env *agent.Env, cur *agent.State) int {
+	_, groups := a.group(a.Resolution.withDefaults(), env, cur)
+	return len(groups)
 }
 
 // answerBin returns the bin of a 0-10 answer among k bins.

@@ -164,3 +164,32 @@ func TestArchetypesShareRequestsReproducibly(t *testing.T) {
 		t.Fatalf("%d agents without an answer at step 1, reports %+v", kept, rep1)
 	}
 }
+
+// TestDefaultResolutionAtAMillion checks the bound: at the default
+// resolution a step of 10^6 agents (BA m = 5, synthetic dishwasher
+// population, initial answers) needs at most 10^5 requests.
+func TestDefaultResolutionAtAMillion(t *testing.T) {
+	if testing.Short() {
+		t.Skip("10^6 agents: skipped with -short")
+	}
+	const n = 1_000_000
+	g, err := netw.BarabasiAlbert(n, 5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := pop.MustSynthetic(scenario.Dishwasher(), n, 1)
+	cur := agent.NewState(n)
+	copy(cur.Opinion, people.Opinions())
+	copy(cur.Action, people.Actions())
+	env := &agent.Env{Graph: g, People: people, Step: 1, Workers: 2}
+	m := &llmagent.Archetypes{Agents: llmagent.New(nil)}
+	groups := m.Count(env, cur)
+	if groups > 100_000 || groups < 1000 {
+		t.Fatalf("%d archetypes for 10^6 agents at the default resolution, want at most 10^5", groups)
+	}
+	coarse := &llmagent.Archetypes{Agents: llmagent.New(nil), Resolution: llmagent.Resolution{Coefficients: 2, Opinions: 2, Shares: 2}}
+	if c := coarse.Count(env, cur); c >= groups {
+		t.Fatalf("a coarser resolution gives %d archetypes, the default %d", c, groups)
+	}
+	t.Logf("%d archetypes", groups)
+}
