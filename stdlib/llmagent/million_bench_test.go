@@ -164,7 +164,8 @@ func BenchmarkMillionAgents(b *testing.B) {
 // states (metrics.Compare: opinion MAE on 0-10, action agreement, adoption
 // error, JS divergence and Wasserstein-1 of the opinion histograms), averaged
 // over 5 seeds, next to the noise floor: per-agent runs against per-agent
-// runs with other seeds.
+// runs with other seeds. Two resolutions: the default, and a fine one
+// (10 coefficient bins, every opinion, shares in tenths).
 //
 //	go test -run XXX -bench ArchetypeFidelity -benchtime 1x ./stdlib/llmagent
 func BenchmarkArchetypeFidelity(b *testing.B) {
@@ -181,49 +182,56 @@ func BenchmarkArchetypeFidelity(b *testing.B) {
 	defer c.Close()
 	g, _ := netw.BarabasiAlbert(n, 5, 1)
 	people := pop.MustSynthetic(scenario.Dishwasher(), n, 1)
-	for b.Loop() {
-		var arch, noise metrics.Distance
-		requests := [2]int{}
-		for s := range uint64(seeds) {
-			per, err := sim.Run(sim.Study{Network: g, People: people, Agents: llmagent.New(c), Steps: 3, Seed: 100 + s, Quiet: true})
-			if err != nil {
-				b.Fatal(err)
+	for _, tc := range []struct {
+		name string
+		res  llmagent.Resolution
+	}{{"default", llmagent.Resolution{}}, {"fine", llmagent.Resolution{Coefficients: 10, Opinions: 11, Shares: 10}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				var arch, noise metrics.Distance
+				requests := [2]int{}
+				for s := range uint64(seeds) {
+					per, err := sim.Run(sim.Study{Network: g, People: people, Agents: llmagent.New(c), Steps: 3, Seed: 100 + s, Quiet: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					other, err := sim.Run(sim.Study{Network: g, People: people, Agents: llmagent.New(c), Steps: 3, Seed: 200 + s, Quiet: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					var mu sync.Mutex
+					var steps []llmagent.StepReport
+					am := &llmagent.Archetypes{Agents: llmagent.New(c), Resolution: tc.res, Report: func(r llmagent.StepReport) {
+						mu.Lock()
+						steps = append(steps, r)
+						mu.Unlock()
+					}}
+					ar, err := sim.Run(sim.Study{Network: g, People: people, Agents: am, Steps: 3, Seed: 100 + s, Quiet: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					for _, r := range steps {
+						requests[1] += r.Requests
+					}
+					_, tot := per.UsageTotals()
+					requests[0] += tot.Requests
+					d1, _ := metrics.Compare(per.Final(), ar.Final())
+					d2, _ := metrics.Compare(per.Final(), other.Final())
+					add(&arch, d1, seeds)
+					add(&noise, d2, seeds)
+				}
+				b.ReportMetric(float64(requests[0])/seeds, "per-agent-requests")
+				b.ReportMetric(float64(requests[1])/seeds, "archetype-requests")
+				for _, m := range []struct {
+					name string
+					a, b float64
+				}{{"opinion-MAE", arch.OpinionMAE, noise.OpinionMAE}, {"action-agreement", arch.ActionAgreement, noise.ActionAgreement},
+					{"adoption-error", arch.AdoptionError, noise.AdoptionError}, {"JS", arch.JS, noise.JS}, {"W1", arch.W1, noise.W1}} {
+					b.ReportMetric(m.a, "archetypes-"+m.name)
+					b.ReportMetric(m.b, "noise-"+m.name)
+				}
 			}
-			other, err := sim.Run(sim.Study{Network: g, People: people, Agents: llmagent.New(c), Steps: 3, Seed: 200 + s, Quiet: true})
-			if err != nil {
-				b.Fatal(err)
-			}
-			var steps []llmagent.StepReport
-			var mu sync.Mutex
-			am := &llmagent.Archetypes{Agents: llmagent.New(c), Report: func(r llmagent.StepReport) {
-				mu.Lock()
-				steps = append(steps, r)
-				mu.Unlock()
-			}}
-			ar, err := sim.Run(sim.Study{Network: g, People: people, Agents: am, Steps: 3, Seed: 100 + s, Quiet: true})
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range steps {
-				requests[1] += r.Requests
-			}
-			_, tot := per.UsageTotals()
-			requests[0] += tot.Requests
-			d1, _ := metrics.Compare(per.Final(), ar.Final())
-			d2, _ := metrics.Compare(per.Final(), other.Final())
-			add(&arch, d1, seeds)
-			add(&noise, d2, seeds)
-		}
-		b.ReportMetric(float64(requests[0])/seeds, "per-agent-requests")
-		b.ReportMetric(float64(requests[1])/seeds, "archetype-requests")
-		for _, m := range []struct {
-			name string
-			a, b float64
-		}{{"opinion-MAE", arch.OpinionMAE, noise.OpinionMAE}, {"action-agreement", arch.ActionAgreement, noise.ActionAgreement},
-			{"adoption-error", arch.AdoptionError, noise.AdoptionError}, {"JS", arch.JS, noise.JS}, {"W1", arch.W1, noise.W1}} {
-			b.ReportMetric(m.a, "archetypes-"+m.name)
-			b.ReportMetric(m.b, "noise-"+m.name)
-		}
+		})
 	}
 }
 
