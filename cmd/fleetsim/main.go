@@ -28,7 +28,7 @@ func main() {
 	flag.IntVar(&opts.Endpoints, "endpoints", 64, "number of endpoints")
 	flag.IntVar(&opts.Slots, "slots", 128, "requests each endpoint answers at once")
 	flag.DurationVar(&opts.Latency, "latency", 200*time.Millisecond, "time to answer a request once it has a slot")
-	flag.StringVar(&opts.Model, "model", "sim", "model name the endpoints list")
+	flag.StringVar(&opts.Model, "model", "", "model name the endpoints list (default none: clients take any model)")
 	urls := flag.Bool("comma", false, "print the URLs on one line, comma-separated")
 	watchStdin := flag.Bool("stdin", true, "stop when standard input closes (set false to serve until interrupted)")
 	flag.Parse()

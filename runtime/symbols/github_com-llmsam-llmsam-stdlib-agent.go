@@ -11,22 +11,21 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/agent/agent"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"HourlyProfile": reflect.ValueOf(agent.HourlyProfile),
-		"NewState":      reflect.ValueOf(agent.NewState),
-		"NewStream":     reflect.ValueOf(agent.NewStream),
-		"ParallelFor":   reflect.ValueOf(agent.ParallelFor),
-		"StepKey":       reflect.ValueOf(agent.StepKey),
-		"StreamAt":      reflect.ValueOf(agent.StreamAt),
+		"NewState":    reflect.ValueOf(agent.NewState),
+		"NewStream":   reflect.ValueOf(agent.NewStream),
+		"ParallelFor": reflect.ValueOf(agent.ParallelFor),
+		"StepKey":     reflect.ValueOf(agent.StepKey),
+		"StreamAt":    reflect.ValueOf(agent.StreamAt),
 
 		// type definitions
-		"Activation": reflect.ValueOf((*agent.Activation)(nil)),
-		"Env":        reflect.ValueOf((*agent.Env)(nil)),
-		"IOBound":    reflect.ValueOf((*agent.IOBound)(nil)),
-		"Model":      reflect.ValueOf((*agent.Model)(nil)),
-		"State":      reflect.ValueOf((*agent.State)(nil)),
-		"Stream":     reflect.ValueOf((*agent.Stream)(nil)),
-		"Usage":      reflect.ValueOf((*agent.Usage)(nil)),
-		"Validator":  reflect.ValueOf((*agent.Validator)(nil)),
+		"Env":         reflect.ValueOf((*agent.Env)(nil)),
+		"ErrorRecord": reflect.ValueOf((*agent.ErrorRecord)(nil)),
+		"IOBound":     reflect.ValueOf((*agent.IOBound)(nil)),
+		"Model":       reflect.ValueOf((*agent.Model)(nil)),
+		"State":       reflect.ValueOf((*agent.State)(nil)),
+		"Stream":      reflect.ValueOf((*agent.Stream)(nil)),
+		"Usage":       reflect.ValueOf((*agent.Usage)(nil)),
+		"Validator":   reflect.ValueOf((*agent.Validator)(nil)),
 
 		// interface wrapper definitions
 		"_IOBound":   reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_IOBound)(nil)),

@@ -38,7 +38,7 @@ type Options struct {
 	Endpoints int           // number of endpoints (default 1)
 	Slots     int           // requests each endpoint answers at once (default 128)
 	Latency   time.Duration // time to answer a request once it has a slot
-	Model     string        // model name listed by /v1/models (default "sim"); any name is accepted in requests
+	Model     string        // model name listed by /v1/models ("": an empty list, which clients take as any model); any name is accepted in requests
 	Host      string        // address to listen on (default 127.0.0.1)
 }
 
@@ -80,9 +80,6 @@ func Start(opts Options) (*Fleet, error) {
 	}
 	if opts.Slots == 0 {
 		opts.Slots = 128
-	}
-	if opts.Model == "" {
-		opts.Model = "sim"
 	}
 	if opts.Host == "" {
 		opts.Host = "127.0.0.1"
@@ -216,7 +213,10 @@ func (e *Endpoint) handle(c net.Conn) {
 		var out []byte
 		switch {
 		case method == "GET" && (path == "/v1/models" || path == "/models"):
-			status, out = 200, []byte(`{"object":"list","data":[{"id":`+strconv.Quote(e.opts.Model)+`,"object":"model","owned_by":"fleetsim"}]}`)
+			status, out = 200, []byte(`{"object":"list","data":[]}`)
+			if e.opts.Model != "" {
+				out = []byte(`{"object":"list","data":[{"id":` + strconv.Quote(e.opts.Model) + `,"object":"model","owned_by":"fleetsim"}]}`)
+			}
 		case method == "GET" && path == "/health":
 			status, out = 200, []byte(`{"status":"ok"}`)
 		case method == "POST" && (path == "/v1/chat/completions" || path == "/v1/completions"):

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -33,10 +34,11 @@ type httpPool struct {
 
 // hconn is one connection with its buffers.
 type hconn struct {
-	c   net.Conn
-	br  *bufio.Reader
-	bw  *bufio.Writer
-	buf []byte // the last answer's body
+	c    net.Conn
+	br   *bufio.Reader
+	bw   *bufio.Writer
+	buf  []byte    // the last answer's body
+	idle time.Time // when it was put back
 }
 
 // newHTTPPool returns a pool for a base URL such as http://host:8000/v1,
@@ -76,19 +78,20 @@ type respHeader struct {
 var errTimeout = errors.New("timeout awaiting the answer")
 
 // do sends one request (body nil for a GET) and passes the answer's status,
-// headers and body to read, whose data is valid only during the call. It
-// retries once on a fresh connection when a kept-alive one turns out to
-// have been closed by the server before answering.
+// headers and body to read, whose data is valid only during the call. As
+// net/http does for a POST, it sends again on a fresh connection only when
+// a kept-alive one failed before the request was written; connections idle
+// for a while are checked before use, since servers close idle ones.
 func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path string, body []byte, read func(status int, h *respHeader, data []byte) error) error {
 	for attempt := 0; ; attempt++ {
 		c, reused, err := p.get(ctx)
 		if err != nil {
 			return err
 		}
-		status, h, data, closing, started, err := p.roundTrip(ctx, c, timeout, method, path, body)
+		status, h, data, closing, wrote, err := p.roundTrip(ctx, c, timeout, method, path, body)
 		if err != nil {
 			c.c.Close()
-			if reused && !started && attempt == 0 && ctx.Err() == nil && !errors.Is(err, errTimeout) {
+			if reused && !wrote && attempt == 0 && ctx.Err() == nil && !errors.Is(err, errTimeout) {
 				continue
 			}
 			return err
@@ -104,10 +107,19 @@ func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path s
 }
 
 func (p *httpPool) get(ctx context.Context) (*hconn, bool, error) {
-	select {
-	case c := <-p.idle:
-		return c, true, nil
-	default:
+	for {
+		var c *hconn
+		select {
+		case c = <-p.idle:
+		default:
+		}
+		if c == nil {
+			break
+		}
+		if c.br.Buffered() == 0 && (time.Since(c.idle) < probeAfter || alive(c)) {
+			return c, true, nil
+		}
+		c.c.Close()
 	}
 	nc, err := p.dialer.DialContext(ctx, "tcp", p.addr)
 	if err != nil {
@@ -124,10 +136,34 @@ func (p *httpPool) get(ctx context.Context) (*hconn, bool, error) {
 	return &hconn{c: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}, false, nil
 }
 
+// probeAfter is how long a connection may sit idle before it is checked.
+var probeAfter = time.Second
+
+// alive reports whether an idle connection is still open: nothing to read
+// says so, an end of file or data nobody asked for say not.
+func alive(c *hconn) bool {
+	nc := c.c
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	if sc, ok := nc.(syscall.Conn); ok {
+		if open, ok := peekOpen(sc); ok {
+			return open
+		}
+	}
+	// Elsewhere: a read that times out says the connection is open.
+	c.c.SetReadDeadline(time.Now().Add(time.Millisecond))
+	_, err := c.br.Peek(1)
+	c.c.SetReadDeadline(time.Time{})
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 func (p *httpPool) put(c *hconn) {
 	if cap(c.buf) > 1<<20 {
 		c.buf = nil // do not keep a huge answer's buffer alive
 	}
+	c.idle = time.Now()
 	select {
 	case p.idle <- c:
 	default:
@@ -147,9 +183,9 @@ func (p *httpPool) close() {
 	}
 }
 
-// roundTrip writes a request and reads its answer; started reports whether
-// any byte of an answer arrived.
-func (p *httpPool) roundTrip(ctx context.Context, c *hconn, timeout time.Duration, method, path string, body []byte) (status int, h respHeader, data []byte, closing, started bool, err error) {
+// roundTrip writes a request and reads its answer; wrote reports whether
+// the request was written.
+func (p *httpPool) roundTrip(ctx context.Context, c *hconn, timeout time.Duration, method, path string, body []byte) (status int, h respHeader, data []byte, closing, wrote bool, err error) {
 	if timeout > 0 {
 		c.c.SetDeadline(time.Now().Add(timeout))
 	}
@@ -186,11 +222,11 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, timeout time.Duratio
 	if err = w.Flush(); err != nil {
 		return 0, h, nil, false, false, wrap(err)
 	}
+	wrote = true
 	line, err := c.br.ReadSlice('\n')
 	if err != nil {
-		return 0, h, nil, false, len(line) > 0, wrap(err)
+		return 0, h, nil, false, true, wrap(err)
 	}
-	started = true
 	// HTTP/1.1 200 OK
 	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
 		return 0, h, nil, false, true, fmt.Errorf("malformed HTTP status line %q", cutBytes(line, 64))

@@ -84,9 +84,12 @@ func TestHTTPPoolReadsEveryKindOfAnswer(t *testing.T) {
 			check("/close", []byte(`bye`), 200, "bye")
 			check("/busy", []byte(`x`), 429, `{"error":{"message":"slow down"}}`)
 		}
-		// The server drops its idle connections: the next request redials.
+		// The server drops its idle connections: the next request finds out
+		// before writing and redials.
 		srv.CloseClientConnections()
+		probeAfter = 0
 		check("/echo", []byte(`again`), 200, `POST again`)
+		probeAfter = time.Second
 		err = p.do(ctx, 100*time.Millisecond, "POST", "/slow", []byte(`x`), func(int, *respHeader, []byte) error { return nil })
 		if !errors.Is(err, errTimeout) {
 			t.Fatalf("slow answer: %v, want a timeout", err)

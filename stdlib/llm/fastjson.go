@@ -91,10 +91,14 @@ func scanAnswer(data []byte) (answerJSON, error) {
 		case "choices":
 			return s.array(func() error {
 				var text, finish string
-				has := false
+				has, message := false, false
 				err := s.object(func(k []byte) error {
 					switch string(k) {
 					case "message":
+						if s.null() {
+							return nil
+						}
+						message, has, text = true, true, ""
 						return s.object(func(mk []byte) error {
 							if string(mk) != "content" {
 								return s.skip()
@@ -103,12 +107,14 @@ func scanAnswer(data []byte) (answerJSON, error) {
 								return nil
 							}
 							v, err := s.str()
-							text, has = v, true
+							text = v
 							return err
 						})
 					case "text":
 						v, err := s.str()
-						text, has = v, true
+						if !message {
+							text, has = v, true
+						}
 						return err
 					case "finish_reason":
 						if s.null() {

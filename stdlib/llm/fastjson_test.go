@@ -27,8 +27,8 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// slowAnswer decodes an answer with encoding/json, as the reference.
-func slowAnswer(data []byte) (answerJSON, error) {
+// refAnswer decodes an answer with encoding/json, as the reference.
+func refAnswer(data []byte) (answerJSON, error) {
 	var w struct {
 		Choices []struct {
 			Message *struct {
@@ -45,10 +45,13 @@ func slowAnswer(data []byte) (answerJSON, error) {
 	var a answerJSON
 	for _, c := range w.Choices {
 		text, has, fin := "", false, ""
-		if c.Message != nil && c.Message.Content != nil {
-			text, has = *c.Message.Content, true
-		}
-		if c.Text != nil {
+		switch {
+		case c.Message != nil:
+			has = true
+			if c.Message.Content != nil {
+				text = *c.Message.Content
+			}
+		case c.Text != nil:
 			text, has = *c.Text, true
 		}
 		if c.FinishReason != nil {
@@ -71,7 +74,7 @@ func TestScanAnswerMatchesEncodingJSON(t *testing.T) {
 		`{}`,
 	}
 	for _, b := range bodies {
-		want, err := slowAnswer([]byte(b))
+		want, err := refAnswer([]byte(b))
 		if err != nil {
 			t.Fatalf("%s: %v", b, err)
 		}
@@ -85,11 +88,11 @@ func TestScanAnswerMatchesEncodingJSON(t *testing.T) {
 	}
 	// Whatever the fast path accepts, it reads as encoding/json does; what
 	// it refuses goes to encoding/json.
-	for _, b := range []string{`{"choices":[{"text":"a"}]`, `{"choices":[{"text":"\x"}]}`, `{"choices":[{"text":"a"}]} x`,
+	for _, b := range []string{`{"choices":[{"text":"a"}]`, `{"choices":[{"message":null,"text":"t"}]}`, `{"choices":[{"text":"t","message":{"content":"m"}}]}`, `{"choices":[{"text":"\x"}]}`, `{"choices":[{"text":"a"}]} x`,
 		`{"choices":[{"text":"a","bad":tru}]}`, `{"usage":{"prompt_tokens":1.5}}`, `{"choices":[{"text":"caf` + "\xff" + `"}]}`, `[1]`, ``} {
 		got, err := scanAnswer([]byte(b))
 		if err == nil {
-			want, werr := slowAnswer([]byte(b))
+			want, werr := refAnswer([]byte(b))
 			if werr != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("%q: fast path read %+v, encoding/json %+v (%v)", b, got, want, werr)
 			}

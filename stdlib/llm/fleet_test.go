@@ -1,6 +1,8 @@
 package llm
 
 import (
+	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -80,5 +82,26 @@ func TestReadEndpoints(t *testing.T) {
 		if _, err := ReadEndpoints(write(text)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want an error with %q", text, err, want)
 		}
+	}
+}
+
+func TestEndpointsFileFlag(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.txt")
+	os.WriteFile(path, []byte("http://a:1/v1 2\nhttp://b:1/v1\nhttp://c:1/v1 0.5\n"), 0o644)
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	cfg := AddFlags(fs)
+	if err := fs.Parse([]string{"-endpoints-file", path, "-answers-log", "a.jsonl"}); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.BaseURL != "http://a:1/v1" || len(cfg.Endpoints) != 2 || cfg.Endpoints[1] != "http://c:1/v1" ||
+		len(cfg.Weights) != 3 || cfg.Weights[0] != 2 || cfg.Weights[2] != 0.5 || cfg.AnswersLog != "a.jsonl" {
+		t.Fatalf("%+v", cfg)
+	}
+	os.WriteFile(path, []byte("not a url\n"), 0o644)
+	fs = flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	AddFlags(fs)
+	if err := fs.Parse([]string{"-endpoints-file", path}); err == nil || !strings.Contains(err.Error(), "fleet.txt:1") {
+		t.Fatalf("bad file: %v", err)
 	}
 }

@@ -5,14 +5,6 @@ import (
 	"sync"
 )
 
-// nChoices is the n sent for a request: omitted (0) for one answer.
-func nChoices(r Request) int {
-	if r.N > 1 {
-		return r.N
-	}
-	return 0
-}
-
 // Stream answers n requests without holding them all: build makes request
 // i just before it is sent, and done receives its response as soon as it
 // arrives (on any goroutine, concurrently). At most the client's total
@@ -22,7 +14,7 @@ func nChoices(r Request) int {
 func (c *Client) Stream(ctx context.Context, n int, build func(i int) Request, done func(i int, r Response)) {
 	c.startProgress()
 	var wg sync.WaitGroup
-	limit := make(chan struct{}, c.cfg.Concurrency*len(c.endpoints))
+	limit := make(chan struct{}, c.capacity())
 	for i := range n {
 		if ctx.Err() != nil {
 			done(i, Response{Err: ctx.Err()})
@@ -37,4 +29,15 @@ func (c *Client) Stream(ctx context.Context, n int, build func(i int) Request, d
 		}()
 	}
 	wg.Wait()
+}
+
+// capacity is the most requests the endpoints take at once.
+func (c *Client) capacity() int {
+	c.router.mu.Lock()
+	defer c.router.mu.Unlock()
+	n := 0
+	for _, ep := range c.endpoints {
+		n += ep.limit.max
+	}
+	return n
 }

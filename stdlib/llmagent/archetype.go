@@ -3,6 +3,7 @@ package llmagent
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -159,8 +160,8 @@ func (a *Archetypes) Validate(n int) error {
 	return a.Agents.Validate(n)
 }
 
-// member is one agent's place in the grouping.
-type member struct {
+// archMember is one agent's place in the grouping.
+type archMember struct {
 	key   uint64
 	agent int32
 }
@@ -191,18 +192,25 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 
 	members, groups := a.group(res, env, cur)
 
+	// What each archetype's requests got: the usage of its first member
+	// (the archetype's spending and errors) and the valid answers.
 	type state struct {
-		tries, invalid     int
-		requests, cached   int
-		retries            int
-		prompt, completion int
-		cost               float64
-		valid              []Answer
-		done               bool
+		usage agent.Usage
+		valid []Answer
 	}
 	st := make([]state, len(groups))
+	for g := range groups {
+		st[g].usage.Agent = int(members[groups[g].lo].agent)
+	}
 	var requests atomic.Int64
-	var fatalErr atomic.Pointer[error]
+	var (
+		stopMu     sync.Mutex
+		stop       error
+		stopRecord *agent.ErrorRecord
+		stopGroup  int
+	)
+	seeds := newSeeder(env)
+	parser := Parser{ThoughtOptional: ag.NoThought}
 	round := a.Round
 	if round == nil && !res.Exact {
 		round = defaultArchetypeRound()
@@ -230,13 +238,13 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
 			}
-			s := agent.StreamAt(agent.StepKey(env.Seed^0x61726368, env.Step), int(groups[g].key>>1))
-			for range try {
-				s.Uint64()
-			}
 			r := llm.Request{
 				ID:    fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
-				Agent: int(groups[g].key >> 33), Seed: int64(s.Uint64() >> 33), Attempt: try, N: want,
+				Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try), Attempt: try, N: want,
+			}
+			if res.Exact && want == 1 {
+				// One agent's own prompt: the seed of the agent, as Agents sends it.
+				r.Agent, r.Seed, r.ID = rep, seeds.seed(rep, try), fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try)
 			}
 			if cfg.Mode == llm.Completion {
 				r.Prompt = shared + "\n" + text + "\n\n# Answer\n"
@@ -246,53 +254,89 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			}
 			return r
 		}, func(k int, resp llm.Response) {
-			g := &st[pending[k]]
+			g := pending[k]
+			s := &st[g]
+			u := &s.usage
+			rep := u.Agent
 			requests.Add(1)
-			g.tries++
-			g.retries += resp.Retries
+			u.Tries++
+			u.Retries += resp.Retries
 			if resp.Cached {
-				g.cached++
+				u.Cached++
 			} else {
-				g.requests += 1 + resp.Retries
+				u.Requests += 1 + resp.Retries
+			}
+			for _, f := range resp.Failures {
+				u.Errors = append(u.Errors, failureRecord(env.Step, rep, try, f, f.Kind))
 			}
 			if resp.Err != nil {
-				if fatal(resp.Err) {
-					err := fmt.Errorf("archetype of agent %d: %w", members[groups[pending[k]].lo].agent, resp.Err)
-					fatalErr.CompareAndSwap(nil, &err)
+				var le *llm.Error
+				isLLM := errors.As(resp.Err, &le)
+				if errors.Is(resp.Err, llm.ErrRepeated) && isLLM {
+					// The request itself makes the server fail: an invalid
+					// answer, asked again with a new seed.
+					u.Invalid++
+					u.Errors = append(u.Errors, failureRecord(env.Step, rep, try, le.Failure, "invalid: "+le.Kind))
+					ag.tally.sample(env.Step, rep, try, le.Message, "")
+					return
 				}
-				g.invalid++
+				stopMu.Lock()
+				if stop == nil || (errors.Is(stop, context.Canceled) && !errors.Is(resp.Err, context.Canceled)) {
+					stop, stopRecord, stopGroup = fmt.Errorf("archetype of agent %d: %w", rep, resp.Err), nil, g
+					if isLLM {
+						r := failureRecord(env.Step, rep, try, le.Failure, "fatal: "+le.Kind)
+						stopRecord = &r
+					}
+				}
+				stopMu.Unlock()
 				return
 			}
-			g.prompt += resp.Usage.PromptTokens
-			g.completion += resp.Usage.CompletionTokens
+			u.PromptTokens += resp.Usage.PromptTokens
+			u.CompletionTokens += resp.Usage.CompletionTokens
 			if !resp.Cached {
-				g.cost += (float64(resp.Usage.PromptTokens)*cfg.PriceInput + float64(resp.Usage.CompletionTokens)*cfg.PriceOutput) / 1e6
+				u.Cost += (float64(resp.Usage.PromptTokens)*cfg.PriceInput + float64(resp.Usage.CompletionTokens)*cfg.PriceOutput) / 1e6
 			}
 			texts := resp.Choices
 			if len(texts) == 0 {
 				texts = []string{resp.Text}
 			}
 			for _, t := range texts {
-				if ans, err := parseAnswer(t); err == nil {
-					g.valid = append(g.valid, ans)
-				} else {
-					g.invalid++
+				ans, err := parseAnswer(parser, t)
+				if err != nil {
+					msg := err.Error()
+					if resp.FinishReason == "length" {
+						msg += fmt.Sprintf(" (the answer was cut at -max-tokens %d)", cfg.MaxTokens)
+					}
+					u.Invalid++
+					u.Errors = append(u.Errors, agent.ErrorRecord{Step: env.Step, Agent: rep, Try: try, Kind: "invalid",
+						Message: msg, Raw: cutText(t, 2048)})
+					ag.tally.sample(env.Step, rep, try, msg, t)
+					continue
 				}
+				s.valid = append(s.valid, ans)
 			}
-			g.done = len(g.valid) > 0
 		})
 		if p := renderErr.Load(); p != nil {
 			return *p
 		}
-		if p := fatalErr.Load(); p != nil {
-			return *p
+		if stop != nil {
+			// Keep the record of what went wrong; the step is not answered.
+			if stopRecord != nil {
+				st[stopGroup].usage.Errors = append(st[stopGroup].usage.Errors, *stopRecord)
+			}
+			for g := range st {
+				if len(st[g].usage.Errors) > 0 {
+					env.Record(st[g].usage)
+				}
+			}
+			return stop
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		var still []int
 		for _, g := range pending {
-			if !st[g].done {
+			if len(st[g].valid) == 0 {
 				still = append(still, g)
 			}
 		}
@@ -319,10 +363,9 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 		k := at[i]
 		gr := groups[groupOf[k]]
 		s := &st[groupOf[k]]
-		u := agent.Usage{Agent: i, Tries: s.tries}
-		if k == gr.lo { // the archetype's spending is counted once, on its first member
-			u.Invalid, u.PromptTokens, u.CompletionTokens = s.invalid, s.prompt, s.completion
-			u.Requests, u.Cached, u.Retries, u.Cost = s.requests, s.cached, s.retries, s.cost
+		u := agent.Usage{Agent: i, Tries: s.usage.Tries}
+		if k == gr.lo { // the archetype's spending and errors are counted once, on its first member
+			u = s.usage
 		}
 		if len(s.valid) == 0 {
 			u.Fallback = true // next holds cur: the previous answer is kept
@@ -349,14 +392,20 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 		a.Report(StepReport{Replicate: env.Replicate, Step: env.Step, Active: len(members), Groups: len(groups),
 			Requests: int(requests.Load()), Fallbacks: fallbacks})
 	}
-	return nil
+	tries, invalid := 0, 0
+	for g := range st {
+		tries += st[g].usage.Tries
+		invalid += st[g].usage.Invalid
+	}
+	ag.tally.add(len(members), tries, invalid, fallbacks)
+	return ag.budgetError(false)
 }
 
 // group keys every free agent by what its prompt would carry and returns
 // the agents sorted so that each archetype is a run of equal keys, and the
 // archetypes in the order of their first member (so that request ids and
 // the endpoints' load do not depend on the hash).
-func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]member, []group) {
+func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]archMember, []group) {
 	n := cur.N()
 	keys := make([]uint64, n)
 	agent.ParallelFor(n, max(env.Workers, 1), func(lo, hi int) {
@@ -371,13 +420,13 @@ func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]
 			}
 		}
 	})
-	members := make([]member, 0, n)
+	members := make([]archMember, 0, n)
 	for i := range n {
 		if !env.IsCommitted(i) {
-			members = append(members, member{keys[i], int32(i)})
+			members = append(members, archMember{keys[i], int32(i)})
 		}
 	}
-	slices.SortFunc(members, func(x, y member) int {
+	slices.SortFunc(members, func(x, y archMember) int {
 		if x.key != y.key {
 			if x.key < y.key {
 				return -1

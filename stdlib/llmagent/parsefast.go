@@ -1,6 +1,9 @@
 package llmagent
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // parseCanonical reads an answer in the exact shape structured output and
 // the schema produce, {"thought": "...", "opinion": 7, "decision": "Yes"}
@@ -71,10 +74,13 @@ func parseCanonical(s string) (Answer, bool) {
 	return a, i == len(s)
 }
 
-// parseAnswer parses an answer, taking the one-pass path when it can.
-func parseAnswer(s string) (Answer, error) {
+// parseAnswer parses an answer with p's rules, taking the one-pass path
+// when it can.
+func parseAnswer(p Parser, s string) (Answer, error) {
 	if a, ok := parseCanonical(s); ok {
-		return a, nil
+		if a.Thought = strings.TrimSpace(a.Thought); a.Thought != "" || p.ThoughtOptional {
+			return a, nil
+		}
 	}
-	return Parse(s)
+	return p.Parse(s)
 }
