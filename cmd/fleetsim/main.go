@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -30,6 +31,7 @@ func main() {
 	flag.DurationVar(&opts.Latency, "latency", 200*time.Millisecond, "time to answer a request once it has a slot")
 	flag.StringVar(&opts.Model, "model", "", "model name the endpoints list (default none: clients take any model)")
 	urls := flag.Bool("comma", false, "print the URLs on one line, comma-separated")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the simulator to this file")
 	watchStdin := flag.Bool("stdin", true, "stop when standard input closes (set false to serve until interrupted)")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -39,6 +41,15 @@ func main() {
 	if opts.Endpoints < 1 || opts.Slots < 1 || opts.Latency < 0 {
 		fmt.Fprintf(os.Stderr, "fleetsim: -endpoints %d -slots %d -latency %v: want at least one endpoint and slot, latency >= 0\n", opts.Endpoints, opts.Slots, opts.Latency)
 		os.Exit(2)
+	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "fleetsim:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	fleet, err := fleetsim.Start(opts)
 	if err != nil {

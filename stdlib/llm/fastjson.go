@@ -22,7 +22,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		b := s[i]
 		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if jsonSafe[b] {
 				i++
 				continue
 			}
@@ -67,6 +67,14 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+// jsonSafe marks the ASCII bytes encoding/json writes as they are.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
 
 // answerJSON is what llmsam reads of a completion: the choices' texts and
 // finish reasons, and the usage.
@@ -321,8 +329,12 @@ func (s *scanner) strEscaped(start int) (string, error) {
 			s.i += size
 			continue
 		case c != '\\':
-			out = append(out, c)
-			s.i++
+			j := s.i + 1 // copy the run of plain ASCII at once
+			for j < len(s.d) && s.d[j] >= 0x20 && s.d[j] < utf8.RuneSelf && s.d[j] != '"' && s.d[j] != '\\' {
+				j++
+			}
+			out = append(out, s.d[s.i:j]...)
+			s.i = j
 			continue
 		}
 		if s.i+1 >= len(s.d) {
@@ -403,9 +415,38 @@ func (s *scanner) integer() (int, error) {
 	return v, nil
 }
 
-// skip consumes any value, checking its syntax with encoding/json.
+// skip consumes any value, checking its syntax: strings, literals and
+// integers by hand, anything else with encoding/json.
 func (s *scanner) skip() error {
 	s.ws()
+	if s.i < len(s.d) {
+		switch c := s.d[s.i]; {
+		case c == '"':
+			_, err := s.str()
+			return err
+		case c == 'n' || c == 't' || c == 'f':
+			for _, lit := range []string{"null", "true", "false"} {
+				if len(s.d)-s.i >= len(lit) && string(s.d[s.i:s.i+len(lit)]) == lit {
+					s.i += len(lit)
+					return nil
+				}
+			}
+			return errSlowPath
+		case c >= '0' && c <= '9':
+			j := s.i
+			for j < len(s.d) && s.d[j] >= '0' && s.d[j] <= '9' {
+				j++
+			}
+			if j < len(s.d) && (s.d[j] == '.' || s.d[j] == 'e' || s.d[j] == 'E') {
+				break // a float: checked below
+			}
+			if c == '0' && j-s.i > 1 {
+				return errSlowPath
+			}
+			s.i = j
+			return nil
+		}
+	}
 	start := s.i
 	depth, inStr := 0, false
 	for s.i < len(s.d) {

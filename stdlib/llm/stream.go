@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // Stream answers n requests without holding them all: build makes request
@@ -13,19 +14,25 @@ import (
 // is done (the requests not started then get ctx's error).
 func (c *Client) Stream(ctx context.Context, n int, build func(i int) Request, done func(i int, r Response)) {
 	c.startProgress()
+	// A fixed set of workers, each taking the next request when its last
+	// one is answered: no goroutine (and no stack to grow) per request.
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	limit := make(chan struct{}, c.capacity())
-	for i := range n {
-		if ctx.Err() != nil {
-			done(i, Response{Err: ctx.Err()})
-			continue
-		}
-		limit <- struct{}{}
+	for range min(n, c.capacity()) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-limit }()
-			done(i, c.one(ctx, build(i)))
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					done(i, Response{Err: err})
+					continue
+				}
+				done(i, c.one(ctx, build(i)))
+			}
 		}()
 	}
 	wg.Wait()

@@ -238,13 +238,14 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
 			}
-			r := llm.Request{
-				ID:    fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
-				Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try), Attempt: try, N: want,
-			}
+			var r llm.Request
 			if res.Exact && want == 1 {
-				// One agent's own prompt: the seed of the agent, as Agents sends it.
-				r.Agent, r.Seed, r.ID = rep, seeds.seed(rep, try), fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try)
+				// One agent's own prompt: its id, endpoint and seed as Agents sends them.
+				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
+					Agent: rep, Seed: seeds.seed(rep, try), Attempt: try}
+			} else {
+				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
+					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try), Attempt: try, N: want}
 			}
 			if cfg.Mode == llm.Completion {
 				r.Prompt = shared + "\n" + text + "\n\n# Answer\n"

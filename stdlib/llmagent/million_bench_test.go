@@ -28,6 +28,7 @@ var (
 	millionEndpoints = flag.Int("million.endpoints", 64, "simulated endpoints in BenchmarkMillionAgents")
 	millionSlots     = flag.Int("million.slots", 128, "slots per simulated endpoint")
 	millionLatency   = flag.Duration("million.latency", 200*time.Millisecond, "latency of a simulated answer")
+	millionSimProf   = flag.String("million.simprofile", "", "write the simulator's CPU profile to this file")
 )
 
 // fleetProcess runs cmd/fleetsim in its own process, so that the
@@ -45,7 +46,11 @@ func startFleet(b *testing.B, endpoints, slots int, latency time.Duration) *flee
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/fleetsim").CombinedOutput(); err != nil {
 		b.Fatalf("building cmd/fleetsim: %v\n%s", err, out)
 	}
-	p := &fleetProcess{cmd: exec.Command(bin, "-endpoints", fmt.Sprint(endpoints), "-slots", fmt.Sprint(slots), "-latency", latency.String())}
+	args := []string{"-endpoints", fmt.Sprint(endpoints), "-slots", fmt.Sprint(slots), "-latency", latency.String()}
+	if *millionSimProf != "" {
+		args = append(args, "-cpuprofile", *millionSimProf)
+	}
+	p := &fleetProcess{cmd: exec.Command(bin, args...)}
 	p.cmd.Stderr = &p.stderr
 	var err error
 	if p.stdin, err = p.cmd.StdinPipe(); err != nil {

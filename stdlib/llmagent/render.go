@@ -247,6 +247,28 @@ func compileCmd(c *parse.CommandNode, dot reflect.Type) (evaluator, reflect.Type
 		if len(args) < 1 || types[0].Kind() != reflect.String {
 			return nil, nil, errUnsupported
 		}
+		if f, ok := c.Args[1].(*parse.StringNode); ok && len(args) == 2 {
+			// The common verbs, formatted as fmt does them.
+			a := args[1]
+			switch {
+			case f.Text == "%.2f" && types[1].Kind() == reflect.Float64:
+				return func(v reflect.Value) (reflect.Value, error) {
+					x, err := a(v)
+					if err != nil {
+						return x, err
+					}
+					return reflect.ValueOf(strconv.FormatFloat(x.Float(), 'f', 2, 64)), nil
+				}, reflect.TypeFor[string](), nil
+			case f.Text == "%q" && types[1].Kind() == reflect.String:
+				return func(v reflect.Value) (reflect.Value, error) {
+					x, err := a(v)
+					if err != nil {
+						return x, err
+					}
+					return reflect.ValueOf(strconv.Quote(x.String())), nil
+				}, reflect.TypeFor[string](), nil
+			}
+		}
 		return func(v reflect.Value) (reflect.Value, error) {
 			xs, err := eval(v)
 			if err != nil {

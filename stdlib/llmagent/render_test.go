@@ -29,7 +29,7 @@ func randomData(r *rand.Rand, sc *scenario.Scenario) Data {
 	}
 	d.Shown = len(d.Friends)
 	if r.IntN(3) == 0 {
-		d.Examples = []Example{{Person: p, Turn: Turn{Thought: "an example", Opinion: 3, Decision: "No"}}}
+		d.Examples = []Example{{Person: p, Turn: Turn{Thought: thoughts[r.IntN(5)] + " example", Opinion: 3, Decision: "No"}}}
 	}
 	return d
 }
