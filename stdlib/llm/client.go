@@ -167,10 +167,11 @@ func (c *Client) Do(ctx context.Context, reqs []Request) []Response {
 
 // one answers one request: from the cache, or from a server with retries.
 func (c *Client) one(ctx context.Context, r Request) Response {
-	body, err := c.Body(r)
+	body, err := c.pooledBody(r)
 	if err != nil {
 		return Response{Err: err}
 	}
+	defer bodies.Put(&body) // nothing keeps the body once the request is done
 	key := c.key(body)
 	if e, ok := c.cache.get(key); ok {
 		c.stats.Cached.Add(1)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sync"
 )
 
 // Message is one chat message.
@@ -88,6 +89,26 @@ func (c *Client) Body(r Request) ([]byte, error) {
 		return nil, err
 	}
 	return mergeJSON(b, c.cfg.Extra)
+}
+
+// bodies recycles request bodies: a million requests would otherwise
+// allocate gigabytes for the collector to sweep.
+var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// pooledBody is Body in a recycled buffer, for Client.one, which returns
+// it to bodies when the request is done.
+func (c *Client) pooledBody(r Request) ([]byte, error) {
+	buf := bodies.Get().(*[]byte)
+	b, err := appendBody((*buf)[:0], &c.cfg, &r, c.seed(r.Seed))
+	if err != nil {
+		bodies.Put(buf)
+		return nil, err
+	}
+	if len(c.cfg.Extra) > 0 {
+		bodies.Put(buf)
+		return mergeJSON(b, c.cfg.Extra) // a fresh slice
+	}
+	return b, nil
 }
 
 func messagesLen(ms []Message) int {

@@ -545,14 +545,7 @@ func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resol
 			d.Summary = append(d.Summary, sh)
 		}
 	}
-	b, err := renderTo(nil, tpl.Agent, d)
-	if err != nil {
-		return "", err
-	}
-	if b, err = renderTo(b, round, d); err != nil {
-		return "", err
-	}
-	return string(b), nil
+	return renderParts(tpl.Agent, round, d)
 }
 
 // exactText renders agent i's own prompt (its agent and round parts) from
@@ -573,14 +566,7 @@ func (a *Agents) exactText(tpl *Templates, env *agent.Env, cur *agent.State, i i
 	for _, f := range shown {
 		d.Friends = append(d.Friends, turn(cur, env.Step-1, f))
 	}
-	b, err := renderTo(nil, tpl.Agent, d)
-	if err != nil {
-		return "", err
-	}
-	if b, err = renderTo(b, tpl.Round, d); err != nil {
-		return "", err
-	}
-	return string(b), nil
+	return renderParts(tpl.Agent, tpl.Round, d)
 }
 
 // exactKey hashes everything agent i's own prompt is rendered from (the

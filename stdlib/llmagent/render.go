@@ -60,6 +60,25 @@ func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
 	return w.b, nil
 }
 
+// renderBufs recycles the buffers prompts are rendered into.
+var renderBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// renderParts renders templates a and b with d, one after the other, into
+// one string.
+func renderParts(a, b *template.Template, d any) (string, error) {
+	buf := renderBufs.Get().(*[]byte)
+	defer renderBufs.Put(buf)
+	out, err := renderTo((*buf)[:0], a, d)
+	if err == nil {
+		out, err = renderTo(out, b, d)
+	}
+	*buf = out
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
 var errUnsupported = fmt.Errorf("unsupported")
 
 func compileList(l *parse.ListNode, dot reflect.Type) (renderer, error) {
