@@ -28,16 +28,18 @@ type entry struct {
 
 // cache stores answers by key: with a path, in a bbolt file only
 // (crash-safe: every write is a committed transaction), so that a run of a
-// million agents holds no answer in memory; without one, the latest
-// memEntries answers in memory, without their request bodies.
+// million agents holds no answer in memory; without one, in memory, at
+// most memEntries of the latest answers, without their request bodies.
 type cache struct {
-	mu    sync.Mutex
-	mem   map[string]entry
-	order []string // keys of mem, oldest first, for eviction
-	db    *bolt.DB
+	mu  sync.Mutex
+	mem map[string]entry // the newest answers
+	old map[string]entry // the generation before, dropped when mem fills up
+	db  *bolt.DB
 }
 
-// memEntries bounds the answers kept in memory without a cache file.
+// memEntries bounds the answers kept in memory without a cache file: two
+// generations of memEntries/2 (dropping a whole map is cheaper than
+// deleting entries one by one from a map that keeps growing).
 const memEntries = 1 << 16
 
 func openCache(path string) (*cache, error) {
@@ -72,6 +74,9 @@ func (c *cache) get(key string) (entry, bool) {
 	if c.db == nil {
 		c.mu.Lock()
 		e, ok := c.mem[key]
+		if !ok {
+			e, ok = c.old[key]
+		}
 		c.mu.Unlock()
 		return e, ok
 	}
@@ -90,12 +95,8 @@ func (c *cache) put(key string, e entry) error {
 	if c.db == nil {
 		e.Request = nil
 		c.mu.Lock()
-		if _, ok := c.mem[key]; !ok {
-			if len(c.order) >= memEntries {
-				delete(c.mem, c.order[0])
-				c.order = c.order[1:]
-			}
-			c.order = append(c.order, key)
+		if len(c.mem) >= memEntries/2 {
+			c.old, c.mem = c.mem, make(map[string]entry, memEntries/2)
 		}
 		c.mem[key] = e
 		c.mu.Unlock()
