@@ -26,10 +26,10 @@ import (
 // answers as they are). Agents held by the engine (committed, or inactive
 // under agent.Activation) send nothing.
 //
-// An archetype's prompt shows its bin's coefficients (the bin centres), its
-// latest own answer (opinion at the bin centre, no thought) and its friends'
-// latest answers as shares per opinion bin and decision, instead of each
-// friend's answer.
+// An archetype's prompt shows its bins' coefficients and its latest own
+// answer (no thought) at the mean of the population's values in each bin,
+// and its friends' latest answers as shares per opinion bin and decision,
+// instead of each friend's answer.
 type Archetypes struct {
 	Agents     *Agents            // client, templates, tries, memory and friend options
 	Resolution Resolution         // how finely agents are told apart; the zero value is the default
@@ -88,8 +88,8 @@ type StepReport struct {
 }
 
 // ArchetypeData is what an archetype's templates see: the Data of its
-// representative (Person holds the bin centres, Memory the latest own
-// answer at its bin centre) and the friends' answers as shares.
+// representative (Person holds its bins' values, Memory its latest own
+// answer at its bin's value) and the friends' answers as shares.
 type ArchetypeData struct {
 	Data
 	Summary []Share // non-empty cells only, in bin order, Yes before No
@@ -99,7 +99,7 @@ type ArchetypeData struct {
 // opinion bin with one decision.
 type Share struct {
 	Percent  int    // rounded to the resolution's step
-	Opinion  int    // the bin's centre on the 0-10 scale
+	Opinion  int    // the bin's value on the 0-10 scale (the mean answer in the bin at this step)
 	Low      int    // the bin's lowest opinion
 	High     int    // the bin's highest opinion
 	Decision string // "Yes" or "No"
@@ -212,8 +212,12 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	seeds := newSeeder(env)
 	parser := Parser{ThoughtOptional: ag.NoThought}
 	round := a.Round
-	if round == nil && !res.Exact {
-		round = defaultArchetypeRound()
+	var bins *binValues
+	if !res.Exact {
+		bins = newBinValues(res, env, cur)
+		if round == nil {
+			round = defaultArchetypeRound()
+		}
 	}
 	pending := make([]int, len(groups))
 	for g := range pending {
@@ -233,7 +237,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			if res.Exact {
 				text, err = ag.exactText(tpl, env, cur, rep)
 			} else {
-				text, err = ag.archetypeText(tpl, round, res, env, cur, rep)
+				text, err = ag.archetypeText(tpl, round, res, bins, env, cur, rep)
 			}
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
@@ -502,22 +506,68 @@ func shareStep(c, n, steps int) int {
 	return max(1, int(math.Round(float64(c)*float64(steps)/float64(n))))
 }
 
+// binValues are what an archetype's prompt shows for each bin: the mean of
+// the population's values that fall in it at this step (the bin's middle
+// when none does), so that binning moves no one's opinion or coefficients
+// on average.
+type binValues struct {
+	opinion        [11]int
+	a, tau, lambda []float64
+}
+
+func newBinValues(r Resolution, env *agent.Env, cur *agent.State) *binValues {
+	v := &binValues{}
+	var sum, cnt [11]float64
+	for i := range cur.N() {
+		o := answerOf(cur, i)
+		b := answerBin(o, r.Opinions)
+		sum[b] += float64(o)
+		cnt[b]++
+	}
+	for b := range r.Opinions {
+		lo, hi, _ := binRange(b, r.Opinions)
+		v.opinion[b] = (lo + hi) / 2
+		if cnt[b] > 0 {
+			v.opinion[b] = int(math.Round(sum[b] / cnt[b]))
+		}
+	}
+	k := r.Coefficients
+	means := func(get func(p *pop.Person) float64) []float64 {
+		s, c := make([]float64, k), make([]float64, k)
+		for i := range env.People {
+			x := get(&env.People[i])
+			b := coefBin(x, k)
+			s[b] += x
+			c[b]++
+		}
+		for b := range s {
+			if c[b] > 0 {
+				s[b] /= c[b]
+			} else {
+				s[b] = (float64(b) + 0.5) / float64(k)
+			}
+		}
+		return s
+	}
+	v.a = means(func(p *pop.Person) float64 { return p.A })
+	v.tau = means(func(p *pop.Person) float64 { return p.Tau })
+	v.lambda = means(func(p *pop.Person) float64 { return p.Lambda })
+	return v
+}
+
 // archetypeText renders the agent and round parts of the prompt of agent
 // i's archetype.
-func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resolution, env *agent.Env, cur *agent.State, i int) (string, error) {
+func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resolution, v *binValues, env *agent.Env, cur *agent.State, i int) (string, error) {
 	p := env.People[i]
-	centre := func(x float64) float64 {
-		b := coefBin(x, r.Coefficients)
-		return (float64(b) + 0.5) / float64(r.Coefficients)
-	}
-	person := pop.Person{A: centre(p.A), Tau: centre(p.Tau), Lambda: centre(p.Lambda), Fact: p.Fact}
+	k := r.Coefficients
+	person := pop.Person{A: v.a[coefBin(p.A, k)], Tau: v.tau[coefBin(p.Tau, k)], Lambda: v.lambda[coefBin(p.Lambda, k)], Fact: p.Fact}
 	if person.A+person.Tau > 1 {
 		s := person.A + person.Tau
 		person.A, person.Tau = person.A/s, person.Tau/s
 	}
 	person.F = 1 - person.A - person.Tau
 	d := ArchetypeData{Data: Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Person: person, Agent: i}}
-	_, _, mid := binRange(answerBin(answerOf(cur, i), r.Opinions), r.Opinions)
+	mid := v.opinion[answerBin(answerOf(cur, i), r.Opinions)]
 	if !a.NoMemory {
 		t := Turn{Step: env.Step - 1, Agent: i, Opinion: mid, Decision: "No"}
 		if cur.Action[i] == 1 {
@@ -537,8 +587,8 @@ func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resol
 			if c == 0 {
 				continue
 			}
-			lo, hi, mid := binRange(b, r.Opinions)
-			sh := Share{Percent: 100 * shareStep(c, len(friends), r.Shares) / r.Shares, Opinion: mid, Low: lo, High: hi, Decision: "No"}
+			lo, hi, _ := binRange(b, r.Opinions)
+			sh := Share{Percent: 100 * shareStep(c, len(friends), r.Shares) / r.Shares, Opinion: v.opinion[b], Low: lo, High: hi, Decision: "No"}
 			if dec == 1 {
 				sh.Decision = "Yes"
 			}

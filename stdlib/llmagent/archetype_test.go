@@ -191,5 +191,8 @@ func TestDefaultResolutionAtAMillion(t *testing.T) {
 	if c := coarse.Count(env, cur); c >= groups {
 		t.Fatalf("a coarser resolution gives %d archetypes, the default %d", c, groups)
 	}
-	t.Logf("%d archetypes", groups)
+	fine := &llmagent.Archetypes{Agents: llmagent.New(nil), Resolution: llmagent.Resolution{Coefficients: 10, Opinions: 11, Shares: 10}}
+	medium := &llmagent.Archetypes{Agents: llmagent.New(nil), Resolution: llmagent.Resolution{Coefficients: 5, Opinions: 6, Shares: 4}}
+	t.Logf("%d archetypes at the default resolution, %d at the coarse one, %d at the medium one, %d at the fine one",
+		groups, coarse.Count(env, cur), medium.Count(env, cur), fine.Count(env, cur))
 }

@@ -169,8 +169,9 @@ func BenchmarkMillionAgents(b *testing.B) {
 // states (metrics.Compare: opinion MAE on 0-10, action agreement, adoption
 // error, JS divergence and Wasserstein-1 of the opinion histograms), averaged
 // over 5 seeds, next to the noise floor: per-agent runs against per-agent
-// runs with other seeds. Two resolutions: the default, and a fine one
-// (10 coefficient bins, every opinion, shares in tenths).
+// runs with other seeds. Three resolutions: the default, a medium one (5
+// coefficient bins, 6 opinion bins, shares in quarters) and a fine one (10
+// coefficient bins, every opinion, shares in tenths).
 //
 //	go test -run XXX -bench ArchetypeFidelity -benchtime 1x ./stdlib/llmagent
 func BenchmarkArchetypeFidelity(b *testing.B) {
@@ -190,7 +191,8 @@ func BenchmarkArchetypeFidelity(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		res  llmagent.Resolution
-	}{{"default", llmagent.Resolution{}}, {"fine", llmagent.Resolution{Coefficients: 10, Opinions: 11, Shares: 10}}} {
+	}{{"default", llmagent.Resolution{}}, {"medium", llmagent.Resolution{Coefficients: 5, Opinions: 6, Shares: 4}},
+		{"fine", llmagent.Resolution{Coefficients: 10, Opinions: 11, Shares: 10}}} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {
 				var arch, noise metrics.Distance
@@ -219,7 +221,7 @@ func BenchmarkArchetypeFidelity(b *testing.B) {
 						requests[1] += r.Requests
 					}
 					_, tot := per.UsageTotals()
-					requests[0] += tot.Requests
+					requests[0] += tot.Tries // prompts asked, from the server or the cache
 					d1, _ := metrics.Compare(per.Final(), ar.Final())
 					d2, _ := metrics.Compare(per.Final(), other.Final())
 					add(&arch, d1, seeds)
