@@ -71,7 +71,9 @@ func main() {
 			*n, *steps, *rate, *answers))
 	}
 
+	label := "model " + cfg.Model
 	if cfg.Model == "" {
+		label = "simulated fleet, toy responder"
 		fleet, err := fleetsim.Start(fleetsim.Options{Endpoints: *simEndpoints, Slots: *simSlots, Latency: *simLatency})
 		check(err)
 		defer fleet.Close()
@@ -121,17 +123,22 @@ func main() {
 			r.Step, r.Active, r.Groups, r.Requests, 1000*float64(r.Requests)/float64(r.Active), adoption[r.Step], 10*opinion[r.Step])
 		table += fmt.Sprintf("%d,%d,%d,%d,%d\n", r.Step, r.Active, r.Groups, r.Requests, r.Fallbacks)
 	}
-	_, total := run.UsageTotals()
-	fmt.Printf("%d answers, %d requests, %d invalid, %d fallbacks, %d prompt + %d completion tokens\n",
-		total.AgentSteps, total.Requests+total.Cached, total.Invalid, total.Fallbacks, total.PromptTokens, total.CompletionTokens)
+	summary, err := llmagent.Finish(model)
+	fmt.Print(summary)
+	check(err)
 
 	check(os.MkdirAll(*out, 0o755))
 	csvPath := filepath.Join(*out, "requests.csv")
 	check(os.WriteFile(csvPath, []byte(table), 0o644))
 	traj := filepath.Join(*out, "trajectories.png")
-	check(plots.Trajectories(run).Save(traj))
+	how := "archetypes"
+	if *exact {
+		how = "own prompts"
+	}
+	series := plots.SeriesOf(fmt.Sprintf("%d LLM agents (%s, %s), BA m = 5, activation %.2f, 1 run", *n, label, how, *rate), run)
+	check(plots.TrajectoriesOf(series).Save(traj))
 	hist := filepath.Join(*out, "histograms.png")
-	check(plots.Histograms(run).Save(hist))
+	check(plots.Row("Opinion per step: "+series.Label, plots.HistogramsOf(series)).Save(hist))
 	reqs := filepath.Join(*out, "requests.png")
 	check(requestsFigure(reports, *n, *rate, *exact).Save(reqs))
 	fmt.Printf("wrote %s, %s, %s, %s\n", traj, hist, reqs, csvPath)
