@@ -31,10 +31,14 @@ import (
 // and its friends' latest answers as shares per opinion bin and decision,
 // instead of each friend's answer.
 type Archetypes struct {
-	Agents     *Agents            // client, templates, tries, memory and friend options
-	Resolution Resolution         // how finely agents are told apart; the zero value is the default
-	Answers    int                // answers asked per archetype and step; default 8
-	Round      *template.Template // the round part of an archetype's prompt (nil: the default, executed with an ArchetypeData)
+	Agents     *Agents    // client, templates, tries, memory and friend options
+	Resolution Resolution // how finely agents are told apart; the zero value is the default
+	Answers    int        // answers asked per archetype and step; default 8
+	// Seeds asks each answer in a request of its own, with its own seed,
+	// instead of one request with n answers: for servers without n (llama.cpp's
+	// llama-server answers one choice per request).
+	Seeds bool
+	Round *template.Template // the round part of an archetype's prompt (nil: the default, executed with an ArchetypeData)
 	// Report, when set, receives each step's counts (from several
 	// goroutines when replicates run at once).
 	Report func(StepReport)
@@ -195,9 +199,12 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	// What each archetype's requests got: the usage of its first member
 	// (the archetype's spending and errors) and the valid answers.
 	type state struct {
+		mu    sync.Mutex // with Seeds, several requests answer one archetype at once
 		usage agent.Usage
+		got   [][]Answer // this try's valid answers, per request
 		valid []Answer
 	}
+	type job struct{ g, sub int } // archetype g's request sub (0 unless Seeds)
 	st := make([]state, len(groups))
 	for g := range groups {
 		st[g].usage.Agent = int(members[groups[g].lo].agent)
@@ -219,18 +226,39 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			round = defaultArchetypeRound()
 		}
 	}
-	pending := make([]int, len(groups))
-	for g := range pending {
-		pending[g] = g
+	wanted := func(g int) int { // answers archetype g asks for
+		if res.Exact {
+			return int(groups[g].hi - groups[g].lo)
+		}
+		return a.answers()
 	}
+	jobsOf := func(gs []int) []job {
+		var out []job
+		for _, g := range gs {
+			n := 1
+			if a.Seeds {
+				n = wanted(g)
+			}
+			for sub := range n {
+				out = append(out, job{g, sub})
+			}
+			st[g].got = make([][]Answer, n)
+		}
+		return out
+	}
+	groupIdx := make([]int, len(groups))
+	for g := range groupIdx {
+		groupIdx[g] = g
+	}
+	pending := jobsOf(groupIdx)
 	for try := 0; try < ag.tries() && len(pending) > 0; try++ {
 		var renderErr atomic.Pointer[error]
 		ag.Client.Stream(ctx, len(pending), func(k int) llm.Request {
-			g := pending[k]
+			g, sub := pending[k].g, pending[k].sub
 			rep := int(members[groups[g].lo].agent)
-			want := a.answers()
-			if res.Exact {
-				want = int(groups[g].hi - groups[g].lo)
+			want := wanted(g)
+			if a.Seeds {
+				want = 1
 			}
 			var text string
 			var err error
@@ -243,11 +271,15 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 				renderErr.CompareAndSwap(nil, &err)
 			}
 			var r llm.Request
-			if res.Exact && want == 1 {
+			switch {
+			case res.Exact && wanted(g) == 1:
 				// One agent's own prompt: its id, endpoint and seed as Agents sends them.
 				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
 					Agent: rep, Seed: seeds.seed(rep, try), Attempt: try}
-			} else {
+			case a.Seeds:
+				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/k%d/t%d", env.Run, env.Replicate, env.Step, rep, sub, try),
+					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try<<16|sub), Attempt: try}
+			default:
 				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
 					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try), Attempt: try, N: want}
 			}
@@ -259,8 +291,10 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			}
 			return r
 		}, func(k int, resp llm.Response) {
-			g := pending[k]
+			g, sub := pending[k].g, pending[k].sub
 			s := &st[g]
+			s.mu.Lock()
+			defer s.mu.Unlock()
 			u := &s.usage
 			rep := u.Agent
 			requests.Add(1)
@@ -318,7 +352,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 					ag.tally.sample(env.Step, rep, try, msg, t)
 					continue
 				}
-				s.valid = append(s.valid, ans)
+				s.got[sub] = append(s.got[sub], ans)
 			}
 		})
 		if p := renderErr.Load(); p != nil {
@@ -339,13 +373,20 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		// Answers in the order of the requests, whatever order they came in.
 		var still []int
-		for _, g := range pending {
-			if len(st[g].valid) == 0 {
-				still = append(still, g)
+		for k, j := range pending {
+			if k > 0 && pending[k-1].g == j.g {
+				continue
+			}
+			for _, got := range st[j.g].got {
+				st[j.g].valid = append(st[j.g].valid, got...)
+			}
+			if len(st[j.g].valid) == 0 {
+				still = append(still, j.g)
 			}
 		}
-		pending = still
+		pending = jobsOf(still)
 	}
 
 	// Each member takes one of its archetype's answers, drawn from its own

@@ -196,3 +196,41 @@ func TestDefaultResolutionAtAMillion(t *testing.T) {
 	t.Logf("%d archetypes at the default resolution, %d at the coarse one, %d at the medium one, %d at the fine one",
 		groups, coarse.Count(env, cur), medium.Count(env, cur), fine.Count(env, cur))
 }
+
+// TestArchetypesBySeeds asks each archetype's answers in requests of their
+// own (servers without n) and gets the same answers as with n whatever the
+// order they arrive in: two runs are identical.
+func TestArchetypesBySeeds(t *testing.T) {
+	f, err := fleetsim.Start(fleetsim.Options{Endpoints: 2, Slots: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const n = 400
+	g, _ := netw.BarabasiAlbert(n, 3, 5)
+	people := pop.MustSynthetic(scenario.Dishwasher(), n, 5)
+	run := func() (*history.Run, int64) {
+		c, err := llm.New(llm.Config{Model: "m", BaseURL: f.URLs()[0], Endpoints: f.URLs()[1:], Quiet: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		before := f.Served()
+		var groups int
+		m := &llmagent.Archetypes{Agents: llmagent.New(c), Answers: 3, Seeds: true, Resolution: llmagent.Resolution{Coefficients: 2, Opinions: 2, Shares: 2},
+			Report: func(r llmagent.StepReport) { groups = r.Groups }}
+		r, err := sim.Run(sim.Study{Network: g, People: people, Agents: m, Steps: 2, Seed: 3, Quiet: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sent := f.Served() - before; sent != int64(3*groups) {
+			t.Fatalf("%d requests for %d archetypes with 3 answers each", sent, groups)
+		}
+		return r, f.Served() - before
+	}
+	a, _ := run()
+	b, _ := run()
+	if !slices.Equal(a.Final().Opinion, b.Final().Opinion) || !slices.Equal(a.Final().Thought, b.Final().Thought) {
+		t.Fatal("two runs with Seeds differ")
+	}
+}
