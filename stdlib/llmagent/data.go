@@ -36,18 +36,6 @@ func (a *Agents) Prompt(env *agent.Env, cur *agent.State, i int) (system, user s
 	return system, agentPart + roundPart, nil
 }
 
-// releaseNames are the release's agent names for groups of fewer than 5.
-var releaseNames = []string{"James", "Michael", "David", "Emily", "Sarah"}
-
-// AgentName returns the name the release gave agent i of n: James,
-// Michael, David, Emily when n < 5, else User0 ... User{n-1}.
-func AgentName(n, i int) string {
-	if n < len(releaseNames) {
-		return releaseNames[i]
-	}
-	return fmt.Sprintf("User%d", i)
-}
-
 // schedule returns the rounds of env's run (at least up to env's step).
 func schedule(env *agent.Env) []scenario.Round {
 	steps := max(env.Steps, env.Step+1)
@@ -78,7 +66,7 @@ func (a *Agents) data(tpl *Templates, env *agent.Env, cur *agent.State, i int) D
 	sc := env.Scenario
 	d := Data{
 		Scenario: sc, Round: env.Round, Step: env.Step, Person: env.People[i], Agent: i,
-		GroupSize: n, Name: AgentName(n, i), Label: stepLabel(sched, env.Step), News: env.Round.Info,
+		GroupSize: n, Name: pop.ReleaseName(n, i), Label: stepLabel(sched, env.Step), News: env.Round.Info,
 	}
 	if env.Round.FreeChat && len(sc.Rounds) > 0 {
 		d.News = sc.Rounds[len(sc.Rounds)-1].Info
@@ -185,7 +173,7 @@ func (a *Agents) blocks(env *agent.Env, cur *agent.State, i int, sched []scenari
 // turn is agent i's answer in state st (of step step); in the release set
 // the opinion is truncated as the release's int(10 * O) was.
 func (a *Agents) turn(sched []scenario.Round, st *agent.State, step, i, n int) Turn {
-	t := Turn{Step: step, Agent: i, Name: AgentName(n, i), Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
+	t := Turn{Step: step, Agent: i, Name: pop.ReleaseName(n, i), Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
 	if a.templates().Release {
 		t.Opinion = int(st.Opinion[i] * 10)
 	}
