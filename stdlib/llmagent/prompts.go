@@ -225,3 +225,17 @@ const roundText = `
 {{end}}{{else if .Step}}You have no friends to hear from.
 {{end}}
 {{if .Final}}You have now made up your mind on your final opinion and decision. {{end}}{{.Scenario.Ask}} Give your opinion ({{.Scenario.Opinion}}) and your decision, as the JSON object only.`
+
+// UsePrompts gives LLM agents the built-in prompt set named name (see
+// TemplatesByName); for any other model it only checks the name. Scripts
+// call it with their -prompts flag.
+func UsePrompts(m any, name string) error {
+	tpl, err := TemplatesByName(name)
+	if err != nil {
+		return err
+	}
+	if a, ok := m.(*Agents); ok {
+		a.Templates = tpl
+	}
+	return nil
+}
