@@ -2,6 +2,7 @@ package history
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +22,7 @@ import (
 //	history.jsonl         the same rows as JSON objects, with the agent's thought
 //	metrics.csv           per replicate and step: adoption, opinion moments, gap, indices, histogram
 //	people.csv            the population in the release's coefficient format
+//	facts.csv             agent,fact: the private fact each agent was given (when any was)
 //	network.edges         the static network as an edge list (network/step_T.edges when dynamic)
 //	release/seed_K.json   replicate K as one simulation of the release's files: agents by name, profile and answers (see SaveRelease)
 //	usage.csv             LLM agents: tries, invalid answers, fallbacks and tokens per replicate, step and agent
@@ -44,6 +46,11 @@ func (r *Run) Save(dir string) error {
 	}
 	for _, s := range steps {
 		if err := WriteFileAtomic(filepath.Join(dir, s.name), s.write); err != nil {
+			return err
+		}
+	}
+	if r.hasFacts() {
+		if err := WriteFileAtomic(filepath.Join(dir, "facts.csv"), r.writeFacts); err != nil {
 			return err
 		}
 	}
@@ -211,4 +218,23 @@ func (r *Run) saveNetwork(dir string) error {
 			return netw.WriteEdgeList(w, nw.At(0))
 		})
 	}
+}
+
+func (r *Run) hasFacts() bool {
+	for _, p := range r.People {
+		if p.Fact != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Run) writeFacts(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"agent", "fact"})
+	for i, p := range r.People {
+		cw.Write([]string{strconv.Itoa(i), p.Fact})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
 )
@@ -34,6 +35,24 @@ func (a *Agents) Prompt(env *agent.Env, cur *agent.State, i int) (system, user s
 		return "", "", err
 	}
 	return system, agentPart + roundPart, nil
+}
+
+// PromptAt returns what agent i saw at step t of a recorded run, as
+// Prompt renders it: states are the run's states (at least up to step t-1;
+// states[0] the initial one), steps its length, nw its network. Step 0
+// renders the round-1 question the people answered themselves. It is how
+// scripts/sft_data.go turns runs into fine-tuning examples.
+func (a *Agents) PromptAt(sc *scenario.Scenario, nw netw.Network, people pop.Population, states []*agent.State, steps, t, i int, seed uint64) (system, user string, err error) {
+	if t < 0 || t >= steps || len(states) == 0 || (t > 0 && len(states) < t) || nw == nil {
+		return "", "", fmt.Errorf("llmagent: no prompt for step %d of a run of %d steps with %d states", t, steps, len(states))
+	}
+	past, cur := states[:t], states[0]
+	if t > 0 {
+		cur = states[t-1]
+	}
+	env := &agent.Env{Step: t, Steps: steps, Seed: seed, Graph: nw.At(t), Network: nw, People: people, Scenario: sc,
+		Round: sc.Schedule(steps)[t], Initial: states[0], Past: past}
+	return a.Prompt(env, cur, i)
 }
 
 // schedule returns the rounds of env's run (at least up to env's step).

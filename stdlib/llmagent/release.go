@@ -98,8 +98,8 @@ Your trade-off coefficient is {{num .Person.Lambda}}: how much costs weigh in yo
 # Round 1 question
 Give your opinion, {{.Scenario.Opinion}}, and decide: {{.Scenario.Ask}} (Use the JSON format above.)
 
-Answer:
-{{.Own.ReleaseJSON}}`
+Answer:{{if .Step}}
+{{.Own.ReleaseJSON}}{{end}}`
 
 const releaseRound = `{{range .Blocks}}
 {{template "format" $}}
