@@ -287,6 +287,7 @@ func main() {
 		inVal[ex.group] = float64(h.Sum64()%1000000)/1e6 < *val
 	}
 	files := map[bool]*bufio.Writer{}
+	var opened []*os.File
 	for _, v := range []bool{false, true} {
 		name := "train.jsonl"
 		if v {
@@ -294,9 +295,8 @@ func main() {
 		}
 		f, err := os.Create(filepath.Join(*out, name))
 		check(err)
-		defer f.Close()
+		opened = append(opened, f)
 		files[v] = bufio.NewWriter(f)
-		defer files[v].Flush()
 	}
 	idx, err := os.Create(filepath.Join(*out, "index.csv"))
 	check(err)
@@ -331,6 +331,10 @@ func main() {
 		} else {
 			c.train++
 		}
+	}
+	for k, v := range []bool{false, true} {
+		check(files[v].Flush())
+		check(opened[k].Close())
 	}
 	for g := range groups[true] {
 		if groups[false][g] {
