@@ -85,9 +85,12 @@ func TestValidationWithReleaseFiles(t *testing.T) {
 			if !strings.Contains(string(b), "agents James,Michael,David; steps 3") {
 				t.Fatalf("%s: %s", agents, b)
 			}
+			if start == "3" {
+				t.Logf("python3 read_release.py on %s's files:\n%s", agents, b)
+			}
 		}
 	}
-	_ = stdout
+	t.Logf("%s", stdout[strings.Index(stdout, "wrote"):])
 }
 
 // TestLargeNetworkTakesThreeAdjacencyFiles runs the larger-network script

@@ -34,7 +34,8 @@ func goldenGroup(sc *scenario.Scenario) (pop.Population, []*agent.State) {
 }
 
 // render returns agent 0's prompt (system, then user) at step t of a
-// steps-step run of a group of three on a complete graph.
+// steps-step run of a group of three on a complete graph (step 0: the
+// round-1 question the people answered themselves).
 func render(t *testing.T, set string, sc *scenario.Scenario, step, steps int) string {
 	t.Helper()
 	tpl, err := llmagent.TemplatesByName(set)
@@ -42,11 +43,8 @@ func render(t *testing.T, set string, sc *scenario.Scenario, step, steps int) st
 		t.Fatal(err)
 	}
 	people, states := goldenGroup(sc)
-	g := netw.Complete(3)
-	env := &agent.Env{Step: step, Steps: steps, Graph: g, Network: g, People: people, Scenario: sc,
-		Round: sc.Schedule(steps)[step], Initial: states[0], Past: states[:step]}
 	a := &llmagent.Agents{Templates: tpl}
-	sys, user, err := a.Prompt(env, states[step-1], 0)
+	sys, user, err := a.PromptAt(sc, netw.Complete(3), people, states, steps, step, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +57,7 @@ func render(t *testing.T, set string, sc *scenario.Scenario, step, steps int) st
 func TestGoldenPrompts(t *testing.T) {
 	for _, set := range []string{"default", "release"} {
 		for _, sc := range scenario.Builtin() {
-			for step := 1; step <= 2; step++ {
+			for step := 0; step <= 2; step++ {
 				got := render(t, set, sc, step, 3)
 				name := filepath.Join("testdata", "prompts", set+"_"+sc.Name+"_round"+itoa(step+1)+".txt")
 				if *update {
