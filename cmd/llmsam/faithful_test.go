@@ -67,6 +67,17 @@ func TestValidationWithReleaseFiles(t *testing.T) {
 		if strings.Contains(system+user, "%") {
 			t.Fatalf("a round-2 request gives weights in percent:\n%s\n%s", system, user)
 		}
+		if round2 == 1 {
+			var show []string
+			for _, line := range strings.Split(system+"\n"+user, "\n") {
+				if strings.Contains(line, "1,500") || strings.Contains(line, "Think critically") || strings.Contains(line, "do not copy") ||
+					strings.Contains(line, "Participant 1") || strings.Contains(line, "Coefficients: friends a = 0.1, new") || strings.Contains(line, "- Round") ||
+					strings.Contains(line, "Your coefficients") {
+					show = append(show, line)
+				}
+			}
+			t.Logf("a round-2 dishwasher request (excerpt; no %%-sign anywhere in it):\n%s", strings.Join(show, "\n"))
+		}
 	}
 	if round2 == 0 {
 		t.Fatal("no round-2 request recorded")
