@@ -206,7 +206,11 @@ For example {"thought": "...", "opinion": 7, "decision": "Yes"} or {"thought": "
 `
 
 const agentText = `# Who you are
-Your coefficients: friends a = {{coef .Person.A}}, new information f = {{coef .Person.F}}, stubbornness tau = {{coef .Person.Tau}}, trade-off lambda = {{coef .Person.Lambda}}.
+Your coefficients (each between 0 and 1):
+- friends a = {{coef .Person.A}}: how much your friends' opinions influence your decisions;
+- new information f = {{coef .Person.F}}: how much the new information from {{.Scenario.Source}} influences your decisions;
+- stubbornness tau = {{coef .Person.Tau}}: how firmly you hold on to your own opinion;
+- trade-off lambda = {{coef .Person.Lambda}}: how much the costs weigh in your decisions.
 {{if .Person.Fact}}Something you know: {{.Person.Fact}}
 {{end}}{{if .Step}}
 # Round 1
