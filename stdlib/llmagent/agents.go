@@ -127,7 +127,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 				Agent: j.agent, Seed: int64(j.stream.Uint64() >> 33), Attempt: try,
 			}
 			if cfg.Mode == llm.Completion {
-				r.Prompt = j.shared + "\n" + j.prompt + "\n\n# Answer\n"
+				r.Prompt = j.shared + "\n" + j.prompt + a.completionSuffix()
 			} else {
 				r.Messages = []llm.Message{{Role: "system", Content: j.shared}, {Role: "user", Content: j.prompt}}
 				r.Schema = Schema

@@ -295,3 +295,13 @@ func ReleaseFacts(pool pop.Population, sc *scenario.Scenario, n int) pop.Populat
 	}
 	return out
 }
+
+// completionSuffix ends a raw completion prompt: a "# Answer" heading, or
+// nothing for the release set, whose prompts end in "Answer:" as the
+// release's did.
+func (a *Agents) completionSuffix() string {
+	if a.templates().Release {
+		return ""
+	}
+	return "\n\n# Answer\n"
+}

@@ -1,17 +1,21 @@
 package llmagent_test
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/llmsam/llmsam/internal/openaitest"
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
+	"github.com/llmsam/llmsam/stdlib/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden prompt files under testdata")
@@ -183,6 +187,37 @@ func TestNoAgentSeesItselfAsExample(t *testing.T) {
 		}
 		if set == "release" && (shown != 3 || sys0 != sys1) {
 			t.Errorf("release set: %d examples shown to the example's person, want all 3 as the release did (%d %d)", shown, n1, n0)
+		}
+	}
+}
+
+// TestReleaseSetOverHTTP runs a group of three with the release set in raw
+// completion mode against the test server: every prompt ends in "Answer:",
+// as the release's did, and lists the friends by name.
+func TestReleaseSetOverHTTP(t *testing.T) {
+	srv := openaitest.New(openaitest.Options{})
+	defer srv.Close()
+	agents := llmagent.New(client(t, srv, llm.Config{Mode: llm.Completion, Stop: []string{"# R"}}))
+	if err := llmagent.UsePrompts(agents, "release"); err != nil {
+		t.Fatal(err)
+	}
+	if err := llmagent.UsePrompts(agents, "novel"); err == nil {
+		t.Fatal("unknown prompt set accepted")
+	}
+	sc := scenario.FiveG()
+	people, _ := goldenGroup(sc)
+	if _, err := sim.Run(sim.Study{Scenario: sc, Network: netw.Complete(3), People: people, Agents: agents, Steps: 3, Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 6 {
+		t.Fatalf("%d requests, want 3 agents x 2 steps", len(reqs))
+	}
+	for _, r := range reqs {
+		var b struct{ Prompt string }
+		json.Unmarshal(r.Body, &b)
+		if !strings.HasSuffix(b.Prompt, "\nAnswer:") || !strings.Contains(b.Prompt, "David's answer is {\"Thought\": \"Not worth it for us.\"") {
+			t.Fatalf("not a release prompt:\n%s", b.Prompt)
 		}
 	}
 }
