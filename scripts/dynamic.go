@@ -104,6 +104,9 @@ func main() {
 	}
 	staticRuns, err := d.Run()
 	check(err)
+	summary, err := llmagent.Finish(agents)
+	fmt.Print(summary)
+	check(err)
 	var series []plots.Series
 	for _, set := range []struct {
 		label string

@@ -123,6 +123,7 @@ func main() {
 		for _, agents := range models {
 			model := agents.Client.Config().Model
 			lm := run("LLM ("+model+")", "llm-"+safeName(model), sc, agents)
+			check(llmagent.Check(agents)) // no calibration on runs over the fallback budget
 			fit, err := calibrate.SAM(lm)
 			check(err)
 			fmt.Printf("%s, %s: %s\n", sc.Name, model, fit)
@@ -162,6 +163,11 @@ func main() {
 		paths, err = hist.SaveAs(filepath.Join(*out, "histograms_"+sc.Name), exts...)
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
+	}
+	for _, agents := range models {
+		llmSummary, err := llmagent.Finish(agents)
+		fmt.Print(llmSummary)
+		check(err)
 	}
 	paths, err := summary.Save(filepath.Join(*out, "rounds"))
 	check(err)
