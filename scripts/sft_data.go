@@ -18,8 +18,11 @@
 // The user message is exactly what that agent was shown at that step,
 // rendered by the prompt code the LLM agents use (llmagent.Agents.PromptAt,
 // -prompts selects the set); the assistant message is the agent's answer as
-// the JSON the prompts ask for. Theory agents have no thoughts, so their
-// answers carry an empty thought. Examples are split into train.jsonl and
+// the JSON the prompts ask for. An answer without a thought (theory agents,
+// the worked examples' rounds 2 and 3) gets one that only restates the
+// answer against the one before ("My opinion moves from 6 to 7 out of 10,
+// and my decision stays yes."), since the agents' parser requires a
+// thought; no reason is invented. Examples are split into train.jsonl and
 // val.jsonl by group (a group is its people, whatever the source), so that
 // no group is in both; index.csv names the group, source, scenario, step
 // and agent of every line.
@@ -87,8 +90,12 @@ func groupKey(sc *scenario.Scenario, people pop.Population) string {
 	return fmt.Sprintf("%s-%016x", sc.Name, h.Sum64())
 }
 
-// answer is agent i's answer in state st, as the prompts ask for it.
-func answer(st *agent.State, i int) string {
+// answer is agent i's answer in state st, as the prompts ask for it. An
+// answer without a thought (theory agents, the worked examples' later
+// rounds) gets one that only restates it against the answer before (prev,
+// nil for round 1): the agents' parser requires a thought, and no reason
+// is made up.
+func answer(st, prev *agent.State, i int) string {
 	t := llmagent.Turn{Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
 	if st.Action[i] == 1 {
 		t.Decision = "Yes"
@@ -96,7 +103,29 @@ func answer(st *agent.State, i int) string {
 	if st.Thought != nil {
 		t.Thought = st.Thought[i]
 	}
+	if t.Thought == "" {
+		t.Thought = restate(t, prev, i)
+	}
 	return renderer.Templates.Answer(t)
+}
+
+// restate words an answer against the one before.
+func restate(t llmagent.Turn, prev *agent.State, i int) string {
+	if prev == nil {
+		return fmt.Sprintf("My opinion is %d out of 10, and my decision is %s.", t.Opinion, strings.ToLower(t.Decision))
+	}
+	before, was := int(math.Round(prev.Opinion[i]*10)), "no"
+	if prev.Action[i] == 1 {
+		was = "yes"
+	}
+	op := fmt.Sprintf("My opinion stays at %d out of 10", t.Opinion)
+	if t.Opinion != before {
+		op = fmt.Sprintf("My opinion moves from %d to %d out of 10", before, t.Opinion)
+	}
+	if dec := strings.ToLower(t.Decision); dec != was {
+		return op + fmt.Sprintf(", and I change my decision to %s.", dec)
+	}
+	return op + fmt.Sprintf(", and my decision stays %s.", was)
 }
 
 // add renders agent i's prompt at step t of a run and records the example.
@@ -114,7 +143,7 @@ func addRun(source string, sc *scenario.Scenario, run *history.Run) {
 		steps := len(tr.States)
 		for t := 1; t < steps; t++ {
 			for i := range run.People {
-				add(source, sc, run.Network, run.People, tr.States, steps, t, i, answer(tr.States[t], i))
+				add(source, sc, run.Network, run.People, tr.States, steps, t, i, answer(tr.States[t], tr.States[t-1], i))
 			}
 		}
 	}
@@ -227,7 +256,7 @@ func main() {
 				}
 				people := pop.Population{p}
 				s0 := initial(people)
-				add("real:worked-example", sc, netw.Complete(1), people, []*agent.State{s0}, 3, 0, 0, answer(s0, 0))
+				add("real:worked-example", sc, netw.Complete(1), people, []*agent.State{s0}, 3, 0, 0, answer(s0, nil, 0))
 			}
 			continue
 		}
@@ -238,7 +267,7 @@ func main() {
 			starts = append(starts, row)
 			s0 := initial(g)
 			for i := range g {
-				add("real:round1", sc, netw.Complete(len(g)), g, []*agent.State{s0}, 3, 0, i, answer(s0, i))
+				add("real:round1", sc, netw.Complete(len(g)), g, []*agent.State{s0}, 3, 0, i, answer(s0, nil, i))
 			}
 			row += len(g)
 		}
@@ -261,7 +290,7 @@ func main() {
 				}
 				return s
 			}
-			add("real:worked-example", sc, nw, g, []*agent.State{s0}, 3, 1, i, answer(real(1), i))
+			add("real:worked-example", sc, nw, g, []*agent.State{s0}, 3, 1, i, answer(real(1), s0, i))
 			if *exFriends == "skip" {
 				skipped++
 				continue
@@ -271,7 +300,7 @@ func main() {
 			s1 := run.Replicates[0].States[1].Clone()
 			s1.Thought = make([]string, len(g)) // SAM agents give no thoughts
 			s1.Opinion[i], s1.Action[i] = real(1).Opinion[i], real(1).Action[i]
-			add("real:worked-example", sc, nw, g, []*agent.State{s0, s1}, 3, 2, i, answer(real(2), i))
+			add("real:worked-example", sc, nw, g, []*agent.State{s0, s1}, 3, 2, i, answer(real(2), real(1), i))
 		}
 	}
 	if len(examples) == 0 {

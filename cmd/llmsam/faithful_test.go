@@ -25,7 +25,7 @@ import (
 // the distance table; and the run's release files must read with Python
 // code written for the release's layout.
 func TestValidationWithReleaseFiles(t *testing.T) {
-	srv := openaitest.New(openaitest.Options{})
+	srv := openaitest.New(openaitest.Options{Models: []string{"base-model", "tuned-lora"}})
 	defer srv.Close()
 	out := t.TempDir()
 	code, stdout, stderr := runInterpreted(filepath.Join(root(t), "scripts", "validation.go"), "-out", out, "-scenarios", "dishwasher",
