@@ -45,7 +45,7 @@ func (a *Agents) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{
 		"llm": a.Client.Config().Public(), "tries": a.tries(), "examples": a.Examples,
 		"max_friends": a.MaxFriends, "memory": !a.NoMemory, "custom_templates": a.Templates != nil,
-		"thought_required": !a.NoThought, "request_seeds": seedRule, "prompts": a.templates().Name,
+		"thought_required": !a.NoThought, "request_seeds": a.seedRule(), "prompts": a.templates().Name,
 	})
 }
 
@@ -125,7 +125,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			pending = append(pending, j)
 			r := llm.Request{
 				ID:    fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, j.agent, try),
-				Agent: j.agent, Seed: seeds.seed(j.agent, try), Attempt: try,
+				Agent: j.agent, Seed: a.requestSeed(seeds, env, j.agent, try), Attempt: try,
 			}
 			if cfg.Mode == llm.Completion {
 				r.Prompt = j.shared + "\n" + j.prompt + a.completionSuffix()

@@ -305,3 +305,24 @@ func (a *Agents) completionSuffix() string {
 	}
 	return "\n\n# Answer\n"
 }
+
+// releaseSeedRule describes the release set's request seeds, for the manifest.
+const releaseSeedRule = "release: the replicate index plus 1000 x try, the same for every agent of a replicate (as the release's seed + 1000 i)"
+
+// requestSeed is the sampling seed of an agent's try: the seeder's, or in
+// the release set the release's own rule, the simulation's index plus 1000
+// per try for every agent alike (so that agents with the same prompt get
+// the same answer from a seeded server, as in the release).
+func (a *Agents) requestSeed(s seeder, env *agent.Env, agentIdx, try int) int64 {
+	if a.templates().Release {
+		return int64(env.Replicate + 1000*try)
+	}
+	return s.seed(agentIdx, try)
+}
+
+func (a *Agents) seedRule() string {
+	if a.templates().Release {
+		return releaseSeedRule
+	}
+	return seedRule
+}

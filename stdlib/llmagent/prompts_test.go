@@ -221,3 +221,34 @@ func TestReleaseSetOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseSeeds checks that the release set sends every agent of a
+// replicate the same seed, replicate + 1000 x try, as the release did,
+// and that the default set gives each agent its own.
+func TestReleaseSeeds(t *testing.T) {
+	for _, set := range []string{"release", "default"} {
+		srv := openaitest.New(openaitest.Options{})
+		agents := llmagent.New(client(t, srv, llm.Config{}))
+		if err := llmagent.UsePrompts(agents, set); err != nil {
+			t.Fatal(err)
+		}
+		sc := scenario.Dishwasher()
+		people, _ := goldenGroup(sc)
+		if _, err := sim.Run(sim.Study{Scenario: sc, Network: netw.Complete(3), People: people, Agents: agents, Steps: 2, Replicates: 2, Quiet: true}); err != nil {
+			t.Fatal(err)
+		}
+		seeds := map[int64]int{}
+		for _, r := range srv.Requests() {
+			var b struct{ Seed int64 }
+			json.Unmarshal(r.Body, &b)
+			seeds[b.Seed]++
+		}
+		srv.Close()
+		if set == "release" && (len(seeds) != 2 || seeds[0] != 3 || seeds[1] != 3) {
+			t.Errorf("release seeds %v, want 0 and 1, three agents each", seeds)
+		}
+		if set == "default" && len(seeds) != 6 {
+			t.Errorf("default seeds %v, want 6 different", seeds)
+		}
+	}
+}

@@ -27,7 +27,9 @@ package llmagent
 //     to the pooled population to hand them out as the release did (five
 //     agents of a 50- or 101-agent window).
 //
-// Answers are asked as {"Thought", "Opinion", "Decision"}.
+// Answers are asked as {"Thought", "Opinion", "Decision"}, and every
+// agent's request in replicate k has the seed k + 1000 x try, as the
+// release's requests had.
 func ReleaseTemplates() *Templates {
 	return &Templates{
 		Name:    "release",
