@@ -278,3 +278,41 @@ func TestSAMFastPathMatchesGeneral(t *testing.T) {
 		}
 	}
 }
+
+// TestTAC2023IsolatedAgentKeepsState: an agent without neighbours has
+// nothing to respond to and keeps its opinion and action.
+func TestTAC2023IsolatedAgentKeepsState(t *testing.T) {
+	g := mustGraph(t)(netw.FromEdges(3, false, [2]int{0, 1}))
+	people := uniformPeople(3, 1, 1.0/3, 1.0/3, 1.0/3, 0.5)
+	people[2].Opinion0, people[2].Action0 = 0.95, 1
+	res := run(t, sim.Study{Network: g, People: people, Agents: TAC2023{Lambda: 0.3, Beta: 0.5, Gamma: 0.2}, Steps: 20})
+	if s := final(res, 0); s.Opinion[2] != 0.95 || s.Action[2] != 1 {
+		t.Fatalf("isolated agent moved to o %g x %d", s.Opinion[2], s.Action[2])
+	}
+}
+
+// TestReplayIsFollowedAndChecked: a replay fixes who revises, and a short
+// replay or one naming a committed agent is an error.
+func TestReplayIsFollowedAndChecked(t *testing.T) {
+	g := netw.Complete(4)
+	people := uniformPeople(4, 1, 1.0/3, 1.0/3, 1.0/3, 0.5)
+	rp := &Replay{Agents: []int{2, 2, 2, 2, 2, 2}, Uniforms: []float64{0, 0, 0, 0, 0, 0}}
+	res := run(t, sim.Study{Network: g, People: people, Agents: ZYC2020{Beta: 1, Lambda: 0.5, TicksPerStep: 2, Replay: rp}, Steps: 4})
+	s := final(res, 0)
+	for i := range 4 {
+		moved := s.Opinion[i] != people[i].Opinion0
+		if moved != (i == 2) || (i == 2 && s.Action[i] != 1) {
+			t.Fatalf("agent %d moved %v (action %d); only agent 2 revises, and u = 0 adopts", i, moved, s.Action[i])
+		}
+	}
+	for _, bad := range []sim.Study{
+		{Network: g, People: people, Agents: ZYC2020{Beta: 1, TicksPerStep: 2, Replay: rp}, Steps: 5},
+		{Network: g, People: people, Agents: TAC2023{Lambda: 0.5, Beta: 0.5, TicksPerStep: 2, Replay: rp}, Steps: 3,
+			Committed: []history.Commit{{Agent: 2, Opinion: 1, Action: 1}}},
+	} {
+		bad.Quiet = true
+		if _, err := sim.Run(bad); err == nil {
+			t.Errorf("%T: bad replay accepted", bad.Agents)
+		}
+	}
+}
