@@ -318,7 +318,7 @@ func goldenCases() []goldenCase {
 		zycCase("zyc2020_norm", 0.3, 0.01, false, 2),
 		zycCase("zyc2020_paper_weighting", 0.6, 0.004, true, 3),
 		{
-			name:  "cdc2020_example",
+			name: "cdc2020_example",
 			study: func() (sim.Study, error) {
 				s, err := CDC2020Example(5)
 				if err != nil {
@@ -359,7 +359,9 @@ dlmwrite('y.csv', y', 'precision', '%.17g');
 dlmwrite('x.csv', x', 'precision', '%.17g');`
 			},
 			outputs: []string{"y", "x"},
-			compare: func(t *testing.T, run *history.Run, out map[string][][]float64) { compareAgents(t, run, out["y"], out["x"]) },
+			compare: func(t *testing.T, run *history.Run, out map[string][][]float64) {
+				compareAgents(t, run, out["y"], out["x"])
+			},
 		},
 		{
 			name:  "tac2023_pluralistic_ignorance",
@@ -371,7 +373,9 @@ dlmwrite('x.csv', x', 'precision', '%.17g');`
 					"load('plig')", "xMsep1 = csvread([C 'plig.xMsep1.csv'])'; xWsep1 = csvread([C 'plig.xWsep1.csv'])'; yMsep1 = csvread([C 'plig.yMsep1.csv'])'; yWsep1 = csvread([C 'plig.yWsep1.csv'])';")
 			},
 			outputs: []string{"y", "x"},
-			compare: func(t *testing.T, run *history.Run, out map[string][][]float64) { compareAgents(t, run, out["y"], out["x"]) },
+			compare: func(t *testing.T, run *history.Run, out map[string][][]float64) {
+				compareAgents(t, run, out["y"], out["x"])
+			},
 		},
 		{
 			name:  "tac2023_polarization",
@@ -384,7 +388,9 @@ dlmwrite('x.csv', x', 'precision', '%.17g');`
 					"u=0*unifrnd(-1,1,n,1);", "u=zeros(n,1);")
 			},
 			outputs: []string{"y", "x"},
-			compare: func(t *testing.T, run *history.Run, out map[string][][]float64) { compareAgents(t, run, out["y"], out["x"]) },
+			compare: func(t *testing.T, run *history.Run, out map[string][][]float64) {
+				compareAgents(t, run, out["y"], out["x"])
+			},
 		},
 	}
 }
