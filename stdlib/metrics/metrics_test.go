@@ -97,6 +97,9 @@ func TestParadigmShift(t *testing.T) {
 	if !ParadigmShift([]float64{0.2, 0.4, 0.7}, []float64{0.4, 0.55, 0.7}) {
 		t.Error("missed a shift")
 	}
+	if ParadigmShift([]float64{0.2, 0.4, 0.7}, []float64{0.6, 0.65, 0.7}) {
+		t.Error("opinions already above 1/2 at the start: no paradigm shift")
+	}
 	if ParadigmShift([]float64{0.2, 0.4, 0.7}, []float64{0.4, 0.45, 0.45}) {
 		t.Error("adoption without opinions is not a paradigm shift")
 	}
