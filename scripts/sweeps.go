@@ -190,7 +190,7 @@ func sam(scen string, reps int, seed uint64, save func(*plots.Figure, string)) {
 	people, err := pop.Synthetic(sc, 101, seed)
 	check(err)
 	sw, err := sim.RunSweep(sim.Sweep{
-		Base: sim.Study{Scenario: sc, Network: ba, People: people, Steps: 6, Replicates: reps, Seed: seed},
+		Base:  sim.Study{Scenario: sc, Network: ba, People: people, Steps: 6, Replicates: reps, Seed: seed},
 		XName: "s (dominant agent's message strength)", Xs: []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1},
 		YName: "beta (rationality of sigma(beta (o - lambda)))", Ys: []float64{1, 2, 5, 10, 20, 50},
 		Apply: func(s *sim.Study, strength, beta float64) {
