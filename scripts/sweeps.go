@@ -200,7 +200,7 @@ func sam(scen string, reps int, seed uint64, save func(*plots.Figure, string)) {
 				custom.Rounds = append(custom.Rounds, scenario.Round{Name: "message", Strength: strength})
 			}
 			s.Scenario = &custom
-			s.Agents = theory.SAM{Beta: beta}
+			s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: beta}
 		},
 	})
 	check(err)

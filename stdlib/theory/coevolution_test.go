@@ -22,7 +22,7 @@ func TestSAMLinearOpinions(t *testing.T) {
 	g := mustGraph(t)(netw.WattsStrogatz(n, 4, 0.2, 1))
 	people := pop.MustSynthetic(scenario.WasteSorting(), n, 5)
 	steps := 6
-	res := run(t, sim.Study{Scenario: scenario.WasteSorting(), Network: g, People: people, Agents: SAM{Beta: math.Inf(1)}, Steps: steps})
+	res := run(t, sim.Study{Scenario: scenario.WasteSorting(), Network: g, People: people, Agents: SAM{Rule: ThresholdRule}, Steps: steps})
 	o := mat.NewVecDense(n, people.Opinions())
 	w := rowStochastic(g)
 	sched := scenario.WasteSorting().Schedule(steps)
@@ -59,7 +59,7 @@ func TestSAMStochasticActions(t *testing.T) {
 		people[i] = pop.Person{Tau: 1, Lambda: 0.5, Opinion0: 0.6}
 	}
 	g := netw.NewBuilder(n, false, false).Build() // isolated agents keep o = 0.6
-	res := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 5}, Steps: 2, Seed: 3})
+	res := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 5}, Steps: 2, Seed: 3})
 	want := 1 / (1 + math.Exp(-5*(0.6-0.5)))
 	got := final(res, 0).Adoption()
 	if sd := math.Sqrt(want * (1 - want) / float64(n)); math.Abs(got-want) > 5*sd {
@@ -186,7 +186,8 @@ func TestCDC2020BestResponse(t *testing.T) {
 
 func TestValidateRejectsBadParameters(t *testing.T) {
 	for _, m := range []agent.Validator{
-		SAM{Mu: 2}, SAM{Betas: []float64{1}}, ZYC2020{Lambda: -1}, TAC2023{Lambda: 1, Beta: 0.5},
+		SAM{Mu: 2}, SAM{Rule: BetaRule, Betas: []float64{1}}, SAM{Beta: 10}, SAM{Rule: ThresholdRule, Beta: 1}, SAM{Rule: 7},
+		SAM{Rule: BetaRule, Logit: &DataLogit}, ZYC2020{Lambda: -1}, TAC2023{Lambda: 1, Beta: 0.5},
 		TAC2023{Lambda: 0.5, Beta: 0}, CDC2020{Us: []float64{2, 0, 0}}, FriedkinJohnsen{Susceptibility: 1.5},
 		DeGroot{SelfWeight: -0.1}, Deffuant{M: 0.9},
 	} {
@@ -207,8 +208,8 @@ func TestSAMFastPathMatchesGeneral(t *testing.T) {
 	for i := range betas {
 		betas[i] = 7
 	}
-	fast := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 7}, Steps: 4, Seed: 3, Workers: 2})
-	general := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 7, Betas: betas}, Steps: 4, Seed: 3, Workers: 2})
+	fast := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 7}, Steps: 4, Seed: 3, Workers: 2})
+	general := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 7, Betas: betas}, Steps: 4, Seed: 3, Workers: 2})
 	for step := range fast.Replicates[0].States {
 		a, b := fast.Replicates[0].States[step], general.Replicates[0].States[step]
 		for i := range a.Opinion {
@@ -254,5 +255,37 @@ func TestReplayIsFollowedAndChecked(t *testing.T) {
 		if _, err := sim.Run(bad); err == nil {
 			t.Errorf("%T: bad replay accepted", bad.Agents)
 		}
+	}
+}
+
+// TestSAMLogisticRuleIsTheDataDefault: with opinions that do not move
+// (isolated agents, tau = 1), the default rule keeps adoption where the
+// data's logistic puts it, and Beta set without BetaRule is refused.
+func TestSAMLogisticRuleIsTheDataDefault(t *testing.T) {
+	n := 20000
+	people := make(pop.Population, n)
+	r := uniformPeople(n, 3, 0, 1, 0, 0.5)
+	for i := range people {
+		people[i] = pop.Person{Tau: 1, Lambda: 0.2 + 0.6*float64(i%7)/6, Opinion0: r[i].Opinion0}
+	}
+	g := netw.NewBuilder(n, false, false).Build()
+	res := run(t, sim.Study{Network: g, People: people, Agents: SAM{}, Steps: 2, Seed: 4})
+	want := SAM{}.RuleAdoption(people)
+	sum := 0.0
+	for _, p := range people {
+		sum += sigmoid(DataLogit.Intercept + DataLogit.Opinion*p.Opinion0 + DataLogit.Lambda*p.Lambda)
+	}
+	if math.Abs(sum/float64(n)-want) > 1e-12 {
+		t.Fatalf("RuleAdoption %g, direct %g", want, sum/float64(n))
+	}
+	got := final(res, 0).Adoption()
+	if sd := math.Sqrt(0.25 / float64(n)); math.Abs(got-want) > 5*sd {
+		t.Fatalf("step-1 adoption %.4f under the data's logistic, want %.4f +/- %.4f", got, want, 5*sd)
+	}
+	if _, err := sim.Run(sim.Study{Network: g, People: people, Agents: SAM{Beta: 10}, Steps: 2, Quiet: true}); err == nil {
+		t.Fatal("SAM{Beta: 10} without BetaRule must be refused, not run with another rule")
+	}
+	if r, err := ParseActionRule("threshold"); err != nil || r != ThresholdRule {
+		t.Fatal(r, err)
 	}
 }
