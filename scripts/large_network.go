@@ -56,9 +56,11 @@ func main() {
 	check(err)
 	r, err := theory.ParseActionRule(*rule)
 	check(err)
-	model, label := theory.SAM{Rule: r}, "SAM theory agents ("+r.String()+" action rule)"
+	model := theory.SAM{Rule: r}
+	label := fmt.Sprintf("SAM theory agents (%s action rule)", r.String())
 	if r == theory.BetaRule {
-		model.Beta, label = *beta, fmt.Sprintf("SAM theory agents (beta %g)", *beta)
+		model.Beta = *beta
+		label = fmt.Sprintf("SAM theory agents (beta %g)", *beta)
 	}
 	agents, kind, done, err := llmagent.OrTheory(*llmCfg, model, label)
 	check(err)

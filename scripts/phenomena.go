@@ -41,10 +41,10 @@ func check(err error) {
 	}
 }
 
-// chaosRuns runs the Chaos 2020 set-up at (lambda, mu) with seeds seed..seed+runs-1,
-// recording every n ticks.
-func chaosRuns(lambda, mu float64, runs int, seed uint64) []*history.Run {
-	c := papers.Chaos2020Defaults(lambda, mu)
+// chaosRuns runs the Chaos 2020 set-up on n agents at (lambda, mu) with
+// seeds seed..seed+runs-1, recording every n ticks.
+func chaosRuns(n int, lambda, mu float64, runs int, seed uint64) []*history.Run {
+	c := papers.Chaos2020Defaults(lambda, mu).WithN(n)
 	var out []*history.Run
 	for k := range runs {
 		s, err := c.Study(seed + uint64(k))
@@ -60,15 +60,16 @@ func main() {
 	llmCfg := llm.AddFlags(flag.CommandLine)
 	out := flag.String("out", "out/phenomena", "output folder")
 	scen := flag.String("scenario", "dishwasher", "scenario of the LLM agents' run")
+	n := flag.Int("n", 200, "agents of the Zino-Ye-Cao set-up (the paper: 200)")
 	runs := flag.Int("runs", 20, "runs per point of the Zino-Ye-Cao set-up; replicates of the LLM run")
 	seed := flag.Uint64("seed", 1, "seed: run k uses seed + k")
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
 	exts := strings.Split(*formats, ",")
-	if *runs < 1 {
-		check(fmt.Errorf("-runs %d: want at least 1", *runs))
+	if *runs < 1 || *n < 10 {
+		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))
 	}
-	setup := papers.Chaos2020Defaults(0, 0)
+	setup := papers.Chaos2020Defaults(0, 0).WithN(*n)
 
 	lambdas, mus := []float64{0.1, 0.3, 0.5, 0.7, 0.9}, []float64{0, 0.004, 0.01}
 	rows, err := papers.Chaos2020Sweep(setup, lambdas, mus, *runs, *seed, 0)
@@ -93,8 +94,8 @@ func main() {
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))
 
-	normRuns := chaosRuns(0.2, 0, *runs, *seed)
-	shiftRuns := chaosRuns(0.9, 0, *runs, *seed)
+	normRuns := chaosRuns(*n, 0.2, 0, *runs, *seed)
+	shiftRuns := chaosRuns(*n, 0.9, 0, *runs, *seed)
 	polarStudy, err := papers.TAC2023Polarization()
 	check(err)
 	polar, err := sim.Run(polarStudy)

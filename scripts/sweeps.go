@@ -99,8 +99,7 @@ func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, see
 	boundary := plots.Table{Title: fmt.Sprintf("Zino-Ye-Cao 2020 phase boundary: smallest lambda with mean final adoption > 1/2 (%d runs per point)", runs),
 		Header: []string{"weighting", "mu", "measured boundary (lambda)", "Theorem 3 (mu = 0, beta -> inf, paper's payoffs)"}}
 	for _, wname := range strings.Split(weightings, ",") {
-		base := papers.Chaos2020Defaults(0, 0)
-		base.N, base.Ticks = n, 4*n*n
+		base := papers.Chaos2020Defaults(0, 0).WithN(n)
 		switch wname {
 		case "paper":
 		case "code":

@@ -36,6 +36,13 @@ func Chaos2020Defaults(lambda, mu float64) Chaos2020 {
 		Lambda: lambda, Mu: mu, Ticks: 4 * n * n, Steps: 4*n + 1}
 }
 
+// WithN returns c on n agents with the paper's horizon T = 4 n^2 ticks,
+// recorded every n ticks.
+func (c Chaos2020) WithN(n int) Chaos2020 {
+	c.N, c.Ticks, c.Steps = n, 4*n*n, 4*n+1
+	return c
+}
+
 // String describes the set-up for figure titles, e.g. "n 200, T 4n^2,
 // A 8-regular, W 4-regular (fresh per run), one innovator, paper weighting".
 func (c Chaos2020) String() string {
