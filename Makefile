@@ -35,7 +35,7 @@ readme-figures: figures
 	cp $(OUT)/population/coefficients.png $(OUT)/population/gap_dishwasher.png \
 	   $(OUT)/validation/rounds_dishwasher.png $(OUT)/large/trajectories.png $(OUT)/large/network.png \
 	   $(OUT)/dynamic/dynamic_vs_static.png $(OUT)/phenomena/phenomena.png \
-	   $(OUT)/sweeps/zyc2020_adoption.png $(OUT)/sweeps/sam_adoption.png docs/figures/
+	   $(OUT)/sweeps/zyc2020_adoption.png $(OUT)/sweeps/zyc2020_code_adoption.png $(OUT)/sweeps/sam_adoption.png docs/figures/
 
 # The golden files of the check against the authors' MATLAB code
 # (stdlib/papers/testdata/golden): needs GNU Octave (apt-get install octave)

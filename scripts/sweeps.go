@@ -113,15 +113,17 @@ func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, see
 			all = append(all, sweepRow{Model: "zyc2020", Weighting: wname, Row: r})
 		}
 		adoption, opinion := papers.Chaos2020Means(rows, lambdas, mus)
-		setup := fmt.Sprintf("%s; mean of %d runs per cell", base, runs)
+		weighting := "paper's payoffs"
 		name := "zyc2020"
 		if wname == "code" {
-			name = "zyc2020_code"
+			weighting, name = "released code's payoffs", "zyc2020_code"
 		}
+		setup := fmt.Sprintf("Zino-Ye-Cao 2020, %s\nn %d, T 4n^2, random %d-regular A, %d-regular W (fresh per run)\none random innovator; alpha %g, beta %g; mean of %d runs per cell",
+			weighting, base.N, base.InfluenceDegree, base.CommunicationDegree, base.Alpha, base.Beta, runs)
 		save(plots.HeatMapGrid(adoption, lambdas, mus, "lambda (weight of one's own opinion)", "mu (weight of observed actions)",
 			"final adoption share\n"+setup, 0, 1), name+"_adoption")
-		save(plots.HeatMapGrid(opinion, lambdas, mus, "lambda (weight of one's own opinion)", "mu (weight of observed actions)",
-			"final mean opinion (0-1)\n"+setup, 0, 1), name+"_opinion")
+		save(plots.HeatMapGrid(opinion10(opinion), lambdas, mus, "lambda (weight of one's own opinion)", "mu (weight of observed actions)",
+			"final mean opinion (answer 0-10)\n"+setup, 0, 10), name+"_opinion")
 		thm := theory.ZYC2020Threshold(base.InfluenceDegree, base.Alpha)
 		for iy, mu := range mus {
 			b := "none in the grid"
@@ -147,8 +149,8 @@ func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, see
 		}
 		for iy, mu := range mus {
 			for ix, l := range lambdas {
-				fmt.Printf("zyc2020 %s weighting: lambda %g mu %g: mean final adoption %.3f, mean final opinion %.3f (%d runs)\n",
-					wname, l, mu, adoption[iy][ix], opinion[iy][ix], runs)
+				fmt.Printf("zyc2020 %s weighting: lambda %g mu %g: mean final adoption %.3f, mean final opinion %.2f / 10 (%d runs)\n",
+					wname, l, mu, adoption[iy][ix], 10*opinion[iy][ix], runs)
 			}
 		}
 	}
@@ -157,6 +159,17 @@ func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, see
 	paths, err := boundary.Save(filepath.Join(out, "boundary"))
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))
+}
+
+// opinion10 puts mean opinions on the answer scale 0-10.
+func opinion10(z [][]float64) [][]float64 {
+	out := make([][]float64, len(z))
+	for i, row := range z {
+		for _, v := range row {
+			out[i] = append(out[i], 10*v)
+		}
+	}
+	return out
 }
 
 // sweepRow is one run of a sweep, as sweep.csv holds it.
@@ -203,7 +216,8 @@ func sam(scen string, reps int, seed uint64, save func(*plots.Figure, string)) {
 		},
 	})
 	check(err)
-	setup := fmt.Sprintf("SAM, %s population, BA(101, m=10), 5 rounds; mean of %d replicates per cell", sc.Name, reps)
+	setup := fmt.Sprintf("SAM (beta rule), %s population\nBA(101, m=10), 5 rounds of message s; mean of %d replicates per cell", sc.Name, reps)
 	save(plots.HeatMap(sw, history.FinalMean(history.Adoption), "final adoption share\n"+setup, 0, 1), "sam_adoption")
-	save(plots.HeatMap(sw, history.FinalMean(history.MeanOpinion), "final mean opinion (0-1)\n"+setup, 0, 1), "sam_opinion")
+	save(plots.HeatMap(sw, func(r *history.Run) float64 { return 10 * history.FinalMean(history.MeanOpinion)(r) },
+		"final mean opinion (answer 0-10)\n"+setup, 0, 10), "sam_opinion")
 }

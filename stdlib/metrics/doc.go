@@ -1,4 +1,4 @@
-// Package metrics computes what every run reports per step (MODELS.md
+// Package metrics computes what every run reports per step (docs/MODELS.md
 // "Metrics"): adoption rate; mean, variance and 11-bin histogram of opinions;
 // the value-action gap; the unpopular-norm index; paradigm-shift detection;
 // polarization (variance, share at the extremes, bimodality coefficient,
