@@ -20,9 +20,9 @@ import (
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/history"
-	"github.com/llmsam/llmsam/stdlib/metrics"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
+	"github.com/llmsam/llmsam/stdlib/metrics"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/protocol"
