@@ -210,6 +210,16 @@ func TestSAMFastPathMatchesGeneral(t *testing.T) {
 	}
 	fast := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 7}, Steps: 4, Seed: 3, Workers: 2})
 	general := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 7, Betas: betas}, Steps: 4, Seed: 3, Workers: 2})
+	same(t, fast, general)
+	// The default logistic rule: fast path against the general one (forced
+	// by per-agent kappas, all 0).
+	fast = run(t, sim.Study{Network: g, People: people, Agents: SAM{}, Steps: 4, Seed: 3, Workers: 2})
+	general = run(t, sim.Study{Network: g, People: people, Agents: SAM{Kappas: make([]float64, n)}, Steps: 4, Seed: 3, Workers: 2})
+	same(t, fast, general)
+}
+
+func same(t *testing.T, fast, general *history.Run) {
+	t.Helper()
 	for step := range fast.Replicates[0].States {
 		a, b := fast.Replicates[0].States[step], general.Replicates[0].States[step]
 		for i := range a.Opinion {
