@@ -81,7 +81,7 @@ func main() {
 	for _, set := range []struct {
 		label string
 		runs  []*history.Run
-	}{{"dynamic (rewired every step, free chat)", dynamic}, {"static control (the same graph; 3 rounds, so it stops at step 2)", static}} {
+	}{{"dynamic (rewired every step, free chat)", dynamic}, {"static control (3 rounds only)", static}} {
 		for _, r := range set.runs {
 			check(r.Save(filepath.Join(*out, "runs", r.Manifest.Name)))
 		}
