@@ -102,6 +102,7 @@ func main() {
 			theory.SAM{}.RuleAdoption(th.People))
 		if agents != nil {
 			lm := run("LLM ("+llmCfg.Model+")", sc, agents)
+			check(llmagent.Check(agents)) // no calibration on runs over the fallback budget
 			lmGroups := perGroup
 			against := []*history.Run{th}
 			fit, err := calibrate.SAM(lm)
@@ -172,6 +173,9 @@ func main() {
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
+	llmSummary, err := llmagent.Finish(agents)
+	fmt.Print(llmSummary)
+	check(err)
 	paths, err := summary.Save(filepath.Join(*out, "rounds"))
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))
