@@ -4,6 +4,8 @@ package symbols
 
 import (
 	"github.com/llmsam/llmsam/stdlib/llmagent"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
@@ -13,29 +15,27 @@ func init() {
 		"Check":             reflect.ValueOf(llmagent.Check),
 		"DefaultTemplates":  reflect.ValueOf(llmagent.DefaultTemplates),
 		"ErrFallbackBudget": reflect.ValueOf(&llmagent.ErrFallbackBudget).Elem(),
-		"Exact":             reflect.ValueOf(&llmagent.Exact).Elem(),
 		"Finish":            reflect.ValueOf(llmagent.Finish),
-		"Level":             reflect.ValueOf(llmagent.Level),
 		"New":               reflect.ValueOf(llmagent.New),
 		"Open":              reflect.ValueOf(llmagent.Open),
 		"OrTheory":          reflect.ValueOf(llmagent.OrTheory),
 		"Parse":             reflect.ValueOf(llmagent.Parse),
-		"Percent":           reflect.ValueOf(llmagent.Percent),
+		"PromptSets":        reflect.ValueOf(constant.MakeFromLiteral("\"default or release\"", token.STRING, 0)),
+		"ReleaseFacts":      reflect.ValueOf(llmagent.ReleaseFacts),
+		"ReleaseTemplates":  reflect.ValueOf(llmagent.ReleaseTemplates),
 		"Schema":            reflect.ValueOf(&llmagent.Schema).Elem(),
+		"TemplatesByName":   reflect.ValueOf(llmagent.TemplatesByName),
+		"UsePrompts":        reflect.ValueOf(llmagent.UsePrompts),
 
 		// type definitions
-		"Agents":        reflect.ValueOf((*llmagent.Agents)(nil)),
-		"Answer":        reflect.ValueOf((*llmagent.Answer)(nil)),
-		"ArchetypeData": reflect.ValueOf((*llmagent.ArchetypeData)(nil)),
-		"Archetypes":    reflect.ValueOf((*llmagent.Archetypes)(nil)),
-		"Counts":        reflect.ValueOf((*llmagent.Counts)(nil)),
-		"Data":          reflect.ValueOf((*llmagent.Data)(nil)),
-		"Example":       reflect.ValueOf((*llmagent.Example)(nil)),
-		"Parser":        reflect.ValueOf((*llmagent.Parser)(nil)),
-		"Resolution":    reflect.ValueOf((*llmagent.Resolution)(nil)),
-		"Share":         reflect.ValueOf((*llmagent.Share)(nil)),
-		"StepReport":    reflect.ValueOf((*llmagent.StepReport)(nil)),
-		"Templates":     reflect.ValueOf((*llmagent.Templates)(nil)),
-		"Turn":          reflect.ValueOf((*llmagent.Turn)(nil)),
+		"Agents":    reflect.ValueOf((*llmagent.Agents)(nil)),
+		"Answer":    reflect.ValueOf((*llmagent.Answer)(nil)),
+		"Block":     reflect.ValueOf((*llmagent.Block)(nil)),
+		"Counts":    reflect.ValueOf((*llmagent.Counts)(nil)),
+		"Data":      reflect.ValueOf((*llmagent.Data)(nil)),
+		"Example":   reflect.ValueOf((*llmagent.Example)(nil)),
+		"Parser":    reflect.ValueOf((*llmagent.Parser)(nil)),
+		"Templates": reflect.ValueOf((*llmagent.Templates)(nil)),
+		"Turn":      reflect.ValueOf((*llmagent.Turn)(nil)),
 	}
 }

@@ -137,46 +137,55 @@ func readPrompt(body []byte) (mean, lambda float64) {
 			lambda = v
 		}
 	}
+	// Only the agent's own part counts: the user message in chat mode, the
+	// text from "# Who you are" in completion mode (the shared part holds
+	// the answer format's example opinions).
+	from := bytes.LastIndex(body, []byte(`"role":"user"`))
+	if from < 0 {
+		from = max(0, bytes.Index(body, []byte("# Who you are")))
+	}
 	sum, weight := 0.0, 0.0
-	pat := []byte("opinion ")
-	for off := 0; ; {
-		i := bytes.Index(body[off:], pat)
-		if i < 0 {
-			break
-		}
-		at := off + i
-		off = at + len(pat)
-		j := off
-		for j < len(body) && body[j] >= '0' && body[j] <= '9' {
-			j++
-		}
-		if j == off || j-off > 2 {
-			continue
-		}
-		v, _ := strconv.Atoi(string(body[off:j]))
-		w := 1.0
-		// "- K of them: opinion V" on its line counts K times. Lines are
-		// separated by an escaped newline (\n) in the JSON body.
-		line := body[:at]
-		if ls := bytes.LastIndex(line, []byte(`\n`)); ls >= 0 {
-			line = line[ls+2:]
-		}
-		if bytes.HasPrefix(line, []byte("- ")) {
-			k := 2
-			for k < len(line) && line[k] >= '0' && line[k] <= '9' {
-				k++
+	for _, pat := range [][]byte{[]byte("opinion "), []byte(`opinion\": `)} {
+		for off := from; ; {
+			i := bytes.Index(body[off:], pat)
+			if i < 0 {
+				break
 			}
-			rest := line[k:]
-			if len(rest) > 0 && rest[0] == '%' {
-				rest = rest[1:]
+			at := off + i
+			off = at + len(pat)
+			j := off
+			for j < len(body) && body[j] >= '0' && body[j] <= '9' {
+				j++
 			}
-			if k > 2 && bytes.HasPrefix(rest, []byte(" of them")) {
-				c, _ := strconv.Atoi(string(line[2:k]))
-				w = float64(c)
+			if j == off || j-off > 2 {
+				continue
 			}
+			v, _ := strconv.Atoi(string(body[off:j]))
+			w := 1.0
+			// "- K of them: opinion V" (or "- K% of them") on its line
+			// counts K times. Lines are separated by an escaped newline
+			// (\n) in the JSON body.
+			line := body[:at]
+			if ls := bytes.LastIndex(line, []byte(`\n`)); ls >= 0 {
+				line = line[ls+2:]
+			}
+			if bytes.HasPrefix(line, []byte("- ")) {
+				k := 2
+				for k < len(line) && line[k] >= '0' && line[k] <= '9' {
+					k++
+				}
+				rest := line[k:]
+				if len(rest) > 0 && rest[0] == '%' {
+					rest = rest[1:]
+				}
+				if k > 2 && bytes.HasPrefix(rest, []byte(" of them")) {
+					c, _ := strconv.Atoi(string(line[2:k]))
+					w = float64(c)
+				}
+			}
+			sum += w * float64(v)
+			weight += w
 		}
-		sum += w * float64(v)
-		weight += w
 	}
 	if weight == 0 {
 		return 5, lambda

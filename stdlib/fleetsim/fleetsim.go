@@ -12,9 +12,10 @@
 // are scanned from the body), answers appended into a reused buffer.
 //
 // Its answers come from a toy responder, not a language model, that still
-// reads its prompt: the opinion is the mean of the opinions the prompt
-// mentions ("opinion 7"; a line "- 4 of them: opinion 7, ..." counts four
-// times), moved by up to 1.5 points by the request's seed, rounded and kept
+// reads its prompt: the opinion is the mean of the opinions the agent's
+// part of the prompt (the user message, or the text from "# Who you are")
+// mentions ("opinion 7", or "opinion": 7 in an answer quoted as JSON; a
+// line "- 4 of them: opinion 7, ..." or "- 4% of them: ..." weighs 4), moved by up to 1.5 points by the request's seed, rounded and kept
 // in 0-10; the decision is Yes when opinion/10, moved by up to 0.1 by the
 // seed, exceeds the prompt's "lambda = 0.xx" (0.5 when absent). A request
 // with "n": k gets k choices, each drawn from (seed, choice).

@@ -110,14 +110,15 @@ type Share struct {
 }
 
 const archetypeRoundText = `
-# Round {{inc .Step}}{{if .Round.FreeChat}}: talking with friends{{end}}
-{{if .Round.Info}}News this round: {{.Round.Info}}
-{{else if .Round.FreeChat}}There is no news this round. Think about what your friends said: you may change your mind if they convinced you, or keep your view and try to persuade them.
-{{end}}{{if .Summary}}Your friends answered last round:
+# {{.Label}}
+{{if .Round.FreeChat}}{{if .News}}The news still stands: {{.News}}
+{{end}}Talk with your friends. If someone's view convinces you, change your opinion and decision to match; if you keep yours, try to persuade the others.
+{{else if .News}}New information from {{.Scenario.Source}}: {{.News}}
+{{end}}{{if .Summary}}Your friends' latest answers:
 {{range .Summary}}- {{.Percent}}% of them: opinion {{.Opinion}} (between {{.Low}} and {{.High}}), decision {{.Decision}}
-{{end}}{{else}}You have no friends to hear from.
+{{end}}{{else if .Step}}You have no friends to hear from.
 {{end}}
-Question: {{.Scenario.Ask}} Answer with the JSON object only.`
+{{if .Final}}You have now made up your mind on your final opinion and decision. {{end}}{{.Scenario.Ask}} Give your opinion ({{.Scenario.Opinion}}) and your decision, as the JSON object only.`
 
 var defaultArchetypeRound = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("archetype-round").Funcs(funcs).Parse(archetypeRoundText))
@@ -189,10 +190,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	ag := a.Agents
 	tpl := ag.templates()
 	cfg := ag.Client.Config()
-	shared, err := ag.render(tpl.Shared, Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Examples: ag.examples(env)})
-	if err != nil {
-		return err
-	}
+	prompts := newPromptCache(ag, tpl)
 
 	members, groups := a.group(res, env, cur)
 
@@ -260,12 +258,12 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 			if a.Seeds {
 				want = 1
 			}
-			var text string
+			var shared, text string
 			var err error
 			if res.Exact {
-				text, err = ag.exactText(tpl, env, cur, rep)
+				shared, text, err = prompts.exact(env, cur, rep)
 			} else {
-				text, err = ag.archetypeText(tpl, round, res, bins, env, cur, rep)
+				shared, text, err = prompts.archetype(round, res, bins, env, cur, rep)
 			}
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
@@ -284,7 +282,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try), Attempt: try, N: want}
 			}
 			if cfg.Mode == llm.Completion {
-				r.Prompt = shared + "\n" + text + "\n\n# Answer\n"
+				r.Prompt = shared + "\n" + text + ag.completionSuffix()
 			} else {
 				r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
 				r.Schema = Schema
@@ -527,6 +525,10 @@ func archetypeKey(r Resolution, env *agent.Env, cur *agent.State, i int) uint64 
 	h = mix64(h ^ uint64(coefBin(p.Tau, r.Coefficients)))
 	h = mix64(h ^ uint64(coefBin(p.Lambda, r.Coefficients)))
 	h = mix64(h ^ uint64(answerBin(answerOf(cur, i), r.Opinions)<<1|int(cur.Action[i])))
+	if env.Step > 1 { // the prompt shows the round-1 answer too
+		init := initialOf(env, cur)
+		h = mix64(h ^ 0x696e6974 ^ uint64(answerBin(answerOf(init, i), r.Opinions)<<1|int(init.Action[i])))
+	}
 	var cells [22]int32
 	friends := env.Graph.Neighbors(i)
 	for _, f := range friends {
@@ -596,9 +598,68 @@ func newBinValues(r Resolution, env *agent.Env, cur *agent.State) *binValues {
 	return v
 }
 
-// archetypeText renders the agent and round parts of the prompt of agent
-// i's archetype.
-func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resolution, v *binValues, env *agent.Env, cur *agent.State, i int) (string, error) {
+// promptCache renders prompts for one step: the shared part (the system
+// message) once per distinct list of worked examples when the templates
+// are the package's (it depends on nothing else there), the agent and round
+// parts per request.
+type promptCache struct {
+	ag     *Agents
+	tpl    *Templates
+	own    bool // the package's default templates
+	mu     sync.Mutex
+	shared map[uint64]string
+}
+
+func newPromptCache(ag *Agents, tpl *Templates) *promptCache {
+	return &promptCache{ag: ag, tpl: tpl, own: tpl == defaultTemplates(), shared: map[uint64]string{}}
+}
+
+// sharedText renders the shared part for d.
+func (c *promptCache) sharedText(d Data) (string, error) {
+	if !c.own {
+		return c.ag.render(c.tpl.Shared, d)
+	}
+	h := uint64(len(d.Examples))
+	for _, e := range d.Examples {
+		h = mix64(h ^ math.Float64bits(e.Person.A) ^ math.Float64bits(e.Person.Lambda)<<1)
+		for _, t := range e.Turns {
+			h = hashString(mix64(h^uint64(t.Opinion)), t.Thought+t.Decision)
+		}
+	}
+	c.mu.Lock()
+	text, ok := c.shared[h]
+	c.mu.Unlock()
+	if ok {
+		return text, nil
+	}
+	text, err := c.ag.render(c.tpl.Shared, d)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.shared[h] = text
+	c.mu.Unlock()
+	return text, nil
+}
+
+// exact renders agent i's own prompt, as Agents.Prompt does.
+func (c *promptCache) exact(env *agent.Env, cur *agent.State, i int) (shared, user string, err error) {
+	d := c.ag.data(c.tpl, env, cur, i)
+	if shared, err = c.sharedText(d); err != nil {
+		return "", "", err
+	}
+	user, err = renderParts(c.tpl.Agent, c.tpl.Round, d)
+	return shared, user, err
+}
+
+// archetype renders the prompt of agent i's archetype: agent i's data with
+// its coefficients, its own answers and its friends' answers replaced by
+// their bins' values, and the friends' answers summarised as shares.
+func (c *promptCache) archetype(round *template.Template, r Resolution, v *binValues, env *agent.Env, cur *agent.State, i int) (shared, user string, err error) {
+	base := c.ag.data(c.tpl, env, cur, i)
+	if shared, err = c.sharedText(base); err != nil {
+		return "", "", err
+	}
 	p := env.People[i]
 	k := r.Coefficients
 	person := pop.Person{A: v.a[coefBin(p.A, k)], Tau: v.tau[coefBin(p.Tau, k)], Lambda: v.lambda[coefBin(p.Lambda, k)], Fact: p.Fact}
@@ -607,15 +668,19 @@ func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resol
 		person.A, person.Tau = person.A/s, person.Tau/s
 	}
 	person.F = 1 - person.A - person.Tau
-	d := ArchetypeData{Data: Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Person: person, Agent: i}}
-	mid := v.opinion[answerBin(answerOf(cur, i), r.Opinions)]
-	if !a.NoMemory {
-		t := Turn{Step: env.Step - 1, Agent: i, Opinion: mid, Decision: "No"}
-		if cur.Action[i] == 1 {
-			t.Decision = "Yes"
-		}
-		d.Memory = []Turn{t}
+	d := ArchetypeData{Data: base}
+	d.Person = person
+	binned := func(t Turn, st *agent.State) Turn {
+		t.Opinion = v.opinion[answerBin(answerOf(st, i), r.Opinions)]
+		t.Thought = ""
+		return t
 	}
+	d.Own = binned(base.Own, initialOf(env, cur))
+	d.Memory = nil
+	if !c.ag.NoMemory && env.Step > 1 && len(base.Memory) > 0 {
+		d.Memory = []Turn{binned(base.Memory[len(base.Memory)-1], cur)}
+	}
+	d.Friends = nil
 	friends := env.Graph.Neighbors(i)
 	d.Degree, d.Shown = len(friends), len(friends)
 	var cells [22]int
@@ -624,49 +689,49 @@ func (a *Agents) archetypeText(tpl *Templates, round *template.Template, r Resol
 	}
 	for b := r.Opinions - 1; b >= 0; b-- {
 		for _, dec := range []int{1, 0} {
-			c := cells[b<<1|dec]
-			if c == 0 {
+			n := cells[b<<1|dec]
+			if n == 0 {
 				continue
 			}
 			lo, hi, _ := binRange(b, r.Opinions)
-			sh := Share{Percent: 100 * shareStep(c, len(friends), r.Shares) / r.Shares, Opinion: v.opinion[b], Low: lo, High: hi, Decision: "No"}
+			sh := Share{Percent: 100 * shareStep(n, len(friends), r.Shares) / r.Shares, Opinion: v.opinion[b], Low: lo, High: hi, Decision: "No"}
 			if dec == 1 {
 				sh.Decision = "Yes"
 			}
 			d.Summary = append(d.Summary, sh)
 		}
 	}
-	return renderParts(tpl.Agent, round, d)
+	user, err = renderParts(c.tpl.Agent, round, d)
+	return shared, user, err
 }
 
-// exactText renders agent i's own prompt (its agent and round parts) from
-// the same Data as agentText, through the compiled templates.
-func (a *Agents) exactText(tpl *Templates, env *agent.Env, cur *agent.State, i int) (string, error) {
-	d := Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Person: env.People[i], Agent: i}
-	if !a.NoMemory {
-		d.Memory = make([]Turn, 0, len(env.Past))
-		for t, st := range env.Past {
-			d.Memory = append(d.Memory, turn(st, t, i))
-		}
+// initialOf returns the state at step 0.
+func initialOf(env *agent.Env, cur *agent.State) *agent.State {
+	switch {
+	case env.Initial != nil:
+		return env.Initial
+	case len(env.Past) > 0:
+		return env.Past[0]
 	}
-	friends := env.Graph.Neighbors(i)
-	d.Degree = len(friends)
-	shown := a.shownFriends(env, i, friends)
-	d.Shown = len(shown)
-	d.Friends = make([]Turn, 0, len(shown))
-	for _, f := range shown {
-		d.Friends = append(d.Friends, turn(cur, env.Step-1, f))
-	}
-	return renderParts(tpl.Agent, tpl.Round, d)
+	return cur
 }
 
 // exactKey hashes everything agent i's own prompt is rendered from (the
-// Data agentText builds), so that equal keys mean identical prompts.
+// Data that data builds, for the package's default templates), so that
+// equal keys mean identical prompts. With other templates, which may show
+// anything (the agent's index, its name), or with pool examples, each agent
+// keeps its own key: nothing is merged.
 func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
+	if a.templates() != defaultTemplates() || a.Examples > 0 {
+		return mix64(uint64(i) ^ 0x6f776e)
+	}
 	p := &env.People[i]
 	h := hashString(0x6578616374, p.Fact)
 	for _, x := range []float64{p.A, p.Tau, p.F, p.Lambda} {
 		h = mix64(h ^ math.Float64bits(x))
+	}
+	if selfExample(env, i) {
+		h = mix64(h ^ 0x73656c66 ^ uint64(i)) // its worked examples leave itself out
 	}
 	turn := func(st *agent.State, j int) {
 		h = mix64(h ^ uint64(answerOf(st, j)<<1|int(st.Action[j])))
@@ -674,9 +739,10 @@ func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
 			h = hashString(h, st.Thought[j])
 		}
 	}
+	turn(initialOf(env, cur), i)
 	if !a.NoMemory {
-		for _, st := range env.Past {
-			turn(st, i)
+		for t := 1; t < env.Step && t < len(env.Past); t++ {
+			turn(env.Past[t], i)
 		}
 	}
 	friends := env.Graph.Neighbors(i)
@@ -686,6 +752,19 @@ func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
 		turn(cur, f)
 	}
 	return h
+}
+
+// selfExample reports whether agent i is one of the scenario's worked
+// examples, which data leaves out of its own prompt.
+func selfExample(env *agent.Env, i int) bool {
+	self := env.People[i]
+	for _, e := range env.Scenario.Examples {
+		p := pop.Person{A: e.Coef.A, Tau: e.Coef.Tau, F: e.Coef.F, Lambda: e.Coef.Lambda}
+		if samePerson(p, self) {
+			return true
+		}
+	}
+	return false
 }
 
 // shownFriends returns the friends listed in agent i's prompt: all of them,

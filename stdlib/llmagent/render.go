@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"text/template"
-	"text/template/parse"
+	tparse "text/template/parse"
+	"unicode/utf8"
 )
 
 // A renderer executes a prompt template for one data type several times
@@ -32,7 +33,7 @@ var renderers sync.Map // renderKey -> renderer
 
 // ownTemplate reports whether t is one of the package's default templates,
 // whose functions are known to be this package's (a user's template may
-// bind level or percent to other functions).
+// bind num or coef to other functions).
 func ownTemplate(t *template.Template) bool {
 	d := defaultTemplates()
 	return t == d.Shared || t == d.Agent || t == d.Round || t == defaultArchetypeRound()
@@ -81,7 +82,7 @@ func renderParts(a, b *template.Template, d any) (string, error) {
 
 var errUnsupported = fmt.Errorf("unsupported")
 
-func compileList(l *parse.ListNode, dot reflect.Type) (renderer, error) {
+func compileList(l *tparse.ListNode, dot reflect.Type) (renderer, error) {
 	if l == nil {
 		return func(dst []byte, _ reflect.Value) ([]byte, error) { return dst, nil }, nil
 	}
@@ -104,14 +105,14 @@ func compileList(l *parse.ListNode, dot reflect.Type) (renderer, error) {
 	}, nil
 }
 
-func compileNode(n parse.Node, dot reflect.Type) (renderer, error) {
+func compileNode(n tparse.Node, dot reflect.Type) (renderer, error) {
 	switch n := n.(type) {
-	case *parse.CommentNode:
+	case *tparse.CommentNode:
 		return func(dst []byte, _ reflect.Value) ([]byte, error) { return dst, nil }, nil
-	case *parse.TextNode:
+	case *tparse.TextNode:
 		text := n.Text
 		return func(dst []byte, _ reflect.Value) ([]byte, error) { return append(dst, text...), nil }, nil
-	case *parse.ActionNode:
+	case *tparse.ActionNode:
 		if len(n.Pipe.Decl) > 0 {
 			return nil, errUnsupported
 		}
@@ -130,7 +131,7 @@ func compileNode(n parse.Node, dot reflect.Type) (renderer, error) {
 			}
 			return print(dst, x), nil
 		}, nil
-	case *parse.IfNode:
+	case *tparse.IfNode:
 		if len(n.Pipe.Decl) > 0 {
 			return nil, errUnsupported
 		}
@@ -160,7 +161,7 @@ func compileNode(n parse.Node, dot reflect.Type) (renderer, error) {
 			}
 			return no(dst, v)
 		}, nil
-	case *parse.RangeNode:
+	case *tparse.RangeNode:
 		if len(n.Pipe.Decl) > 0 {
 			return nil, errUnsupported
 		}
@@ -198,18 +199,18 @@ func compileNode(n parse.Node, dot reflect.Type) (renderer, error) {
 // evaluator computes a pipeline's value from dot.
 type evaluator func(dot reflect.Value) (reflect.Value, error)
 
-func compilePipe(p *parse.PipeNode, dot reflect.Type) (evaluator, reflect.Type, error) {
+func compilePipe(p *tparse.PipeNode, dot reflect.Type) (evaluator, reflect.Type, error) {
 	if p == nil || len(p.Cmds) != 1 {
 		return nil, nil, errUnsupported // chained pipelines (x | f) are rare in prompts
 	}
 	return compileCmd(p.Cmds[0], dot)
 }
 
-func compileCmd(c *parse.CommandNode, dot reflect.Type) (evaluator, reflect.Type, error) {
+func compileCmd(c *tparse.CommandNode, dot reflect.Type) (evaluator, reflect.Type, error) {
 	if len(c.Args) == 0 {
 		return nil, nil, errUnsupported
 	}
-	fn, ok := c.Args[0].(*parse.IdentifierNode)
+	fn, ok := c.Args[0].(*tparse.IdentifierNode)
 	if !ok {
 		if len(c.Args) != 1 {
 			return nil, nil, errUnsupported
@@ -237,36 +238,54 @@ func compileCmd(c *parse.CommandNode, dot reflect.Type) (evaluator, reflect.Type
 		return out, nil
 	}
 	switch fn.Ident {
-	case "level", "percent":
-		f := map[string]func(float64) string{"level": Level, "percent": Percent}[fn.Ident]
-		if len(args) != 1 || types[0].Kind() != reflect.Float64 {
+	case "inc", "num", "coef", "lower", "trim":
+		// The package's own functions (ownTemplate guarantees the
+		// template's map is funcs), called directly.
+		if len(args) != 1 {
 			return nil, nil, errUnsupported
 		}
 		a := args[0]
-		return func(v reflect.Value) (reflect.Value, error) {
-			x, err := a(v)
-			if err != nil {
-				return x, err
+		switch f := funcs[fn.Ident].(type) {
+		case func(float64) string:
+			if types[0].Kind() != reflect.Float64 {
+				return nil, nil, errUnsupported
 			}
-			return reflect.ValueOf(f(x.Float())), nil
-		}, reflect.TypeFor[string](), nil
-	case "inc":
-		if len(args) != 1 || types[0].Kind() != reflect.Int {
-			return nil, nil, errUnsupported
+			return func(v reflect.Value) (reflect.Value, error) {
+				x, err := a(v)
+				if err != nil {
+					return x, err
+				}
+				return reflect.ValueOf(f(x.Float())), nil
+			}, reflect.TypeFor[string](), nil
+		case func(int) int:
+			if types[0].Kind() != reflect.Int {
+				return nil, nil, errUnsupported
+			}
+			return func(v reflect.Value) (reflect.Value, error) {
+				x, err := a(v)
+				if err != nil {
+					return x, err
+				}
+				return reflect.ValueOf(f(int(x.Int()))), nil
+			}, reflect.TypeFor[int](), nil
+		case func(string) string:
+			if types[0].Kind() != reflect.String {
+				return nil, nil, errUnsupported
+			}
+			return func(v reflect.Value) (reflect.Value, error) {
+				x, err := a(v)
+				if err != nil {
+					return x, err
+				}
+				return reflect.ValueOf(f(x.String())), nil
+			}, reflect.TypeFor[string](), nil
 		}
-		a := args[0]
-		return func(v reflect.Value) (reflect.Value, error) {
-			x, err := a(v)
-			if err != nil {
-				return x, err
-			}
-			return reflect.ValueOf(int(x.Int()) + 1), nil
-		}, reflect.TypeFor[int](), nil
+		return nil, nil, errUnsupported
 	case "printf":
 		if len(args) < 1 || types[0].Kind() != reflect.String {
 			return nil, nil, errUnsupported
 		}
-		if f, ok := c.Args[1].(*parse.StringNode); ok && len(args) == 2 {
+		if f, ok := c.Args[1].(*tparse.StringNode); ok && len(args) == 2 {
 			// The common verbs, formatted as fmt does them.
 			a := args[1]
 			switch {
@@ -317,22 +336,22 @@ func compileCmd(c *parse.CommandNode, dot reflect.Type) (evaluator, reflect.Type
 	return nil, nil, errUnsupported
 }
 
-func compileArg(n parse.Node, dot reflect.Type) (evaluator, reflect.Type, error) {
+func compileArg(n tparse.Node, dot reflect.Type) (evaluator, reflect.Type, error) {
 	switch n := n.(type) {
-	case *parse.DotNode:
+	case *tparse.DotNode:
 		return func(v reflect.Value) (reflect.Value, error) { return v, nil }, dot, nil
-	case *parse.FieldNode:
+	case *tparse.FieldNode:
 		return compileField(n.Ident, dot)
-	case *parse.StringNode:
+	case *tparse.StringNode:
 		v := reflect.ValueOf(n.Text)
 		return func(reflect.Value) (reflect.Value, error) { return v, nil }, v.Type(), nil
-	case *parse.NumberNode:
+	case *tparse.NumberNode:
 		if !n.IsInt {
 			return nil, nil, errUnsupported
 		}
 		v := reflect.ValueOf(int(n.Int64))
 		return func(reflect.Value) (reflect.Value, error) { return v, nil }, v.Type(), nil
-	case *parse.PipeNode:
+	case *tparse.PipeNode:
 		return compilePipe(n, dot)
 	}
 	return nil, nil, errUnsupported
@@ -342,11 +361,13 @@ func compileArg(n parse.Node, dot reflect.Type) (evaluator, reflect.Type, error)
 // not maps or methods, to index paths.
 func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, error) {
 	type step struct {
-		deref bool
-		idx   []int
+		deref      bool
+		idx        []int
+		method     int  // a method's index, when idx is nil and deref false
+		isTurnJSON bool // the method is Turn.JSON, formatted without reflection
 	}
 	var steps []step
-	for _, name := range chain {
+	for k, name := range chain {
 		for typ.Kind() == reflect.Pointer {
 			steps = append(steps, step{deref: true})
 			typ = typ.Elem()
@@ -354,8 +375,16 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 		if typ.Kind() != reflect.Struct {
 			return nil, nil, errUnsupported
 		}
-		if _, ok := reflect.PointerTo(typ).MethodByName(name); ok {
-			return nil, nil, errUnsupported
+		if m, ok := reflect.PointerTo(typ).MethodByName(name); ok {
+			// A method ending the chain, with no arguments and one string
+			// result, on a value receiver (Turn.JSON).
+			vm, onValue := typ.MethodByName(name)
+			if k != len(chain)-1 || !onValue || m.Type.NumIn() != 1 || m.Type.NumOut() != 1 || m.Type.Out(0).Kind() != reflect.String {
+				return nil, nil, errUnsupported
+			}
+			steps = append(steps, step{method: vm.Index, isTurnJSON: typ == reflect.TypeFor[Turn]() && name == "JSON"})
+			typ = m.Type.Out(0)
+			continue
 		}
 		f, ok := typ.FieldByName(name)
 		if !ok || !f.IsExported() {
@@ -379,6 +408,12 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 				v = v.Elem()
 				continue
 			}
+			if s.idx == nil {
+				if s.isTurnJSON {
+					return reflect.ValueOf(turnJSON(v)), nil
+				}
+				return v.Method(s.method).Call(nil)[0], nil
+			}
 			if len(s.idx) == 1 {
 				v = v.Field(s.idx[0])
 			} else {
@@ -387,6 +422,79 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 		}
 		return v, nil
 	}, typ, nil
+}
+
+// turnJSON is Turn.JSON for a Turn value, read field by field.
+func turnJSON(v reflect.Value) string {
+	t := Turn{Thought: v.FieldByIndex(turnThought).String(), Opinion: int(v.FieldByIndex(turnOpinion).Int()), Decision: v.FieldByIndex(turnDecision).String()}
+	b := make([]byte, 0, 48+len(t.Thought))
+	b = append(b, `{"thought": `...)
+	b = appendJSONText(b, t.Thought)
+	b = append(b, `, "opinion": `...)
+	b = strconv.AppendInt(b, int64(t.Opinion), 10)
+	b = append(b, `, "decision": `...)
+	b = appendJSONText(b, t.Decision)
+	return string(append(b, '}'))
+}
+
+var turnThought, turnOpinion, turnDecision = fieldIndex[Turn]("Thought"), fieldIndex[Turn]("Opinion"), fieldIndex[Turn]("Decision")
+
+func fieldIndex[T any](name string) []int {
+	f, _ := reflect.TypeFor[T]().FieldByName(name)
+	return f.Index
+}
+
+// appendJSONText appends s as a JSON string as encoding/json writes it
+// without HTML escaping (what jsonString does): invalid UTF-8 as \ufffd,
+// U+2028 and U+2029 escaped.
+func appendJSONText(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			if r == utf8.RuneError {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // printer returns how text/template prints a value of type t.

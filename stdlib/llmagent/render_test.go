@@ -19,17 +19,23 @@ func randomData(r *rand.Rand, sc *scenario.Scenario) Data {
 	if r.IntN(2) == 0 {
 		p.Fact = fmt.Sprintf("fact %d with \"quotes\" & <tags>", r.IntN(9))
 	}
-	thoughts := []string{"", "short", "with \"quotes\" and \\ backslash", "multi\nline", "caf\u00e9"}
-	d := Data{Scenario: sc, Round: rounds[r.IntN(4)], Step: r.IntN(4), Person: p, Agent: r.IntN(1000), Degree: r.IntN(30)}
+	thoughts := []string{"", "short", "with \"quotes\" and \\ backslash <b>&", "multi\nline\ttab", "caf\u00e9 \u2028 \xff"}
+	turn := func(step int) Turn {
+		return Turn{Step: step, Label: fmt.Sprintf("Round %d", step+1), Agent: r.IntN(1000), Thought: thoughts[r.IntN(5)],
+			Opinion: r.IntN(11), Decision: []string{"Yes", "No"}[r.IntN(2)]}
+	}
+	step := r.IntN(4)
+	d := Data{Scenario: sc, Round: rounds[step], Step: step, Person: p, Agent: r.IntN(1000), Degree: r.IntN(30),
+		Label: fmt.Sprintf("Round %d", step+1), News: rounds[step].Info, Final: r.IntN(3) == 0, Own: turn(0)}
 	for k := range r.IntN(4) {
-		d.Memory = append(d.Memory, Turn{Step: k, Agent: d.Agent, Thought: thoughts[r.IntN(5)], Opinion: r.IntN(11), Decision: []string{"Yes", "No"}[r.IntN(2)]})
+		d.Memory = append(d.Memory, turn(k+1))
 	}
 	for range r.IntN(12) {
-		d.Friends = append(d.Friends, Turn{Step: d.Step - 1, Agent: r.IntN(1000), Thought: thoughts[r.IntN(5)], Opinion: r.IntN(11), Decision: []string{"Yes", "No"}[r.IntN(2)]})
+		d.Friends = append(d.Friends, turn(step))
 	}
 	d.Shown = len(d.Friends)
 	if r.IntN(3) == 0 {
-		d.Examples = []Example{{Person: p, Turn: Turn{Thought: thoughts[r.IntN(5)] + " example", Opinion: 3, Decision: "No"}}}
+		d.Examples = []Example{{Person: p, Turns: []Turn{turn(0), turn(1)}}}
 	}
 	return d
 }
@@ -62,15 +68,19 @@ func TestRendererMatchesTextTemplate(t *testing.T) {
 			}
 		}
 	}
-	// Every default template compiles (none falls back to text/template).
-	for _, tt := range []*template.Template{tpl.Shared, tpl.Agent, tpl.Round, defaultArchetypeRound()} {
-		if r, ok := renderers.Load(renderKey{tt, reflect.TypeOf(Data{})}); tt != defaultArchetypeRound() && (!ok || r.(renderer) == nil) {
+	// The templates rendered for every request compile (none falls back to
+	// text/template); the shared part, rendered once per step, may not.
+	for _, tt := range []*template.Template{tpl.Agent, tpl.Round} {
+		if r, ok := renderers.Load(renderKey{tt, reflect.TypeOf(Data{})}); !ok || r.(renderer) == nil {
 			t.Errorf("template %s is not compiled", tt.Name())
 		}
 	}
+	if r, ok := renderers.Load(renderKey{defaultArchetypeRound(), reflect.TypeOf(ArchetypeData{})}); !ok || r.(renderer) == nil {
+		t.Error("the archetype round template is not compiled")
+	}
 	// A user's template, which may bind the functions differently, is
 	// executed by text/template.
-	user := template.Must(template.New("u").Funcs(template.FuncMap{"level": func(float64) string { return "mine" }}).Parse(`{{level .Person.A}}`))
+	user := template.Must(template.New("u").Funcs(template.FuncMap{"coef": func(float64) string { return "mine" }}).Parse(`{{coef .Person.A}}`))
 	if got, _ := renderTo(nil, user, Data{}); string(got) != "mine" {
 		t.Fatalf("user template: %q", got)
 	}
