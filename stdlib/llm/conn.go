@@ -36,7 +36,7 @@ type httpPool struct {
 type hconn struct {
 	c    net.Conn
 	br   *bufio.Reader
-	bw   *bufio.Writer
+	head []byte    // the request head being written
 	buf  []byte    // the last answer's body
 	idle time.Time // when it was put back
 }
@@ -133,7 +133,7 @@ func (p *httpPool) get(ctx context.Context) (*hconn, bool, error) {
 		}
 		nc = tc
 	}
-	return &hconn{c: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}, false, nil
+	return &hconn{c: nc, br: bufio.NewReaderSize(nc, 4096), head: make([]byte, 0, 256)}, false, nil
 }
 
 // probeAfter is how long a connection may sit idle before it is checked.
@@ -203,23 +203,27 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, timeout time.Duratio
 		}
 		return e
 	}
-	w := c.bw
-	w.WriteString(method)
-	w.WriteByte(' ')
-	w.WriteString(p.prefix)
-	w.WriteString(path)
-	w.WriteString(" HTTP/1.1\r\nHost: ")
-	w.WriteString(p.host)
-	w.WriteString("\r\nUser-Agent: llmsam\r\nAccept: application/json\r\n")
-	w.WriteString(p.auth)
+	// The head and the body go out in one writev: a body larger than a
+	// buffer would otherwise take two writes, and on loopback each write
+	// costs the receiver's work too.
+	h0 := c.head[:0]
+	h0 = append(h0, method...)
+	h0 = append(h0, ' ')
+	h0 = append(h0, p.prefix...)
+	h0 = append(h0, path...)
+	h0 = append(h0, " HTTP/1.1\r\nHost: "...)
+	h0 = append(h0, p.host...)
+	h0 = append(h0, "\r\nUser-Agent: llmsam\r\nAccept: application/json\r\n"...)
+	h0 = append(h0, p.auth...)
 	if body != nil {
-		w.WriteString("Content-Type: application/json\r\nContent-Length: ")
-		w.WriteString(strconv.Itoa(len(body)))
-		w.WriteString("\r\n")
+		h0 = append(h0, "Content-Type: application/json\r\nContent-Length: "...)
+		h0 = strconv.AppendInt(h0, int64(len(body)), 10)
+		h0 = append(h0, "\r\n"...)
 	}
-	w.WriteString("\r\n")
-	w.Write(body)
-	if err = w.Flush(); err != nil {
+	h0 = append(h0, "\r\n"...)
+	c.head = h0
+	bufs := net.Buffers{h0, body}
+	if _, err = bufs.WriteTo(c.c); err != nil {
 		return 0, h, nil, false, false, wrap(err)
 	}
 	wrote = true
