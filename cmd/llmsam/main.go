@@ -94,7 +94,7 @@ func runScript(ctx context.Context, path string, args []string, stdout, stderr i
 		fmt.Fprintln(stderr, "interrupted")
 		return 130
 	case errors.As(err, &panicked):
-		fmt.Fprintln(stderr, panicked.Msg)
+		fmt.Fprintln(stderr, panicked.Error())
 		return 2
 	}
 	fmt.Fprintln(stderr, err)

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/runtime/host"
 )
 
@@ -100,14 +99,6 @@ func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 	if err := h.Preload(); err != nil {
 		return err
 	}
-	var figures []string
-	var mu sync.Mutex
-	session.OnFigure(func(p string) {
-		mu.Lock()
-		figures = append(figures, p)
-		mu.Unlock()
-	})
-	defer session.OnFigure(nil)
 	var first error
 	for _, b := range nb.Blocks {
 		if b.Lang != "go" {
@@ -117,18 +108,17 @@ func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 			break
 		}
 		out.Reset()
-		figures = nil
-		res, err := h.RunCellAt(ctx, nb.Path, b.Line, b.Text)
+		oc := h.Exec(ctx, host.Cell{Name: nb.Path, FirstLine: b.Line, Source: b.Text})
 		b.Ran = true
 		var s strings.Builder
-		s.WriteString(out.String())
-		for _, n := range res.Notes {
+		s.WriteString(out.String()) // standard output and error, interleaved
+		for _, n := range oc.Notes {
 			s.WriteString("note: " + n + "\n")
 		}
-		if res.Show {
-			s.WriteString(res.String() + "\n")
+		if oc.Display != "" {
+			s.WriteString(oc.Display + "\n")
 		}
-		if err != nil {
+		if err := oc.Err; err != nil {
 			var exit host.ExitError
 			if errors.As(err, &exit) && exit.Code == 0 {
 				err = nil
@@ -141,9 +131,7 @@ func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 			}
 		}
 		b.Output = s.String()
-		mu.Lock()
-		b.Figures = append([]string(nil), figures...)
-		mu.Unlock()
+		b.Figures = oc.Figures
 	}
 	return first
 }
