@@ -70,9 +70,6 @@ func TestREPLPipe(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "fig.png")); err != nil {
 		t.Error(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "llmsam", "history")); err != nil {
-		t.Errorf("no history file: %v", err)
-	}
 	// The saved session runs as a script.
 	code, stdout, stderr := runInterpreted(filepath.Join(dir, "session.go"))
 	if code != 0 || !strings.Contains(stdout, "i 2") {

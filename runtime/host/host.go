@@ -65,7 +65,7 @@ type Host struct {
 // Preloaded are the packages a REPL or notebook session imports before the
 // first cell, under their usual names.
 var Preloaded = append([]string{
-	"context", "errors", "fmt", "math", "math/rand/v2", "os", "sort", "strings", "time",
+	"context", "errors", "fmt", "log", "math", "math/rand/v2", "os", "sort", "strings", "time",
 	"gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/mat", "gonum.org/v1/gonum/stat",
 }, packages.Documented...)
 

@@ -1,16 +1,13 @@
 package host
 
 import (
+	"go/format"
 	"go/scanner"
 	"go/token"
-	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
 )
-
-// displayPath is the package a saved session's programs print values with.
-const displayPath = "github.com/llmsam/llmsam/runtime/display"
 
 // Transcript returns the session's successful cells as a program that `go
 // run` (and llmsam) runs and that prints what the session printed:
@@ -69,7 +66,7 @@ func (h *Host) Transcript() string {
 	}
 	var imports []string
 	seen := map[string]bool{}
-	for _, p := range append(append([]string(nil), Preloaded...), displayPath) {
+	for _, p := range Preloaded {
 		if regexp.MustCompile(`\b` + ImportName(p) + `\.`).MatchString(code) {
 			imports = append(imports, strconv.Quote(p))
 			seen[strconv.Quote(p)] = true
@@ -108,6 +105,9 @@ func (h *Host) Transcript() string {
 		b.WriteString("\t_, _ = " + strings.Join(locals, ", ") + ", 0\n")
 	}
 	b.WriteString("}\n")
+	if src, err := format.Source([]byte(b.String())); err == nil {
+		return string(src)
+	}
 	return b.String()
 }
 
@@ -119,11 +119,7 @@ func (h *Host) writableType(name string) (string, bool) {
 	if err != nil || !v.IsValid() {
 		return "", false
 	}
-	t := v.Type()
-	if t.Kind() == reflect.Interface {
-		return "", false
-	}
-	s := strings.ReplaceAll(t.String(), "main.", "")
+	s := strings.ReplaceAll(v.Type().String(), "main.", "")
 	if !expressible.MatchString(s) {
 		return "", false
 	}

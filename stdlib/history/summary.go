@@ -19,8 +19,11 @@ func (r *Run) String() string {
 		fmt.Fprintf(&b, ", scenario %s", m.Scenario)
 	}
 	fmt.Fprintf(&b, "\n  %d agents, %d steps, %d replicates (seed %d)", len(r.People), r.Steps(), len(r.Replicates), m.Seed)
-	if m.Network.Description != "" {
-		fmt.Fprintf(&b, "\n  network: %s (%d nodes, %d edges)", m.Network.Description, m.Network.Nodes, m.Network.Edges)
+	if d := m.Network.Description; d != "" {
+		if !strings.Contains(d, "nodes") {
+			d += fmt.Sprintf(" (%d nodes, %d edges)", m.Network.Nodes, m.Network.Edges)
+		}
+		fmt.Fprintf(&b, "\n  network: %s", d)
 	}
 	if r.Steps() > 0 && len(r.Replicates) > 0 {
 		fmt.Fprintf(&b, "\n  final adoption %.3f, mean opinion %.3f (mean over replicates)",
