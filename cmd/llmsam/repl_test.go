@@ -50,8 +50,8 @@ func TestREPLPipe(t *testing.T) {
 	}
 	text := string(out)
 	for _, want := range []string{
-		"lib main ran", "loaded " + filepath.Join(dir, "lib.go") + " and ran its main", "15\n",
-		"42", "i 0\n", "i 2\n", "9\n",
+		"lib main ran", "loaded " + filepath.Join(dir, "lib.go") + " and ran its main", "15 (int)\n",
+		"42 (int)", "i 0\n", "i 2\n", "9 (float64)\n",
 		"figure: " + filepath.Join(dir, "fig.png"),
 		"cell 10:1:1: undefined: undefinedName",
 		"func BarabasiAlbert(n, m int, seed uint64) (*Graph, error)",

@@ -101,6 +101,15 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 		}
 		var v reflect.Value
 		prog, err := h.compile(p.node)
+		if err != nil && isAnalysisFailure(err) && wrappable(p) {
+			// yaegi fails on some statements at the top level that it
+			// compiles inside a function (a type switch binding a name):
+			// such a statement declares no session name, so it runs the
+			// same inside a function literal called at once.
+			if wprog, werr := h.compile(wrapInFunc(p.node.(*ast.BlockStmt))); werr == nil {
+				prog, err = wprog, nil
+			}
+		}
 		if err != nil {
 			if isAnalysisFailure(err) {
 				if id := h.unresolved(p.node, h.undeclared); id != nil {
@@ -129,6 +138,30 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 		}
 	}
 	return res, nil
+}
+
+// wrappable reports whether a statement chunk may run inside a function
+// literal: it declares no name and has no top-level defer or label.
+func wrappable(p parsed) bool {
+	if p.decl || len(p.names) > 0 {
+		return false
+	}
+	for _, st := range p.node.(*ast.BlockStmt).List {
+		switch st.(type) {
+		case *ast.AssignStmt, *ast.DeclStmt, *ast.LabeledStmt, *ast.DeferStmt, *ast.ReturnStmt:
+			if as, ok := st.(*ast.AssignStmt); ok && as.Tok != token.DEFINE {
+				continue
+			}
+			return false
+		}
+	}
+	return true
+}
+
+// wrapInFunc returns `{ func() { stmts }() }`.
+func wrapInFunc(body *ast.BlockStmt) *ast.BlockStmt {
+	lit := &ast.FuncLit{Type: &ast.FuncType{Func: body.Lbrace, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: body.Lbrace, List: body.List, Rbrace: body.Rbrace}}
+	return &ast.BlockStmt{Lbrace: body.Lbrace, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: body.Rbrace}}}, Rbrace: body.Rbrace}
 }
 
 // isAnalysisFailure reports whether a compile error is one of yaegi's

@@ -122,11 +122,15 @@ func (h *Host) Value(name string) (reflect.Value, bool) {
 }
 
 // worthPrinting reports whether the value of a final statement should be
-// shown: an expression statement that is not a call to a print function.
+// shown: an expression statement that is not a call to a print function,
+// to a function literal without results, nor a receive.
 func worthPrinting(st ast.Stmt) bool {
 	es, ok := st.(*ast.ExprStmt)
 	if !ok {
 		return false
+	}
+	if u, ok := es.X.(*ast.UnaryExpr); ok && u.Op == token.ARROW {
+		return false // a receive statement, <-ch, waits: its value is not the point
 	}
 	call, ok := es.X.(*ast.CallExpr)
 	if !ok {
@@ -134,7 +138,10 @@ func worthPrinting(st ast.Stmt) bool {
 	}
 	switch f := call.Fun.(type) {
 	case *ast.Ident:
-		return f.Name != "print" && f.Name != "println" && f.Name != "panic"
+		// print functions, and builtins whose result is a by-product
+		return f.Name != "print" && f.Name != "println" && f.Name != "panic" && f.Name != "copy" && f.Name != "recover"
+	case *ast.FuncLit:
+		return f.Type.Results != nil && len(f.Type.Results.List) > 0
 	case *ast.SelectorExpr:
 		if pkg, ok := f.X.(*ast.Ident); ok && (pkg.Name == "fmt" || pkg.Name == "log") &&
 			(strings.HasPrefix(f.Sel.Name, "Print") || strings.HasPrefix(f.Sel.Name, "Fprint")) {

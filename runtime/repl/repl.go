@@ -101,7 +101,9 @@ func Run(cfg Config) error {
 			if buf.Len() > 0 {
 				r.runCell(buf.String())
 			}
-			fmt.Fprintln(r.out)
+			if interactive {
+				fmt.Fprintln(r.out)
+			}
 			return nil
 		case err != nil:
 			return err
