@@ -1,6 +1,7 @@
 package notebook
 
 import (
+	"encoding/base64"
 	"bytes"
 	"context"
 	"errors"
@@ -137,9 +138,12 @@ func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 }
 
 // Markdown renders the notebook with outputs: each go block is followed by
-// its output in a ```text block and its figures as images, with paths
-// relative to outDir.
-func (nb *Notebook) Markdown(outDir string) string {
+// its output in a ```text block and its figures as images, linked as
+// figureURL returns (nil: paths relative to outDir).
+func (nb *Notebook) Markdown(outDir string, figureURL func(path string) string) string {
+	if figureURL == nil {
+		figureURL = func(p string) string { return rel(outDir, p) }
+	}
 	var b strings.Builder
 	for _, blk := range nb.Blocks {
 		if blk.Lang == "" {
@@ -155,7 +159,9 @@ func (nb *Notebook) Markdown(outDir string) string {
 				b.WriteString("\n```text\n" + strings.TrimRight(blk.Output, "\n") + "\n```\n")
 			}
 			for _, f := range blk.Figures {
-				fmt.Fprintf(&b, "\n![%s](%s)\n", filepath.Base(f), rel(outDir, f))
+				if u := figureURL(f); u != "" {
+					fmt.Fprintf(&b, "\n![%s](%s)\n", filepath.Base(f), u)
+				}
 			}
 			b.WriteString("\n")
 		}
@@ -189,15 +195,83 @@ func OutputPath(path string, html bool) string {
 	return base + ".out.md"
 }
 
-// Write writes the rendered notebook to path, as HTML when path ends in
-// .html.
+// Write writes the rendered notebook to path, so that it stands alone:
+// as Markdown, with the figures the cells saved copied into the folder
+// FiguresDir(path) beside it and linked relatively; as HTML (when path ends
+// in .html), with PNG, SVG and JPEG figures embedded as data URIs (other
+// formats, such as PDF, are listed by name).
 func (nb *Notebook) Write(path string) error {
-	md := nb.Markdown(filepath.Dir(path))
-	data := []byte(md)
+	dir := filepath.Dir(path)
 	if strings.HasSuffix(strings.ToLower(path), ".html") {
-		data = []byte(HTML(filepath.Base(nb.Path), md))
+		var failed error
+		md := nb.Markdown(dir, func(p string) string {
+			u, err := dataURI(p)
+			if err != nil && failed == nil {
+				failed = err
+			}
+			return u
+		})
+		if failed != nil {
+			return failed
+		}
+		return os.WriteFile(path, []byte(HTML(filepath.Base(nb.Path), md)), 0o644)
 	}
-	return os.WriteFile(path, data, 0o644)
+	figDir := FiguresDir(path)
+	copied := map[string]string{} // source -> copy
+	used := map[string]bool{}
+	var failed error
+	md := nb.Markdown(dir, func(p string) string {
+		if c, ok := copied[p]; ok {
+			return rel(dir, c)
+		}
+		name := filepath.Base(p)
+		for k := 2; used[name]; k++ {
+			ext := filepath.Ext(p)
+			name = fmt.Sprintf("%s_%d%s", strings.TrimSuffix(filepath.Base(p), ext), k, ext)
+		}
+		used[name] = true
+		c := filepath.Join(figDir, name)
+		if err := copyFile(p, c); err != nil && failed == nil {
+			failed = err
+		}
+		copied[p] = c
+		return rel(dir, c)
+	})
+	if failed != nil {
+		return failed
+	}
+	return os.WriteFile(path, []byte(md), 0o644)
+}
+
+// FiguresDir is the folder beside a Markdown output file that holds its
+// figures: notebook.out.md -> notebook.out_files.
+func FiguresDir(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + "_files"
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("notebook figure: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// dataURI returns a figure as a data: URI, or "" for formats browsers do
+// not show as images.
+func dataURI(path string) (string, error) {
+	mime := map[string]string{".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}[strings.ToLower(filepath.Ext(path))]
+	if mime == "" {
+		return "", nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("notebook figure: %w", err)
+	}
+	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data), nil
 }
 
 // syncBuffer is a bytes.Buffer safe for the goroutines a cell may start.
