@@ -21,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -59,6 +60,15 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed")
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("n", *n),
+		flagcheck.Count("replicates", *reps),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	exts := strings.Split(*formats, ",")
 
 	graph, err := netw.BarabasiAlbert(*n, 4, *seed)

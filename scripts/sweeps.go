@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -41,6 +42,15 @@ func main() {
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	scen := flag.String("scenario", "dishwasher", "scenario of the SAM sweep")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("n", *n),
+		flagcheck.Count("replicates", *reps),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	sc, err := scenario.ByName(*scen)
 	check(err)
 	exts := strings.Split(*formats, ",")

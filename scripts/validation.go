@@ -24,6 +24,7 @@ import (
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/calibrate"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -50,6 +51,15 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed")
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Range("groups", *ngroups, 0, 40),
+		flagcheck.Count("replicates", *reps),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	exts := strings.Split(*formats, ",")
 
 	var agents *llmagent.Agents
