@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -289,5 +290,24 @@ func TestNotebook(t *testing.T) {
 	got := mustRead(t, filepath.Join(dir, "bad.out.md"))
 	if code != 1 || !strings.Contains(stderr, "bad.md:9:2: undefined: missing") || !strings.Contains(got, "not run") {
 		t.Fatalf("failing notebook: exit %d, stderr %q\n%s", code, stderr, got)
+	}
+}
+
+// TestHelpListsEverySubcommand reads the subcommands run dispatches on
+// (`cmd == "NAME"` in main.go) and requires `llmsam --help` to list each.
+func TestHelpListsEverySubcommand(t *testing.T) {
+	src := mustRead(t, "main.go")
+	cmds := regexp.MustCompile(`cmd == "([a-z-]+)"`).FindAllStringSubmatch(src, -1)
+	if len(cmds) < 3 {
+		t.Fatalf("found only %d subcommands in main.go", len(cmds))
+	}
+	code, stdout, _ := runInterpreted("--help")
+	if code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	for _, c := range cmds {
+		if c[1] != "help" && !strings.Contains(stdout, "llmsam "+c[1]) {
+			t.Errorf("llmsam --help does not list %q:\n%s", c[1], stdout)
+		}
 	}
 }
