@@ -185,23 +185,39 @@ func reverse(xs plotter.XYs) plotter.XYs {
 	return out
 }
 
-// integerTicks labels every integer step (every k-th when there are many).
+// integerTicks labels integer steps: every step when there are at most 11,
+// otherwise multiples of a round step (2, 5, 10, 20, 25, 50, ...) with at
+// most 11 labels, and unlabelled minor ticks between them only where they
+// stay apart (a tick per step on a 200-step axis is a solid bar).
 type integerTicks struct{}
 
 // Ticks implements plot.Ticker.
 func (integerTicks) Ticks(min, max float64) []plot.Tick {
 	lo, hi := int(math.Ceil(min)), int(math.Floor(max))
 	step := 1
-	for (hi-lo)/step > 10 {
-		step++
+	for m := 1; (hi-lo)/step > 10; m *= 10 {
+		for _, f := range []int{1, 2, 5} {
+			if step = f * m; (hi-lo)/step <= 10 {
+				break
+			}
+		}
+	}
+	minor := step
+	switch {
+	case step%5 == 0 && (hi-lo)/(step/5) <= 60:
+		minor = step / 5
+	case step%2 == 0 && (hi-lo)/(step/2) <= 60:
+		minor = step / 2
 	}
 	var ticks []plot.Tick
 	for v := lo; v <= hi; v++ {
-		t := plot.Tick{Value: float64(v)}
-		if (v-lo)%step == 0 {
-			t.Label = itoa(v)
+		if step == 1 || v%minor == 0 {
+			t := plot.Tick{Value: float64(v)}
+			if v%step == 0 {
+				t.Label = itoa(v)
+			}
+			ticks = append(ticks, t)
 		}
-		ticks = append(ticks, t)
 	}
 	return ticks
 }
