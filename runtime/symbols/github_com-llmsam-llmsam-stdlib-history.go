@@ -19,6 +19,7 @@ func init() {
 		"Load":            reflect.ValueOf(history.Load),
 		"MeanOpinion":     reflect.ValueOf(history.MeanOpinion),
 		"Pool":            reflect.ValueOf(history.Pool),
+		"Source":          reflect.ValueOf(history.Source),
 		"Support":         reflect.ValueOf(history.Support),
 		"VarOpinion":      reflect.ValueOf(history.VarOpinion),
 		"Version":         reflect.ValueOf(history.Version),
