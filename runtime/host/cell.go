@@ -10,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/traefik/yaegi/interp"
+
 	"github.com/llmsam/llmsam/runtime/display"
 )
 
@@ -100,7 +102,14 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 			return res, err
 		}
 		var v reflect.Value
-		prog, err := h.compile(p.node)
+		var prog *interp.Program
+		if isBoundTypeSwitch(p) {
+			// yaegi cannot compile a type switch that binds a name at the
+			// top level; inside a function it can.
+			prog, err = h.compile(wrapInFunc(p.node.(*ast.BlockStmt)))
+		} else {
+			prog, err = h.compile(p.node)
+		}
 		if err != nil && isAnalysisFailure(err) && wrappable(p) {
 			// yaegi fails on some statements at the top level that it
 			// compiles inside a function (a type switch binding a name):
@@ -114,8 +123,8 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 			if isAnalysisFailure(err) {
 				if id := h.unresolved(p.node, h.undeclared); id != nil {
 					err = fmt.Errorf("%s: undefined: %s", h.in.FileSet().Position(id.Pos()), id.Name)
-				} else if body, ok := p.node.(*ast.BlockStmt); ok && len(body.List) == 1 {
-					if as, ok := body.List[0].(*ast.AssignStmt); ok {
+				} else if list := userStmts(p.node); len(list) == 1 {
+					if as, ok := list[0].(*ast.AssignStmt); ok {
 						if fv, handled, ferr := h.defineFallback(ctx, as); handled {
 							v, err = fv, ferr
 						}
@@ -140,13 +149,44 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 	return res, nil
 }
 
+// userStmts returns the statements of a statement chunk without the
+// position records the host inserted.
+func userStmts(n ast.Node) []ast.Stmt {
+	body, ok := n.(*ast.BlockStmt)
+	if !ok {
+		return nil
+	}
+	var out []ast.Stmt
+	for _, st := range body.List {
+		if !isPositionRecord(st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// isBoundTypeSwitch reports whether a statement chunk is a type switch
+// that binds a name (switch v := x.(type)).
+func isBoundTypeSwitch(p parsed) bool {
+	list := userStmts(p.node)
+	if p.decl || len(list) != 1 {
+		return false
+	}
+	ts, ok := list[0].(*ast.TypeSwitchStmt)
+	if !ok {
+		return false
+	}
+	_, bound := ts.Assign.(*ast.AssignStmt)
+	return bound
+}
+
 // wrappable reports whether a statement chunk may run inside a function
 // literal: it declares no name and has no top-level defer or label.
 func wrappable(p parsed) bool {
 	if p.decl || len(p.names) > 0 {
 		return false
 	}
-	for _, st := range p.node.(*ast.BlockStmt).List {
+	for _, st := range userStmts(p.node) {
 		switch st.(type) {
 		case *ast.AssignStmt, *ast.DeclStmt, *ast.LabeledStmt, *ast.DeferStmt, *ast.ReturnStmt:
 			if as, ok := st.(*ast.AssignStmt); ok && as.Tok != token.DEFINE {
@@ -222,8 +262,12 @@ func (h *Host) parseChunk(name string, id int, c chunk) (parsed, error) {
 		h.consts.collect(f)
 		p.names, p.methods = declaredNames(f)
 		p.text = strings.TrimSpace(string(text))
-		if (&guarder{fset: fset, consts: h.consts, packages: h.pkgs}).rewrite(f) && !h.preloaded {
+		g := &guarder{fset: fset, consts: h.consts, packages: h.pkgs}
+		if g.rewrite(f) && !h.preloaded {
 			return p, fmt.Errorf("%s: go statements in cells need a preloaded session", name)
+		}
+		if h.preloaded {
+			g.instrument(f)
 		}
 		p.node, p.decl = f, true
 		return p, nil
@@ -251,6 +295,9 @@ func (h *Host) parseChunk(name string, id int, c chunk) (parsed, error) {
 	deferred := g.rewriteDefers(body)
 	if (g.rewrite(body) || deferred) && !h.preloaded {
 		return p, fmt.Errorf("%s: go and defer statements in cells need a preloaded session", name)
+	}
+	if h.preloaded {
+		g.instrument(body)
 	}
 	p.node, p.text = body, strings.TrimSpace(c.src)
 	return p, nil

@@ -124,19 +124,19 @@ func splitCell(src string) ([]chunk, *SyntaxError) {
 				}
 			}
 		}
-		if usesLabels(stmts) {
-			add(false, r.start, r.end)
-			continue
-		}
 		// Each top-level statement is compiled on its own, after the
 		// previous one ran, which spares yaegi's type analysis from
-		// inferring across statements it has not executed yet.
-		for i, st := range stmts {
+		// inferring across statements it has not executed yet; a goto and
+		// the label it jumps to stay in one chunk with what lies between.
+		groupEnd := gotoSpans(stmts)
+		for i := 0; i < len(stmts); i++ {
+			j := groupEnd[i]
 			end := r.end
-			if i+1 < len(stmts) {
-				end = r.start + stmtOffset(stmts[i+1])
+			if j+1 < len(stmts) {
+				end = r.start + stmtOffset(stmts[j+1])
 			}
-			add(false, r.start+stmtOffset(st), end)
+			add(false, r.start+stmtOffset(stmts[i]), end)
+			i = j
 		}
 	}
 	return chunks, nil
@@ -238,15 +238,47 @@ func balanced(src string) bool {
 	return true
 }
 
-// usesLabels reports whether top-level statements declare labels (which
-// goto, break and continue may name across statements).
-func usesLabels(stmts []ast.Stmt) bool {
-	for _, st := range stmts {
-		if _, ok := st.(*ast.LabeledStmt); ok {
-			return true
+// gotoSpans returns, for each top-level statement i, the last statement
+// that must be compiled with it: a goto at the top level (outside function
+// literals) and the top-level statement its label marks are kept together,
+// with every statement between them.
+func gotoSpans(stmts []ast.Stmt) []int {
+	end := make([]int, len(stmts))
+	label := map[string]int{}
+	for i, st := range stmts {
+		end[i] = i
+		if l, ok := st.(*ast.LabeledStmt); ok {
+			label[l.Label.Name] = i
 		}
 	}
-	return false
+	for i, st := range stmts {
+		ast.Inspect(st, func(n ast.Node) bool {
+			switch v := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.BranchStmt:
+				if j, ok := label[labelName(v)]; ok && v.Tok == token.GOTO {
+					lo, hi := min(i, j), max(i, j)
+					end[lo] = max(end[lo], hi)
+				}
+			}
+			return true
+		})
+	}
+	// A span that starts inside another extends it.
+	for i := range stmts {
+		for k := i + 1; k <= end[i] && k < len(stmts); k++ {
+			end[i] = max(end[i], end[k])
+		}
+	}
+	return end
+}
+
+func labelName(b *ast.BranchStmt) string {
+	if b.Label == nil {
+		return ""
+	}
+	return b.Label.Name
 }
 
 // Incomplete reports whether src is the beginning of a cell that more lines

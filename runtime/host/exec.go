@@ -158,12 +158,16 @@ func (l *lockedBuffer) Reset() {
 type traceSplitter struct {
 	trace *lockedBuffer
 	rest  *teeWriter
+	first func() // called when a panic's first trace line arrives
 }
 
-var traceWrite = regexp.MustCompile(`^(?:.*:)?\d+:\d+: panic: .*\(\.\.\.\)\n$`)
+var traceWrite = regexp.MustCompile(`^(?:(?:.*:)?\d+:\d+|-): panic: .*\(\.\.\.\)\n$`)
 
 func (s *traceSplitter) Write(p []byte) (int, error) {
 	if traceWrite.Match(p) {
+		if s.trace.String() == "" {
+			s.first()
+		}
 		return s.trace.Write(p)
 	}
 	return s.rest.Write(p)

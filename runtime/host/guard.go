@@ -225,3 +225,63 @@ func (g *guarder) guard(gs *ast.GoStmt) ast.Stmt {
 		goStmt,
 	}}
 }
+
+// instrument records, before every statement of node's function bodies,
+// the statement's position in the host's position register
+// (`__llmsam_guard.Pos = pos`), so that a panic can name the statement that
+// raised it: yaegi's own trace names only the function. Statements of
+// function literals deferred directly (`defer func() { ... }()`) are left
+// alone, since they run while a panic unwinds. The cost is one store per
+// statement executed.
+func (g *guarder) instrument(node ast.Node) {
+	skip := map[*ast.FuncLit]bool{}
+	mark := func(list []ast.Stmt) []ast.Stmt {
+		if len(list) == 0 {
+			return list
+		}
+		switch list[0].(type) {
+		case *ast.CaseClause, *ast.CommClause:
+			return list // a switch or select body
+		}
+		out := make([]ast.Stmt, 0, 2*len(list))
+		for _, st := range list {
+			out = append(out, &ast.AssignStmt{
+				Lhs: []ast.Expr{&ast.SelectorExpr{X: &ast.Ident{NamePos: st.Pos(), Name: guardName}, Sel: &ast.Ident{NamePos: st.Pos(), Name: "Pos"}}},
+				Tok: token.ASSIGN, TokPos: st.Pos(),
+				Rhs: []ast.Expr{&ast.BasicLit{ValuePos: st.Pos(), Kind: token.INT, Value: strconv.Itoa(int(st.Pos()))}},
+			}, st)
+		}
+		return out
+	}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch v := n.(type) {
+		case *ast.DeferStmt:
+			if lit, ok := v.Call.Fun.(*ast.FuncLit); ok {
+				skip[lit] = true
+			}
+		case *ast.FuncLit:
+			return !skip[v]
+		case *ast.BlockStmt:
+			v.List = mark(v.List)
+		case *ast.CaseClause:
+			v.Body = mark(v.Body)
+		case *ast.CommClause:
+			v.Body = mark(v.Body)
+		}
+		return true
+	})
+}
+
+// isPositionRecord reports whether st is a statement instrument inserted.
+func isPositionRecord(st ast.Stmt) bool {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 {
+		return false
+	}
+	sel, ok := as.Lhs[0].(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && id.Name == guardName && sel.Sel.Name == "Pos"
+}

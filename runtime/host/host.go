@@ -46,6 +46,8 @@ type Host struct {
 	methods     map[string]string // "T.M" -> the cell that declared it ("!cell" when it failed)
 	deferred    []func()          // calls deferred at the running cell's top level
 	trace       lockedBuffer      // the interpreter's panic trace of the running source
+	pos         int               // position register: the statement last started (see guarder.instrument)
+	panicAt     int               // the register when the running source's panic began
 	stdout      *teeWriter
 	stderr      *teeWriter
 	onFigure    func(string)
@@ -84,7 +86,7 @@ func New(opt Options) (*Host, error) {
 	h := &Host{errw: opt.Stderr, consts: constNames{}, pkgs: map[string]bool{}, names: map[string]bool{}, imported: map[string]string{},
 		failed: map[string]string{}, methods: map[string]string{}, onFigure: opt.OnFigure}
 	h.stdout, h.stderr = &teeWriter{w: opt.Stdout}, &teeWriter{w: opt.Stderr}
-	h.in = interp.New(interp.Options{Stdin: opt.Stdin, Stdout: h.stdout, Stderr: &traceSplitter{trace: &h.trace, rest: h.stderr}, Args: opt.Args, Env: os.Environ()})
+	h.in = interp.New(interp.Options{Stdin: opt.Stdin, Stdout: h.stdout, Stderr: &traceSplitter{trace: &h.trace, rest: h.stderr, first: func() { h.panicAt = h.pos }}, Args: opt.Args, Env: os.Environ()})
 	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, h.guardSymbols(), flagSymbols(opt.Args, opt.Stderr)} {
 		if err := h.in.Use(syms); err != nil {
 			return nil, fmt.Errorf("host: loading symbols: %w", err)
@@ -115,7 +117,8 @@ func (h *Host) guardSymbols() interp.Exports {
 		h.deferred = append(h.deferred, f)
 		h.mu.Unlock()
 	}
-	return interp.Exports{guardPath + "/guard": {"Report": reflect.ValueOf(report), "Defer": reflect.ValueOf(deferCall)}}
+	return interp.Exports{guardPath + "/guard": {"Report": reflect.ValueOf(report), "Defer": reflect.ValueOf(deferCall),
+		"Pos": reflect.ValueOf(&h.pos).Elem()}}
 }
 
 // ExitError is returned when a script calls os.Exit(Code).
@@ -151,6 +154,7 @@ func (h *Host) begin(ctx context.Context) (context.Context, func()) {
 // errors.
 func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
 	h.trace.Reset()
+	h.pos, h.panicAt = 0, 0
 	v, err := h.in.ExecuteWithContext(ctx, prog)
 	h.mu.Lock()
 	goPanic := h.goPanic
@@ -180,8 +184,11 @@ func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, er
 func (h *Host) panicError(msg string, stack []byte) PanicError {
 	// yaegi reports an index past a slice's end in interpreted code as
 	// reflect's panic; say it as Go does.
-	if msg == "reflect: slice index out of range" {
+	switch {
+	case msg == "reflect: slice index out of range":
 		msg = "runtime error: index out of range"
+	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, "on zero Value"):
+		msg = "runtime error: invalid memory address or nil pointer dereference (" + msg + ")"
 	}
 	e := PanicError{Msg: msg + panicWhere(stack)}
 	for _, l := range strings.Split(h.trace.String(), "\n") {
@@ -196,13 +203,20 @@ func (h *Host) panicError(msg string, stack []byte) PanicError {
 		}
 		e.Trace = append(e.Trace, Frame{Pos: pos, Func: fn})
 	}
-	if len(e.Trace) > 0 {
-		e.Pos = e.Trace[0].Pos
+	// yaegi's trace gives each frame's function but the position of the
+	// function's first statement; the position register gives the
+	// statement that panicked.
+	if h.panicAt > 0 {
+		p := h.in.FileSet().Position(token.Pos(h.panicAt))
+		e.Pos = h.position(p.Filename, p.Line, p.Column)
+	}
+	for i := range e.Trace {
+		e.Trace[i].Pos = Position{}
 	}
 	return e
 }
 
-var traceLine = regexp.MustCompile(`^((?:.*:)?\d+:\d+): panic: (.*)$`)
+var traceLine = regexp.MustCompile(`^((?:.*:)?\d+:\d+|-): panic: (.*)$`)
 
 // parsePos parses "file:line:col" (possibly an encoded cell position).
 func (h *Host) parsePos(s string) Position {
@@ -353,9 +367,9 @@ func (h *Host) prepare(f *ast.File) {
 		pkgs[name] = true
 	}
 	g := &guarder{fset: h.in.FileSet(), consts: h.consts, packages: pkgs}
-	if g.rewrite(f) {
-		spec := &ast.ImportSpec{Name: ast.NewIdent(guardName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(guardPath)}}
-		f.Imports = append(f.Imports, spec)
-		f.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{spec}}}, f.Decls...)
-	}
+	g.rewrite(f)
+	g.instrument(f)
+	spec := &ast.ImportSpec{Name: ast.NewIdent(guardName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(guardPath)}}
+	f.Imports = append(f.Imports, spec)
+	f.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{spec}}}, f.Decls...)
 }

@@ -48,9 +48,10 @@ type CompileError struct {
 func (e *CompileError) Error() string { return e.Pos.String() + ": " + e.Msg }
 
 // PanicError is a panic in interpreted code: Msg is the panic's value, Pos
-// the statement where it happened (the innermost interpreted call), Trace
-// the interpreted calls that led there, innermost first. For a panic in a
-// goroutine the script started, Pos is the go statement.
+// the statement where it happened, Trace the interpreted functions that
+// led there, innermost first (their positions are not known: yaegi reports
+// only the function). For a panic in a goroutine the script started, Pos
+// is the go statement.
 type PanicError struct {
 	Msg       string
 	Pos       Position
@@ -74,15 +75,16 @@ func (e PanicError) Error() string {
 	}
 	b.WriteString("panic: " + e.Msg)
 	for i, f := range e.Trace {
-		if i == 0 && f.Pos == e.Pos {
-			if f.Func != "" {
-				b.WriteString("\n\tin " + f.Func)
-			}
+		switch {
+		case f.Func == "":
 			continue
+		case i == 0:
+			b.WriteString("\n\tin " + f.Func)
+		default:
+			b.WriteString("\n\tcalled from " + f.Func)
 		}
-		fmt.Fprintf(&b, "\n\tcalled from %s", f.Pos)
-		if f.Func != "" {
-			b.WriteString(" in " + f.Func)
+		if f.Pos.IsValid() {
+			b.WriteString(" at " + f.Pos.String())
 		}
 	}
 	return b.String()

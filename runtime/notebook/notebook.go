@@ -1,9 +1,9 @@
 package notebook
 
 import (
-	"encoding/base64"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -22,8 +22,11 @@ type Block struct {
 	Line    int    // line of the block's first code line in the file
 	Output  string // what the cell printed, its value, and its error
 	Figures []string
-	Err     error
-	Ran     bool
+	// figureData holds the figures' bytes as they were when the block ran
+	// (a later block may overwrite or remove the files).
+	figureData map[string][]byte
+	Err        error
+	Ran        bool
 }
 
 // Notebook is a parsed Markdown file.
@@ -93,7 +96,18 @@ type Options struct {
 // error (after running the rest with KeepGoing).
 func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 	var out syncBuffer
-	h, err := host.New(host.Options{Stdout: &out, Stderr: &out, Args: []string{nb.Path}})
+	// Figures are read as they are saved: a later statement may overwrite
+	// or remove the file before the notebook is written.
+	saved := map[string][]byte{}
+	var mu sync.Mutex
+	onFigure := func(p string) {
+		if data, err := os.ReadFile(p); err == nil {
+			mu.Lock()
+			saved[p] = data
+			mu.Unlock()
+		}
+	}
+	h, err := host.New(host.Options{Stdout: &out, Stderr: &out, Args: []string{nb.Path}, OnFigure: onFigure})
 	if err != nil {
 		return err
 	}
@@ -133,6 +147,14 @@ func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 		}
 		b.Output = s.String()
 		b.Figures = oc.Figures
+		b.figureData = map[string][]byte{}
+		mu.Lock()
+		for _, f := range oc.Figures {
+			if data, ok := saved[f]; ok {
+				b.figureData[f] = data
+			}
+		}
+		mu.Unlock()
 	}
 	return first
 }
@@ -205,7 +227,7 @@ func (nb *Notebook) Write(path string) error {
 	if strings.HasSuffix(strings.ToLower(path), ".html") {
 		var failed error
 		md := nb.Markdown(dir, func(p string) string {
-			u, err := dataURI(p)
+			u, err := nb.dataURI(p)
 			if err != nil && failed == nil {
 				failed = err
 			}
@@ -231,7 +253,11 @@ func (nb *Notebook) Write(path string) error {
 		}
 		used[name] = true
 		c := filepath.Join(figDir, name)
-		if err := copyFile(p, c); err != nil && failed == nil {
+		data, err := nb.figureBytes(p)
+		if err == nil {
+			err = writeFile(c, data)
+		}
+		if err != nil && failed == nil {
 			failed = err
 		}
 		copied[p] = c
@@ -243,17 +269,27 @@ func (nb *Notebook) Write(path string) error {
 	return os.WriteFile(path, []byte(md), 0o644)
 }
 
+// figureBytes returns a figure's bytes as they were when its block ran.
+func (nb *Notebook) figureBytes(path string) ([]byte, error) {
+	for _, b := range nb.Blocks {
+		if data, ok := b.figureData[path]; ok {
+			return data, nil
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("notebook figure: %w", err)
+	}
+	return data, nil
+}
+
 // FiguresDir is the folder beside a Markdown output file that holds its
 // figures: notebook.out.md -> notebook.out_files.
 func FiguresDir(path string) string {
 	return strings.TrimSuffix(path, filepath.Ext(path)) + "_files"
 }
 
-func copyFile(src, dst string) error {
-	data, err := os.ReadFile(src)
-	if err != nil {
-		return fmt.Errorf("notebook figure: %w", err)
-	}
+func writeFile(dst string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
@@ -262,14 +298,14 @@ func copyFile(src, dst string) error {
 
 // dataURI returns a figure as a data: URI, or "" for formats browsers do
 // not show as images.
-func dataURI(path string) (string, error) {
+func (nb *Notebook) dataURI(path string) (string, error) {
 	mime := map[string]string{".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}[strings.ToLower(filepath.Ext(path))]
 	if mime == "" {
 		return "", nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := nb.figureBytes(path)
 	if err != nil {
-		return "", fmt.Errorf("notebook figure: %w", err)
+		return "", err
 	}
 	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data), nil
 }
