@@ -110,6 +110,11 @@ func TestCellErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "cannot replace a method") || !strings.Contains(err.Error(), "cell 5") {
 		t.Errorf("redefining a method: %v", err)
 	}
+	// Nor types.
+	_, err = h.RunCell(ctx, "cell 6b", "type T struct{ B int }")
+	if err == nil || !strings.Contains(err.Error(), "cannot replace a type") || !strings.Contains(err.Error(), "cell 6b:1:6") {
+		t.Errorf("redeclaring a type: %v", err)
+	}
 	// Functions can be redefined.
 	h.RunCell(ctx, "cell 7", "func k() int { return 1 }")
 	h.RunCell(ctx, "cell 8", "func k() int { return 2 }")

@@ -38,8 +38,9 @@
 // become session-level declarations; each top-level statement runs on its
 // own (all of them together when labels are used), so every statement form
 // works. A failed cell leaves no names behind (later uses report them
-// undefined); a function can be redefined, a method cannot (yaegi keeps a
-// type's first methods), which the host reports with the workaround. Calls
+// undefined); a function can be redefined, a type or a method
+// cannot (yaegi keeps the first declaration), which the host reports with
+// the workaround. Calls
 // deferred at a cell's top level run when the cell ends.
 //
 // The stages live in their own files: cells.go splits a cell by the

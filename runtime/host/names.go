@@ -125,13 +125,19 @@ func (h *Host) checkChunk(name string, p parsed) error {
 				fset.Position(fd.Name.Pos()), key, what, recvType(fd))
 		}
 	}
-	// A type that has methods cannot be declared again either: its old
-	// methods would stay attached.
-	for _, n := range p.names {
-		for key, where := range h.methods {
-			if strings.HasPrefix(key, n+".") && h.names[n] {
-				return fmt.Errorf("%s: type %s has methods (%s, from %s) and yaegi, llmsam's interpreter, cannot replace them: "+
-					"declare the type under a new name, or :reset and run the cells again", name, n, key, strings.TrimPrefix(where, "!"))
+	// Nor can a type be declared again: yaegi keeps the first declaration
+	// (and its methods).
+	for _, d := range p.node.(*ast.File).Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.TYPE {
+			continue
+		}
+		for _, sp := range g.Specs {
+			ts := sp.(*ast.TypeSpec)
+			if where, ok := h.types[ts.Name.Name]; ok {
+				return fmt.Errorf("%s: type %s is already declared in %s; yaegi, llmsam's interpreter, cannot replace a type "+
+					"(nor its methods): declare it under a new name (type %s2 ...), or :reset and run the cells again",
+					fset.Position(ts.Name.Pos()), ts.Name.Name, where, ts.Name.Name)
 			}
 		}
 	}
@@ -162,6 +168,15 @@ func (h *Host) chunkDone(p parsed) {
 	name := h.cellNames[len(h.cellNames)-1]
 	for _, m := range p.methods {
 		h.methods[m] = name
+	}
+	if f, ok := p.node.(*ast.File); ok {
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+				for _, sp := range g.Specs {
+					h.types[sp.(*ast.TypeSpec).Name.Name] = name
+				}
+			}
+		}
 	}
 }
 
