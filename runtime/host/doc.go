@@ -36,7 +36,7 @@
 // Cells are split by the Go grammar (go/scanner and go/parser), never at
 // semicolons: imports, functions, methods, types, variables and constants
 // become session-level declarations; each top-level statement runs on its
-// own (all of them together when labels are used), so every statement form
+// own (a goto with the statements up to its label), so every statement form
 // works. A failed cell leaves no names behind (later uses report them
 // undefined); a function can be redefined, a type or a method
 // cannot (yaegi keeps the first declaration), which the host reports with
