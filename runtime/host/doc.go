@@ -38,10 +38,11 @@
 // become session-level declarations; each top-level statement runs on its
 // own (a goto with the statements up to its label), so every statement form
 // works. A failed cell leaves no names behind (later uses report them
-// undefined); a function can be redefined, a type or a method
-// cannot (yaegi keeps the first declaration), which the host reports with
-// the workaround. Calls
-// deferred at a cell's top level run when the cell ends.
+// undefined); a function can be redefined, a type or a method cannot (yaegi
+// keeps the first declaration), which the host reports with the workaround.
+// Calls deferred at a cell's top level run when the cell ends. A panic names
+// the statement that raised it: the host records each statement's position
+// before running it (yaegi's own trace names only the function).
 //
 // The stages live in their own files: cells.go splits a cell by the
 // grammar, cell.go runs it, names.go tracks the names cells declare,
