@@ -70,10 +70,21 @@ func TestREPLPipe(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "fig.png")); err != nil {
 		t.Error(err)
 	}
-	// The saved session runs as a script.
+	// The saved session runs as a script and with go run, printing what the
+	// session printed (values included).
 	code, stdout, stderr := runInterpreted(filepath.Join(dir, "session.go"))
 	if code != 0 || !strings.Contains(stdout, "i 2") {
 		t.Fatalf("saved session: exit %d\n%s\n%s\n%s", code, stdout, stderr, mustRead(t, filepath.Join(dir, "session.go")))
+	}
+	goRun := exec.Command("go", "run", filepath.Join(dir, "session.go"))
+	compiled, err := goRun.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run of the saved session: %v\n%s\n%s", err, compiled, mustRead(t, filepath.Join(dir, "session.go")))
+	}
+	for _, want := range []string{"lib main ran\n", "15 (int)\n", "42 (int)\n", "i 2\n", "9 (float64)\n"} {
+		if !strings.Contains(string(compiled), want) || !strings.Contains(text, want) {
+			t.Errorf("the session and go run of its :save should both print %q:\n%s", want, compiled)
+		}
 	}
 }
 
