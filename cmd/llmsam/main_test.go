@@ -312,3 +312,46 @@ func TestHelpListsEverySubcommand(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptFlags: every script and example answers -h with its usage and
+// exit 0, and the scripts refuse bad counts, windows and formats with exit
+// 2 before writing anything.
+func TestScriptFlags(t *testing.T) {
+	r := root(t)
+	paths, _ := filepath.Glob(filepath.Join(r, "scripts", "*.go"))
+	examples, _ := filepath.Glob(filepath.Join(r, "examples", "*.go"))
+	for _, p := range append(paths, examples...) {
+		code, stdout, stderr := runInterpreted(p, "-h")
+		if code != 0 || !strings.Contains(stdout+stderr, "Usage") {
+			t.Errorf("%s -h: exit %d, output %q", filepath.Base(p), code, stdout+stderr)
+		}
+	}
+	for _, tc := range []struct {
+		script string
+		args   []string
+		want   string
+	}{
+		{"large_network.go", []string{"-replicates", "0"}, "flag -replicates: 0"},
+		{"large_network.go", []string{"-windows", "99"}, "flag -windows: 99, want 0 to 7"},
+		{"large_network.go", []string{"-formats", "png,bogus"}, `unknown figure format "bogus"`},
+		{"dynamic.go", []string{"-windows", "-1"}, "flag -windows: -1"},
+		{"validation.go", []string{"-groups", "41"}, "flag -groups: 41"},
+		{"sweeps.go", []string{"-n", "0"}, "flag -n: 0"},
+		{"phenomena.go", []string{"-replicates", "-2"}, "flag -replicates: -2"},
+		{"population.go", []string{"-formats", ""}, "no figure format"},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		// A process: scripts print to os.Stderr, the process's own stream.
+		cmd := exec.Command(binary, append([]string{filepath.Join(r, "scripts", tc.script), "-out", out}, tc.args...)...)
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		cmd.Run()
+		code, stderr := cmd.ProcessState.ExitCode(), errb.String()
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s %v: exit %d, stderr %q; want exit 2 and %q", tc.script, tc.args, code, stderr, tc.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s %v wrote %s before refusing its flags", tc.script, tc.args, out)
+		}
+	}
+}

@@ -25,8 +25,10 @@ type Cell struct {
 
 // Outcome is everything running a cell produced.
 type Outcome struct {
-	// Stdout and Stderr are what the cell wrote while it ran (they are
-	// also written to Options.Stdout and Options.Stderr as it runs).
+	// Stdout and Stderr are what the cell wrote while it ran with fmt's
+	// print functions and log (they are also written to Options.Stdout and
+	// Options.Stderr as it runs). Writes to os.Stdout and os.Stderr go to
+	// the process's own streams: yaegi binds those names to the real files.
 	Stdout, Stderr string
 	// Value is the value of the cell's last expression, when it has one
 	// worth showing (see Result); Display is its text as the REPL prints it
