@@ -16,7 +16,7 @@ import (
 var commands = []struct{ name, args, help string }{
 	{":help", "", "show this help"},
 	{":load", "FILE.go", "run a Go file in the session (its func main runs once; its declarations stay)"},
-	{":save", "FILE.go", "write the session so far as a runnable script"},
+	{":save", "FILE.go", "write the session as a program (llmsam or go run) that prints what the session printed"},
 	{":vars", "", "list the names the session declared, with their types and values"},
 	{":doc", "NAME", "show the documentation of a package or name, e.g. :doc netw.BarabasiAlbert"},
 	{":reset", "", "start a fresh session (forget every name)"},
@@ -35,7 +35,9 @@ func (r *REPL) command(line string) {
 	}
 	switch name {
 	case ":help", ":h":
-		fmt.Fprintln(r.out, "Type Go: declarations and statements, one cell at a time; the last expression's value is printed.")
+		fmt.Fprintln(r.out, "Type Go: any declaration or statement; input continues while it is unfinished (an open brace,")
+		fmt.Fprintln(r.out, "a trailing comma, operator or dot). The last expression's value is printed with its type.")
+		fmt.Fprintln(r.out, "Tab completes names, package members and the fields and methods of values.")
 		fmt.Fprintln(r.out, "Preloaded packages (no import needed):")
 		for _, line := range wrap(preloadedNames(), 72) {
 			fmt.Fprintln(r.out, "  "+line)
