@@ -13,13 +13,14 @@ import (
 	"testing"
 )
 
-// TestConformance runs every program of testdata/conformance four ways and
+// TestConformance runs every program of testdata/conformance five ways and
 // requires the same standard output from each: compiled with go run; as a
 // script (llmsam FILE.go); as a notebook whose first go block holds the
-// file's declarations and whose second holds main's body; and at the REPL,
+// file's declarations and whose second holds main's body; at the REPL,
 // the declarations and then main's body piped in line by line, each line
-// (or group of lines, while the input is incomplete) a cell. The REPL's
-// figure announcements ("figure: PATH") are the only lines set aside.
+// (or group of lines, while the input is incomplete) a cell; and with the
+// REPL's :load. The REPL's figure announcements ("figure: PATH") and
+// :load's confirmation are the only lines set aside.
 func TestConformance(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "conformance", "*.go"))
 	if len(files) == 0 {
@@ -59,6 +60,10 @@ func TestConformance(t *testing.T) {
 			repl := runProcess(t, strings.NewReader(decls+"\n"+body+"\n"), binary)
 			repl = regexp.MustCompile(`(?m)^figure: .*\n`).ReplaceAllString(repl, "")
 			check("the REPL", repl)
+
+			load := runProcess(t, strings.NewReader(":load "+file+"\n"), binary)
+			load = regexp.MustCompile(`(?m)^(figure: .*|loaded .* and ran its main .*)\n`).ReplaceAllString(load, "")
+			check(":load in the REPL", load)
 		})
 	}
 }
