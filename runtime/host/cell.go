@@ -68,12 +68,13 @@ type parsed struct {
 	node    ast.Node // *ast.File for declarations, *ast.BlockStmt for statements
 	decl    bool
 	notes   []string
-	text    string   // for Transcript
-	names   []string // top-level names it declares
-	methods []string // "T.M" methods it declares
-	display bool     // its last statement is an expression worth printing
-	expr    bool     // its only statement is a non-call expression
-	fun     string   // the function its last statement calls, when a name or selector
+	text    string            // for Transcript
+	names   []string          // top-level names it declares
+	methods []string          // "T.M" methods it declares
+	display bool              // its last statement is an expression worth printing
+	expr    bool              // its only statement is a non-call expression
+	fun     string            // the function its last statement calls, when a name or selector
+	declSrc map[string]string // source of its types and methods (see declSources)
 }
 
 func (h *Host) runCell(ctx context.Context, name string, firstLine int, src string) (res Result, err error) {
@@ -91,6 +92,7 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 			err = derr
 		}
 	}()
+	var added []string // names this cell introduced
 	for k, c := range chunks {
 		c.line += firstLine - 1
 		p, err := h.parseChunk(name, id, c)
@@ -136,7 +138,19 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 		}
 		if err != nil {
 			h.chunkFailed(name, p)
+			// The cell failed: the names its earlier statements introduced
+			// are forgotten too (their statements ran; run the cell again
+			// once fixed).
+			for _, n := range added {
+				delete(h.names, n)
+				h.failed[n] = name
+			}
 			return res, err
+		}
+		for _, n := range p.names {
+			if !h.names[n] {
+				added = append(added, n)
+			}
 		}
 		h.chunkDone(p)
 		last := k == len(chunks)-1
@@ -261,6 +275,7 @@ func (h *Host) parseChunk(name string, id int, c chunk) (parsed, error) {
 		h.dropRepeatedImports(f)
 		h.consts.collect(f)
 		p.names, p.methods = declaredNames(f)
+		p.declSrc = declSources(fset, f)
 		p.text = strings.TrimSpace(string(text))
 		g := &guarder{fset: fset, consts: h.consts, packages: h.pkgs}
 		if g.rewrite(f) && !h.preloaded {

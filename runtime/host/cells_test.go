@@ -115,6 +115,18 @@ func TestCellErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "cannot replace a type") || !strings.Contains(err.Error(), "cell 6b:1:6") {
 		t.Errorf("redeclaring a type: %v", err)
 	}
+	// The same declarations run again (a notebook cell re-run) are fine.
+	if _, err := h.RunCell(ctx, "cell 6c", "type T struct{ A []int }\nfunc (t T) M() int { return len(t.A) }"); err != nil {
+		t.Errorf("running a type's cell again unchanged: %v", err)
+	}
+	// A failed cell leaves none of its names behind.
+	_, err = h.RunCell(ctx, "cell 6d", "early := 1\nlate := early + \"s\"")
+	if err == nil {
+		t.Fatal("early + \"s\" compiled")
+	}
+	if _, err := h.RunCell(ctx, "cell 6e", "early"); err == nil || !strings.Contains(err.Error(), "undefined: early") {
+		t.Errorf("a name from a failed cell: %v", err)
+	}
 	// Functions can be redefined.
 	h.RunCell(ctx, "cell 7", "func k() int { return 1 }")
 	h.RunCell(ctx, "cell 8", "func k() int { return 2 }")

@@ -45,6 +45,7 @@ type Host struct {
 	failed      map[string]string // names whose declaration failed -> the cell
 	methods     map[string]string // "T.M" -> the cell that declared it ("!cell" when it failed)
 	types       map[string]string // type name -> the cell that declared it
+	declSrc     map[string]string // "type T", "method T.M" -> its source
 	deferred    []func()          // calls deferred at the running cell's top level
 	trace       lockedBuffer      // the interpreter's panic trace of the running source
 	pos         int               // position register: the statement last started (see guarder.instrument)
@@ -85,7 +86,7 @@ func New(opt Options) (*Host, error) {
 		opt.Stdin = os.Stdin
 	}
 	h := &Host{errw: opt.Stderr, consts: constNames{}, pkgs: map[string]bool{}, names: map[string]bool{}, imported: map[string]string{},
-		failed: map[string]string{}, methods: map[string]string{}, types: map[string]string{}, onFigure: opt.OnFigure}
+		failed: map[string]string{}, methods: map[string]string{}, types: map[string]string{}, declSrc: map[string]string{}, onFigure: opt.OnFigure}
 	h.stdout, h.stderr = &teeWriter{w: opt.Stdout}, &teeWriter{w: opt.Stderr}
 	h.in = interp.New(interp.Options{Stdin: opt.Stdin, Stdout: h.stdout, Stderr: &traceSplitter{trace: &h.trace, rest: h.stderr, first: func() { h.panicAt = h.pos }}, Args: opt.Args, Env: os.Environ()})
 	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, h.guardSymbols(), flagSymbols(opt.Args, opt.Stderr)} {

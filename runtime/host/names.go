@@ -3,6 +3,7 @@ package host
 import (
 	"fmt"
 	"go/ast"
+	"go/printer"
 	"go/token"
 	"strconv"
 	"strings"
@@ -115,6 +116,9 @@ func (h *Host) checkChunk(name string, p parsed) error {
 			continue
 		}
 		key := recvType(fd) + "." + fd.Name.Name
+		if where, ok := h.methods[key]; ok && !strings.HasPrefix(where, "!") && h.declSrc["method "+key] == p.declSrc["method "+key] {
+			continue // the same method again (a cell run twice): kept as it is
+		}
 		if where, ok := h.methods[key]; ok {
 			what := "is already defined in " + where
 			if strings.HasPrefix(where, "!") {
@@ -134,14 +138,76 @@ func (h *Host) checkChunk(name string, p parsed) error {
 		}
 		for _, sp := range g.Specs {
 			ts := sp.(*ast.TypeSpec)
-			if where, ok := h.types[ts.Name.Name]; ok {
+			if where, ok := h.types[ts.Name.Name]; ok && h.declSrc["type "+ts.Name.Name] != p.declSrc["type "+ts.Name.Name] {
 				return fmt.Errorf("%s: type %s is already declared in %s; yaegi, llmsam's interpreter, cannot replace a type "+
 					"(nor its methods): declare it under a new name (type %s2 ...), or :reset and run the cells again",
 					fset.Position(ts.Name.Pos()), ts.Name.Name, where, ts.Name.Name)
 			}
 		}
 	}
+	h.dropRepeated(p.node.(*ast.File), p)
 	return nil
+}
+
+// dropRepeated removes from a declaration chunk the types and methods the
+// session already has with the same source (a cell run again, as in a
+// notebook): yaegi could not declare them again, and they are unchanged.
+func (h *Host) dropRepeated(f *ast.File, p parsed) {
+	var decls []ast.Decl
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil {
+				key := "method " + recvType(d) + "." + d.Name.Name
+				if _, ok := h.declSrc[key]; ok && h.declSrc[key] == p.declSrc[key] {
+					continue
+				}
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.TYPE {
+				var specs []ast.Spec
+				for _, sp := range d.Specs {
+					key := "type " + sp.(*ast.TypeSpec).Name.Name
+					if _, ok := h.declSrc[key]; ok && h.declSrc[key] == p.declSrc[key] {
+						continue
+					}
+					specs = append(specs, sp)
+				}
+				if len(specs) == 0 {
+					continue
+				}
+				d.Specs = specs
+			}
+		}
+		decls = append(decls, d)
+	}
+	f.Decls = decls
+}
+
+// declSources returns the source of a file's types and methods, keyed
+// "type T" and "method T.M", to recognise a declaration run again.
+func declSources(fset *token.FileSet, f *ast.File) map[string]string {
+	out := map[string]string{}
+	print := func(n ast.Node) string {
+		var b strings.Builder
+		printer.Fprint(&b, fset, n)
+		return b.String()
+	}
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if d.Recv != nil {
+				out["method "+recvType(d)+"."+d.Name.Name] = print(d)
+			}
+		case *ast.GenDecl:
+			if d.Tok == token.TYPE {
+				for _, sp := range d.Specs {
+					out["type "+sp.(*ast.TypeSpec).Name.Name] = print(sp)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // chunkFailed forgets the names a failed chunk declared (unless an earlier
@@ -167,13 +233,22 @@ func (h *Host) chunkDone(p parsed) {
 	}
 	name := h.cellNames[len(h.cellNames)-1]
 	for _, m := range p.methods {
-		h.methods[m] = name
+		if _, ok := h.methods[m]; !ok || strings.HasPrefix(h.methods[m], "!") {
+			h.methods[m] = name
+		}
+	}
+	for k, v := range p.declSrc {
+		if _, ok := h.declSrc[k]; !ok {
+			h.declSrc[k] = v
+		}
 	}
 	if f, ok := p.node.(*ast.File); ok {
 		for _, d := range f.Decls {
 			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
 				for _, sp := range g.Specs {
-					h.types[sp.(*ast.TypeSpec).Name.Name] = name
+					if _, ok := h.types[sp.(*ast.TypeSpec).Name.Name]; !ok {
+						h.types[sp.(*ast.TypeSpec).Name.Name] = name
+					}
 				}
 			}
 		}
