@@ -39,7 +39,8 @@
 // own (a goto with the statements up to its label), so every statement form
 // works. A failed cell leaves no names behind (later uses report them
 // undefined); a function can be redefined, a type or a method cannot (yaegi
-// keeps the first declaration), which the host reports with the workaround.
+// keeps the first declaration), which the host reports with the workaround;
+// the same declaration run again (a re-run cell) is accepted unchanged.
 // Calls deferred at a cell's top level run when the cell ends. A panic names
 // the statement that raised it: the host records each statement's position
 // before running it (yaegi's own trace names only the function).
