@@ -82,6 +82,10 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 	defer end()
 	h.cellNames = append(h.cellNames, name)
 	id := len(h.cellNames)
+	if blanked, ok := blankPackageClause(src); ok {
+		src = blanked
+		res.Notes = append(res.Notes, "the package clause is ignored: cells belong to the session's package main")
+	}
 	chunks, serr := splitCell(src)
 	if serr != nil {
 		return res, &CompileError{Pos: Position{File: name, Line: serr.Line + firstLine - 1, Col: serr.Col}, Msg: serr.Msg}
@@ -216,6 +220,24 @@ func wrappable(p parsed) bool {
 func wrapInFunc(body *ast.BlockStmt) *ast.BlockStmt {
 	lit := &ast.FuncLit{Type: &ast.FuncType{Func: body.Lbrace, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: body.Lbrace, List: body.List, Rbrace: body.Rbrace}}
 	return &ast.BlockStmt{Lbrace: body.Lbrace, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: body.Rbrace}}}, Rbrace: body.Rbrace}
+}
+
+// blankPackageClause replaces a leading `package name` (a whole program
+// pasted at the prompt) with spaces, keeping every position.
+func blankPackageClause(src string) (string, bool) {
+	toks, _ := scanCell(src)
+	if len(toks) < 2 || toks[0].tok != token.PACKAGE || toks[1].tok != token.IDENT {
+		return src, false
+	}
+	end := toks[1].off
+	for end < len(src) && (src[end] == '_' || src[end] >= 'a' && src[end] <= 'z' || src[end] >= 'A' && src[end] <= 'Z' || src[end] >= '0' && src[end] <= '9') {
+		end++
+	}
+	b := []byte(src)
+	for i := toks[0].off; i < end; i++ {
+		b[i] = ' '
+	}
+	return string(b), true
 }
 
 // isAnalysisFailure reports whether a compile error is one of yaegi's

@@ -212,3 +212,16 @@ g.Edges()`})
 		t.Errorf(":doc of a session value: %s", d)
 	}
 }
+
+// TestPastedProgram: a whole program pasted as a cell runs its
+// declarations; its package clause is set aside with a note.
+func TestPastedProgram(t *testing.T) {
+	h, out := preloaded(t)
+	r, err := h.RunCell(context.Background(), "cell 1", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"pasted\")\n}\n")
+	if err != nil || len(r.Notes) != 2 {
+		t.Fatalf("%v %v", r.Notes, err)
+	}
+	if _, err := h.RunCell(context.Background(), "cell 2", "scriptMain()"); err != nil || out.String() != "pasted\n" {
+		t.Fatalf("%q %v", out.String(), err)
+	}
+}
