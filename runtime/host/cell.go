@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -141,6 +142,10 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 			v, err = h.run(ctx, prog)
 		}
 		if err != nil {
+			if len(p.methods) > 0 && !isRunError(err) {
+				err = fmt.Errorf("%w\n\t(yaegi, llmsam's interpreter, keeps the failed method%s %s attached to %s: declare the type under a new name with its methods, or :reset)",
+					err, plural(len(p.methods)), strings.Join(p.methods, ", "), strings.Split(p.methods[0], ".")[0])
+			}
 			h.chunkFailed(name, p)
 			// The cell failed: the names its earlier statements introduced
 			// are forgotten too (their statements ran; run the cell again
@@ -220,6 +225,20 @@ func wrappable(p parsed) bool {
 func wrapInFunc(body *ast.BlockStmt) *ast.BlockStmt {
 	lit := &ast.FuncLit{Type: &ast.FuncType{Func: body.Lbrace, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: body.Lbrace, List: body.List, Rbrace: body.Rbrace}}
 	return &ast.BlockStmt{Lbrace: body.Lbrace, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: body.Rbrace}}}, Rbrace: body.Rbrace}
+}
+
+// isRunError reports whether err happened while running (not compiling).
+func isRunError(err error) bool {
+	var pe PanicError
+	var ee ExitError
+	return errors.As(err, &pe) || errors.As(err, &ee) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // blankPackageClause replaces a leading `package name` (a whole program
