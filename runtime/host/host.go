@@ -140,12 +140,20 @@ func (h *Host) begin(ctx context.Context) (context.Context, func()) {
 	h.cancel, h.goPanic, h.figures = cancel, nil, nil
 	h.mu.Unlock()
 	restore := session.SetContext(ctx)
-	session.OnFigure(h.figureSaved)
+	// The host hears of figures while the source runs, and passes them on
+	// to whoever listened before (a front end's own hook).
+	var prev func(string)
+	prev = session.OnFigure(func(p string) {
+		h.figureSaved(p)
+		if prev != nil {
+			prev(p)
+		}
+	})
 	return ctx, func() {
 		h.mu.Lock()
 		h.cancel = nil
 		h.mu.Unlock()
-		session.OnFigure(nil)
+		session.OnFigure(prev)
 		restore()
 		cancel()
 	}
