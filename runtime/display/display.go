@@ -41,7 +41,20 @@ func String(v any) string { return Value(reflect.ValueOf(v)) }
 //	"hello" (string)
 //	[]int len 100: [0 1 2 3 4 5 6 7 8 9 ... 90 more]
 //	sim.Study{Name: "", Steps: 3, ...}
-func Value(v reflect.Value) string {
+func Value(v reflect.Value) string { return Named(v, nil) }
+
+// Namer names what reflection cannot: an interpreter's struct types are
+// unnamed to reflect, and their unexported fields renamed.
+type Namer interface {
+	// TypeName returns a struct type's name in the session, or "".
+	TypeName(reflect.Type) string
+	// FieldNames returns a struct type's field names as declared, or nil.
+	FieldNames(reflect.Type) []string
+}
+
+// Named is Value with a Namer (nil: none).
+func Named(v reflect.Value, names Namer) string {
+	f := formatter{names: names}
 	if !v.IsValid() {
 		return ""
 	}
@@ -52,15 +65,19 @@ func Value(v reflect.Value) string {
 		return cut(s, displayText)
 	}
 	var b strings.Builder
-	formatInto(&b, v, 0)
+	f.format(&b, v, 0)
 	s := b.String()
 	switch v.Kind() {
 	case reflect.Slice, reflect.Array, reflect.Map:
-		return fmt.Sprintf("%s len %d: %s", typeName(v.Type()), v.Len(), s)
+		return fmt.Sprintf("%s len %d: %s", f.typeName(v.Type()), v.Len(), s)
 	case reflect.Struct, reflect.Pointer:
 		return s
 	}
-	return s + " (" + typeName(v.Type()) + ")"
+	return s + " (" + f.typeName(v.Type()) + ")"
+}
+
+type formatter struct {
+	names Namer
 }
 
 // stringer returns the text of a value's String or Error method.
@@ -98,7 +115,17 @@ func cut(s string, n int) string {
 	return s[:n] + fmt.Sprintf("... (%d more bytes)", len(s)-n)
 }
 
-func typeName(t reflect.Type) string {
+func (f formatter) typeName(t reflect.Type) string {
+	if f.names != nil {
+		if n := f.names.TypeName(t); n != "" {
+			return n
+		}
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+			if n := f.names.TypeName(t.Elem()); n != "" {
+				return map[reflect.Kind]string{reflect.Slice: "[]", reflect.Pointer: "*"}[t.Kind()] + n
+			}
+		}
+	}
 	s := t.String()
 	if s == "" {
 		return t.Kind().String()
@@ -106,8 +133,8 @@ func typeName(t reflect.Type) string {
 	return s
 }
 
-// formatInto writes a short Go-like rendering of v.
-func formatInto(b *strings.Builder, v reflect.Value, depth int) {
+// format writes a short Go-like rendering of v.
+func (f formatter) format(b *strings.Builder, v reflect.Value, depth int) {
 	if !v.IsValid() {
 		b.WriteString("nil")
 		return
@@ -124,7 +151,7 @@ func formatInto(b *strings.Builder, v reflect.Value, depth int) {
 			b.WriteString("nil")
 			return
 		}
-		formatInto(b, v.Elem(), depth)
+		f.format(b, v.Elem(), depth)
 	case reflect.String:
 		s := v.String()
 		if len(s) > displayString {
@@ -143,7 +170,7 @@ func formatInto(b *strings.Builder, v reflect.Value, depth int) {
 		}
 		if v.Elem().Kind() == reflect.Struct {
 			b.WriteString("&")
-			formatInto(b, v.Elem(), depth)
+			f.format(b, v.Elem(), depth)
 			return
 		}
 		fmt.Fprintf(b, "%#x", v.Pointer())
@@ -161,7 +188,7 @@ func formatInto(b *strings.Builder, v reflect.Value, depth int) {
 			if i > 0 {
 				b.WriteString(" ")
 			}
-			formatInto(b, v.Index(i), depth+1)
+			f.format(b, v.Index(i), depth+1)
 		}
 		if v.Len() > displayElems {
 			fmt.Fprintf(b, " ... %d more", v.Len()-displayElems)
@@ -183,22 +210,26 @@ func formatInto(b *strings.Builder, v reflect.Value, depth int) {
 			if i > 0 {
 				b.WriteString(" ")
 			}
-			formatInto(b, k, depth+1)
+			f.format(b, k, depth+1)
 			b.WriteString(":")
-			formatInto(b, v.MapIndex(k), depth+1)
+			f.format(b, v.MapIndex(k), depth+1)
 		}
 		b.WriteString("]")
 	case reflect.Struct:
-		b.WriteString(typeName(v.Type()))
+		b.WriteString(f.typeName(v.Type()))
 		if depth >= displayDepth {
 			b.WriteString("{...}")
 			return
 		}
 		b.WriteString("{")
 		shown := 0
+		var declared []string
+		if f.names != nil {
+			declared = f.names.FieldNames(v.Type())
+		}
 		for i := 0; i < v.NumField(); i++ {
-			f := v.Type().Field(i)
-			if !f.IsExported() {
+			sf := v.Type().Field(i)
+			if !sf.IsExported() {
 				continue
 			}
 			fv := v.Field(i)
@@ -212,8 +243,12 @@ func formatInto(b *strings.Builder, v reflect.Value, depth int) {
 				b.WriteString("...")
 				break
 			}
-			b.WriteString(f.Name + ": ")
-			formatInto(b, fv, depth+1)
+			fname := sf.Name
+			if len(declared) == v.NumField() {
+				fname = declared[i]
+			}
+			b.WriteString(fname + ": ")
+			f.format(b, fv, depth+1)
 			shown++
 		}
 		b.WriteString("}")

@@ -25,6 +25,7 @@ type Result struct {
 	Show  bool
 	// Notes are remarks from the host about the cell, such as a renamed main.
 	Notes []string
+	names display.Namer // the session's struct type and field names
 }
 
 // String formats the value as the REPL prints it: with its type, long
@@ -33,7 +34,7 @@ func (r Result) String() string {
 	if !r.Show {
 		return ""
 	}
-	return display.Value(r.Value)
+	return display.Named(r.Value, r.names)
 }
 
 // saved is one successfully run chunk, kept for Transcript.
@@ -166,7 +167,7 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 		shown := last && p.display && v.IsValid() && !isNil(v) && !h.noResults(p.fun)
 		h.history = append(h.history, saved{decl: p.decl, src: p.text, defines: definedBy(p), shown: shown, expr: p.expr})
 		if shown {
-			res.Value, res.Show = v, true
+			res.Value, res.Show, res.names = v, true, h
 		}
 	}
 	return res, nil

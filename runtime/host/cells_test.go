@@ -163,6 +163,8 @@ func TestDisplay(t *testing.T) {
 		{"pop.MustSynthetic(scenario.Dishwasher(), 10, 1)", "pop.Population: 10 people"},
 		{"netw.Complete(4)", "undirected graph: 4 nodes, 6 edges"},
 		{"errors.New(\"bad\")", "bad"},
+		{"type rect struct{ w, h float64 }\nrect{2, 3}", "rect{w: 2, h: 3}"},
+		{"[]rect{{1, 1}}", "[]rect len 1: [rect{w: 1, h: 1}]"},
 	} {
 		r, err := h.RunCell(ctx, "cell", tc.src)
 		if err != nil {

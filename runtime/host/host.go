@@ -41,25 +41,27 @@ type Host struct {
 	pkgs   map[string]bool
 	cells  int
 
-	names       map[string]bool   // top-level names declared by cells
-	failed      map[string]string // names whose declaration failed -> the cell
-	methods     map[string]string // "T.M" -> the cell that declared it ("!cell" when it failed)
-	types       map[string]string // type name -> the cell that declared it
-	declSrc     map[string]string // "type T", "method T.M" -> its source
-	deferred    []func()          // calls deferred at the running cell's top level
-	trace       lockedBuffer      // the interpreter's panic trace of the running source
-	pos         int               // position register: the statement last started (see guarder.instrument)
-	panicAt     int               // the register when the running source's panic began
-	stdout      *teeWriter
-	stderr      *teeWriter
-	onFigure    func(string)
-	figures     []string          // figures saved by the running cell
-	cellNames   []string          // names of the cells run, by number - 1
-	imported    map[string]string // import path -> name, in cells
-	history     []saved           // chunks run so far, for Transcript
-	cellImports []string          // imports made in cells, for Transcript
-	preloaded   bool
-	tmps        int // temporaries made by defineFallback
+	names        map[string]bool         // top-level names declared by cells
+	failed       map[string]string       // names whose declaration failed -> the cell
+	methods      map[string]string       // "T.M" -> the cell that declared it ("!cell" when it failed)
+	types        map[string]string       // type name -> the cell that declared it
+	declSrc      map[string]string       // "type T", "method T.M" -> its source
+	typeNames    map[reflect.Type]string // see TypeName
+	typeNamesFor int                     // len(types) when typeNames was made
+	deferred     []func()                // calls deferred at the running cell's top level
+	trace        lockedBuffer            // the interpreter's panic trace of the running source
+	pos          int                     // position register: the statement last started (see guarder.instrument)
+	panicAt      int                     // the register when the running source's panic began
+	stdout       *teeWriter
+	stderr       *teeWriter
+	onFigure     func(string)
+	figures      []string          // figures saved by the running cell
+	cellNames    []string          // names of the cells run, by number - 1
+	imported     map[string]string // import path -> name, in cells
+	history      []saved           // chunks run so far, for Transcript
+	cellImports  []string          // imports made in cells, for Transcript
+	preloaded    bool
+	tmps         int // temporaries made by defineFallback
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // of the running source, for goroutine panics

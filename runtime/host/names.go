@@ -3,8 +3,10 @@ package host
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/printer"
 	"go/token"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -373,4 +375,60 @@ func (h *Host) unresolved(n ast.Node, bad func(string) bool) *ast.Ident {
 		ast.Inspect(r, visit)
 	}
 	return found
+}
+
+// TypeName returns the name the session gave a struct type (the
+// interpreter's struct types are unnamed to reflect), or "".
+func (h *Host) TypeName(t reflect.Type) string {
+	if t.Kind() != reflect.Struct || t.Name() != "" {
+		return ""
+	}
+	if h.typeNames == nil || h.typeNamesFor != len(h.types) {
+		h.typeNames, h.typeNamesFor = map[reflect.Type]string{}, len(h.types)
+		for n := range h.types {
+			if v, err := h.in.Eval(n + "{}"); err == nil && v.IsValid() && v.Kind() == reflect.Struct {
+				h.typeNames[v.Type()] = n
+			}
+		}
+	}
+	return h.typeNames[t]
+}
+
+// FieldNames returns the field names of a session struct type as declared
+// (yaegi renames unexported fields, w to Xw), or nil.
+func (h *Host) FieldNames(t reflect.Type) []string {
+	name := h.TypeName(t)
+	src, ok := h.declSrc["type "+name]
+	if name == "" || !ok {
+		return nil
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\ntype "+src, 0)
+	if err != nil {
+		return nil
+	}
+	st, ok := f.Decls[0].(*ast.GenDecl).Specs[0].(*ast.TypeSpec).Type.(*ast.StructType)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, fl := range st.Fields.List {
+		if len(fl.Names) == 0 { // embedded: the type's name
+			e := fl.Type
+			if s, ok := e.(*ast.StarExpr); ok {
+				e = s.X
+			}
+			if sel, ok := e.(*ast.SelectorExpr); ok {
+				e = sel.Sel
+			}
+			if id, ok := e.(*ast.Ident); ok {
+				out = append(out, id.Name)
+			} else {
+				return nil
+			}
+		}
+		for _, n := range fl.Names {
+			out = append(out, n.Name)
+		}
+	}
+	return out
 }

@@ -119,7 +119,7 @@ func (r *REPL) varLine(n string) string {
 	if v.Kind() == reflect.Func {
 		return fmt.Sprintf("%-14s %s", n, t)
 	}
-	val := strings.Join(strings.Fields(display.Value(v)), " ")
+	val := strings.Join(strings.Fields(display.Named(v, r.host)), " ")
 	if max := 100 - 16 - len(t); len(val) > max && max > 10 {
 		val = val[:max-3] + "..."
 	}
