@@ -10,8 +10,29 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/runtime/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Named":  reflect.ValueOf(display.Named),
 		"Show":   reflect.ValueOf(display.Show),
 		"String": reflect.ValueOf(display.String),
 		"Value":  reflect.ValueOf(display.Value),
+
+		// type definitions
+		"Namer": reflect.ValueOf((*display.Namer)(nil)),
+
+		// interface wrapper definitions
+		"_Namer": reflect.ValueOf((*_github_com_llmsam_llmsam_runtime_display_Namer)(nil)),
 	}
+}
+
+// _github_com_llmsam_llmsam_runtime_display_Namer is an interface wrapper for Namer type
+type _github_com_llmsam_llmsam_runtime_display_Namer struct {
+	IValue      interface{}
+	WFieldNames func(a0 reflect.Type) []string
+	WTypeName   func(a0 reflect.Type) string
+}
+
+func (W _github_com_llmsam_llmsam_runtime_display_Namer) FieldNames(a0 reflect.Type) []string {
+	return W.WFieldNames(a0)
+}
+func (W _github_com_llmsam_llmsam_runtime_display_Namer) TypeName(a0 reflect.Type) string {
+	return W.WTypeName(a0)
 }
