@@ -81,7 +81,22 @@ func (h *Host) Transcript() string {
 	var b strings.Builder
 	b.WriteString("package main\n\n")
 	if len(imports) > 0 {
-		b.WriteString("import (\n\t" + strings.Join(imports, "\n\t") + "\n)\n\n")
+		// The standard library first, then the rest, as goimports groups them.
+		var std, other []string
+		for _, im := range imports {
+			path := im[strings.IndexByte(im, '"'):]
+			if first, _, _ := strings.Cut(strings.Trim(path, `"`), "/"); strings.Contains(first, ".") {
+				other = append(other, im)
+			} else {
+				std = append(std, im)
+			}
+		}
+		groups := strings.Join(std, "\n\t")
+		if len(std) > 0 && len(other) > 0 {
+			groups += "\n\n\t"
+		}
+		groups += strings.Join(other, "\n\t")
+		b.WriteString("import (\n\t" + groups + "\n)\n\n")
 	}
 	if len(hoistOrder) > 0 {
 		b.WriteString("// Variables the session defined with :=.\nvar (\n")
