@@ -112,9 +112,15 @@ func (h *Host) PackagePath(name string) (string, bool) {
 	return "", false
 }
 
+// IsType reports whether name is a type the session declared.
+func (h *Host) IsType(name string) bool {
+	_, ok := h.types[name]
+	return ok
+}
+
 // Value evaluates a name of the session (for :vars), or reports false.
 func (h *Host) Value(name string) (reflect.Value, bool) {
-	if !h.names[name] {
+	if !h.names[name] || h.IsType(name) {
 		return reflect.Value{}, false
 	}
 	v, err := h.in.Eval(name)

@@ -111,9 +111,12 @@ func usage(name string) string {
 // varLine is one line of :vars: the name, its type and its value, cut
 // to fit a line.
 func (r *REPL) varLine(n string) string {
+	if r.host.IsType(n) {
+		return fmt.Sprintf("%-14s type", n)
+	}
 	v, ok := r.host.Value(n)
 	if !ok {
-		return fmt.Sprintf("%-14s (a type, function or unavailable value)", n)
+		return fmt.Sprintf("%-14s (unavailable)", n)
 	}
 	t := v.Type().String()
 	if v.Kind() == reflect.Func {
