@@ -65,8 +65,9 @@ func TestScriptsInterpretedAndCompiled(t *testing.T) {
 		"scripts/validation.go":       {{"-groups", "4", "-replicates", "2", "-formats", "png"}, append([]string{"-groups", "4", "-replicates", "2", "-formats", "png"}, llmArgs...)},
 		"scripts/large_network.go":    {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
 		"scripts/dynamic.go":          {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
-		"scripts/phenomena.go":        {{"-n", "60", "-replicates", "2", "-formats", "png"}, append([]string{"-n", "60", "-replicates", "1", "-formats", "png"}, llmArgs...)},
-		"scripts/sweeps.go":           {{"-n", "40", "-replicates", "1", "-formats", "png"}},
+		"scripts/phenomena.go":        {{"-n", "60", "-runs", "2", "-formats", "png"}, append([]string{"-n", "60", "-runs", "1", "-formats", "png"}, llmArgs...)},
+		"scripts/sweeps.go":           {{"-n", "40", "-runs", "1", "-lambda", "0.2,0.9", "-mu", "0,0.004", "-formats", "png"}},
+		"scripts/sft_data.go":         {{"-groups", "2", "-replicates", "1"}},
 		"examples/quickstart.go":      {nil},
 		"examples/custom_scenario.go": {nil},
 		"examples/sweep_heatmap.go":   {{"-replicates", "2"}},
@@ -336,8 +337,9 @@ func TestScriptFlags(t *testing.T) {
 		{"large_network.go", []string{"-formats", "png,bogus"}, `unknown figure format "bogus"`},
 		{"dynamic.go", []string{"-windows", "-1"}, "flag -windows: -1"},
 		{"validation.go", []string{"-groups", "41"}, "flag -groups: 41"},
-		{"sweeps.go", []string{"-n", "0"}, "flag -n: 0"},
-		{"phenomena.go", []string{"-replicates", "-2"}, "flag -replicates: -2"},
+		{"sweeps.go", []string{"-runs", "0"}, "flag -runs: 0"},
+		{"phenomena.go", []string{"-runs", "-2"}, "flag -runs: -2"},
+		{"sft_data.go", []string{"-replicates", "0"}, "flag -replicates: 0"},
 		{"population.go", []string{"-formats", ""}, "no figure format"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
