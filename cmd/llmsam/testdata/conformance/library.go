@@ -26,7 +26,7 @@ func main() {
 	graph, _ := netw.BarabasiAlbert(101, 10, 1)
 	run, err := sim.Run(sim.Study{
 		Scenario: scenario.Dishwasher(), Network: graph, People: people,
-		Agents: theory.SAM{Beta: 10}, Steps: 3, Replicates: 5, Seed: 1,
+		Agents: theory.SAM{}, Steps: 3, Replicates: 5, Seed: 1,
 		Quiet: true,
 	})
 	if err != nil {
