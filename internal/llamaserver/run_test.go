@@ -1,0 +1,414 @@
+package llamaserver
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// These tests drive llmsam as a user would: the llmsam command running
+// examples/llm_agents.go against llama-server, with few agents and steps.
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// llmsamBinary builds the llmsam command once per test binary.
+func llmsamBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if buildDir, buildErr = os.MkdirTemp("", "llamaserver-test"); buildErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", filepath.Join(buildDir, "llmsam"), "github.com/llmsam/llmsam/cmd/llmsam").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("building llmsam: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(buildDir, "llmsam")
+}
+
+func projectRoot() string { return filepath.Dir(filepath.Dir(Dir())) }
+
+// run is one llmsam run of examples/llm_agents.go.
+type run struct {
+	code int    // exit code
+	out  string // stdout and stderr
+	dir  string // -out
+}
+
+// agentsArgs are the flags of a tiny study: 11 agents, 1 replicate, the
+// script's 3 rounds, on the given server.
+func agentsArgs(srv *Server, out string, more ...string) []string {
+	return append([]string{filepath.Join(projectRoot(), "examples", "llm_agents.go"),
+		"-model", srv.Model(), "-base-url", srv.BaseURL(), "-n", "11", "-replicates", "1", "-out", out}, more...)
+}
+
+// llmsamCmd returns the command for llmsam with args, its output going to buf.
+func llmsamCmd(t *testing.T, ctx context.Context, env []string, buf *bytes.Buffer, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, llmsamBinary(t), args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "OPENAI_API_KEY=", "OPENAI_BASE_URL=", "LLMSAM_MODEL=")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = buf, buf
+	return cmd
+}
+
+// llmsam runs llmsam with args and returns how it ended; env adds
+// variables (OPENAI_API_KEY is empty unless given).
+func llmsam(t *testing.T, env []string, args ...string) run {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var buf bytes.Buffer
+	err := llmsamCmd(t, ctx, env, &buf, args...).Run()
+	return ended(t, err, &buf, args)
+}
+
+func ended(t *testing.T, err error, buf *bytes.Buffer, args []string) run {
+	t.Helper()
+	r := run{out: buf.String()}
+	for i, a := range args {
+		if a == "-out" && i+1 < len(args) {
+			r.dir = args[i+1]
+		}
+	}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	default:
+		t.Fatalf("llmsam %s: %v\n%s", strings.Join(args, " "), err, r.out)
+	}
+	return r
+}
+
+// ok fails the test unless the run exited 0.
+func (r run) ok(t *testing.T, srvs ...*Server) {
+	t.Helper()
+	if r.code != 0 {
+		var logs string
+		for _, s := range srvs {
+			logs += "\n--- " + s.URL() + " log (end):\n" + tail(s.Log(), 2000)
+		}
+		t.Fatalf("llmsam exited %d:\n%s%s", r.code, r.out, logs)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// totals reads the run's report.json totals.
+func (r run) totals(t *testing.T) map[string]float64 {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(r.dir, "report.json"))
+	if err != nil {
+		t.Fatalf("%v\nllmsam said:\n%s", err, r.out)
+	}
+	var rep struct{ Total map[string]float64 }
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatalf("report.json: %v", err)
+	}
+	return rep.Total
+}
+
+// files returns the run directory's files, but report.json, whose session_*
+// fields tell how this run got its answers (sent, cached, retried).
+func files(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "report.json" {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no files in %s", dir)
+	}
+	return out
+}
+
+// sameRun fails the test unless two run directories hold the same bytes.
+func sameRun(t *testing.T, what string, a, b string) {
+	t.Helper()
+	fa, fb := files(t, a), files(t, b)
+	for name, want := range fa {
+		got, ok := fb[name]
+		switch {
+		case !ok:
+			t.Errorf("%s: %s missing", what, name)
+		case !bytes.Equal(got, want):
+			t.Errorf("%s: %s differs", what, name)
+		}
+	}
+	for name := range fb {
+		if _, ok := fa[name]; !ok {
+			t.Errorf("%s: extra file %s", what, name)
+		}
+	}
+}
+
+func metric(t *testing.T, s *Server, name string) float64 {
+	t.Helper()
+	v, err := s.Metric(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+const predicted = "llamacpp:tokens_predicted_total"
+
+// TestChatJSONSchema: in chat mode every answer is constrained by the JSON
+// schema, so no answer is invalid, and the tokens llmsam reports are the
+// ones the server generated.
+func TestChatJSONSchema(t *testing.T) {
+	srv := Start(t, Options{Slots: 2})
+	r := llmsam(t, nil, agentsArgs(srv, filepath.Join(t.TempDir(), "run"), "-concurrency", "2")...)
+	r.ok(t, srv)
+	tot := r.totals(t)
+	if tot["agent_steps"] == 0 {
+		t.Fatalf("no agent-steps answered:\n%s", r.out)
+	}
+	if tot["invalid"] != 0 || tot["fallbacks"] != 0 {
+		t.Errorf("%g invalid answers and %g fallbacks under a JSON schema:\n%s", tot["invalid"], tot["fallbacks"], r.out)
+	}
+	if got := metric(t, srv, predicted); tot["completion_tokens"] != got {
+		t.Errorf("report.json counts %g completion tokens, the server generated %g", tot["completion_tokens"], got)
+	}
+}
+
+// failsLoudly checks a run that must stop as issue 8 item 1 says: a
+// non-zero exit and a message naming the endpoint, the HTTP status and the
+// server's own text.
+func failsLoudly(t *testing.T, r run, srv *Server, status, serverText string) {
+	t.Helper()
+	if r.code == 0 {
+		t.Errorf("llmsam exited 0 although the server answered %s to every request:\n%s", status, tail(r.out, 3000))
+	}
+	for _, want := range []string{srv.URL(), status, serverText} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("the message does not contain %q:\n%s", want, tail(r.out, 3000))
+		}
+	}
+}
+
+// TestWrongKey: a server started with --api-key answers 401 to a wrong key;
+// the run stops at once and says so, and never prints the key.
+func TestWrongKey(t *testing.T) {
+	srv := Start(t, Options{APIKey: "the-right-key"})
+	r := llmsam(t, []string{"OPENAI_API_KEY=a-wrong-key"}, agentsArgs(srv, filepath.Join(t.TempDir(), "run"))...)
+	failsLoudly(t, r, srv, "401", "Invalid API Key")
+	if strings.Contains(r.out, "a-wrong-key") {
+		t.Errorf("the message shows the API key:\n%s", r.out)
+	}
+}
+
+// TestContextOverflow: a server whose context (-c 256) is smaller than
+// llmsam's prompts answers 400; the run stops and says why.
+func TestContextOverflow(t *testing.T) {
+	srv := Start(t, Options{Context: 256})
+	r := llmsam(t, nil, agentsArgs(srv, filepath.Join(t.TempDir(), "run"))...)
+	failsLoudly(t, r, srv, "400", "exceeds the available context size")
+}
+
+// TestGoldenRun: at one request in flight a run reproduces byte for byte,
+// on the same server and on a restarted one.
+func TestGoldenRun(t *testing.T) {
+	srv := Start(t, Options{Slots: 1})
+	dir := t.TempDir()
+	args := func(name string) []string {
+		return agentsArgs(srv, filepath.Join(dir, name), "-concurrency", "1", "-temperature", "1")
+	}
+	a := llmsam(t, nil, args("a")...)
+	a.ok(t, srv)
+	b := llmsam(t, nil, args("b")...)
+	b.ok(t, srv)
+	sameRun(t, "a rerun", a.dir, b.dir)
+	srv.Restart()
+	c := llmsam(t, nil, args("c")...)
+	c.ok(t, srv)
+	sameRun(t, "a rerun on a restarted server", a.dir, c.dir)
+	if tot := a.totals(t); tot["invalid"] != 0 || tot["agent_steps"] == 0 {
+		t.Errorf("golden run: %v", tot)
+	}
+}
+
+// TestServerKilledMidRun kills the server with SIGKILL while a run is
+// sending requests and restarts it: the run retries, finishes, and its
+// results are those of an uninterrupted run (one request in flight).
+func TestServerKilledMidRun(t *testing.T) {
+	srv := Start(t, Options{Slots: 1})
+	dir := t.TempDir()
+	args := func(name string) []string {
+		return agentsArgs(srv, filepath.Join(dir, name), "-concurrency", "1")
+	}
+	ref := llmsam(t, nil, args("ref")...)
+	ref.ok(t, srv)
+	total := metric(t, srv, predicted)
+	srv.Restart() // counters from zero
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var buf bytes.Buffer
+	cmd := llmsamCmd(t, ctx, nil, &buf, args("killed")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		v, err := srv.Metric(predicted)
+		if err == nil && v >= total/3 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	srv.Kill()
+	time.Sleep(300 * time.Millisecond) // requests meet a dead server
+	srv.Restart()
+	r := ended(t, cmd.Wait(), &buf, args("killed"))
+	r.ok(t, srv)
+	if metric(t, srv, predicted) == 0 {
+		t.Fatalf("the run had finished before the server was killed:\n%s", r.out)
+	}
+	sameRun(t, "a run whose server was killed and restarted", ref.dir, r.dir)
+	if tot := r.totals(t); tot["session_retries"] == 0 {
+		t.Errorf("the run reports no retries although its server was down:\n%s", r.out)
+	}
+}
+
+// TestTwoEndpoints: a run spread over two servers finishes with valid
+// answers, both servers answer, and llmsam's token count is the sum of
+// theirs.
+func TestTwoEndpoints(t *testing.T) {
+	a := Start(t, Options{Slots: 1})
+	b := Start(t, Options{Slots: 1})
+	r := llmsam(t, nil, agentsArgs(a, filepath.Join(t.TempDir(), "run"), "-endpoints", b.BaseURL(), "-concurrency", "1")...)
+	r.ok(t, a, b)
+	pa, pb := metric(t, a, predicted), metric(t, b, predicted)
+	if pa == 0 || pb == 0 {
+		t.Errorf("one endpoint did all the work: %g and %g tokens generated", pa, pb)
+	}
+	tot := r.totals(t)
+	if tot["completion_tokens"] != pa+pb {
+		t.Errorf("report.json counts %g completion tokens, the servers generated %g + %g", tot["completion_tokens"], pa, pb)
+	}
+	if tot["invalid"] != 0 {
+		t.Errorf("%g invalid answers under a JSON schema", tot["invalid"])
+	}
+}
+
+// TestBatch exports the requests of a run to an OpenAI batch file, has the
+// server answer every line (as a batch service would), imports the results
+// with `llmsam import-batch`, and runs again until the run needs nothing
+// more. The run it gives equals a live run at one request in flight.
+func TestBatch(t *testing.T) {
+	srv := Start(t, Options{Slots: 1})
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "answers.db")
+	live := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "live"), "-concurrency", "1")...)
+	live.ok(t, srv)
+
+	var done run
+	rounds := 0
+	for ; rounds < 10; rounds++ {
+		batch := filepath.Join(dir, fmt.Sprintf("batch%d.jsonl", rounds))
+		r := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "batch"), "-cache", cache, "-batch-export", batch, "-concurrency", "1")...)
+		if r.code == 0 {
+			done = r
+			break
+		}
+		if _, err := os.Stat(batch); err != nil {
+			t.Fatalf("round %d: llmsam exited %d without writing %s:\n%s", rounds, r.code, batch, r.out)
+		}
+		results := filepath.Join(dir, fmt.Sprintf("results%d.jsonl", rounds))
+		n := answerBatch(t, srv, batch, results)
+		imp := llmsam(t, nil, "import-batch", "-cache", cache, "-model", srv.Model(), results)
+		imp.ok(t, srv)
+		if !strings.Contains(imp.out, fmt.Sprint(n)) {
+			t.Errorf("round %d: import-batch of %d answers said:\n%s", rounds, n, imp.out)
+		}
+	}
+	if done.dir == "" {
+		t.Fatalf("the run still had requests to export after %d rounds", rounds)
+	}
+	if rounds == 0 {
+		t.Fatal("the first run exported nothing")
+	}
+	sameRun(t, "the batch run against the live run", live.dir, done.dir)
+	replay := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "replay"), "-cache", cache, "-replay", "-concurrency", "1")...)
+	replay.ok(t, srv)
+	sameRun(t, "a replay of the batch run", live.dir, replay.dir)
+}
+
+// answerBatch sends every line of an OpenAI batch file to the server, one
+// at a time, and writes the results file a batch service would return. It
+// returns the number of lines.
+func answerBatch(t *testing.T, srv *Server, batch, results string) int {
+	t.Helper()
+	b, err := os.ReadFile(batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	n := 0
+	for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var req struct {
+			CustomID string          `json:"custom_id"`
+			Method   string          `json:"method"`
+			URL      string          `json:"url"`
+			Body     json.RawMessage `json:"body"`
+		}
+		if err := json.Unmarshal(line, &req); err != nil {
+			t.Fatalf("%s line %d: %v", batch, i+1, err)
+		}
+		if req.Method != "POST" || !strings.HasPrefix(req.URL, "/v1/") {
+			t.Fatalf("%s line %d: %s %s", batch, i+1, req.Method, req.URL)
+		}
+		status, body := post(t, srv.URL()+req.URL, req.Body)
+		if status != 200 {
+			t.Fatalf("%s line %d: the server answered %d: %s", batch, i+1, status, body)
+		}
+		res, _ := json.Marshal(map[string]any{"id": fmt.Sprintf("batch_req_%d", i), "custom_id": req.CustomID,
+			"response": map[string]any{"status_code": status, "body": json.RawMessage(body)}, "error": nil})
+		out.Write(append(res, '\n'))
+		n++
+	}
+	if err := os.WriteFile(results, out.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
