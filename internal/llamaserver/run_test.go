@@ -50,8 +50,6 @@ func llmsamBinary(t *testing.T) string {
 	return filepath.Join(buildDir, "llmsam")
 }
 
-func projectRoot() string { return filepath.Dir(filepath.Dir(Dir())) }
-
 // run is one llmsam run of examples/llm_agents.go.
 type run struct {
 	code int    // exit code
@@ -246,6 +244,27 @@ func TestContextOverflow(t *testing.T) {
 	failsLoudly(t, r, srv, "400", "exceeds the available context size")
 }
 
+// TestUnknownModel: a model the server does not serve stops the run
+// before the first step, with the names the server does serve.
+func TestUnknownModel(t *testing.T) {
+	srv := Start(t, Options{})
+	args := agentsArgs(srv, filepath.Join(t.TempDir(), "run"))
+	for i, a := range args {
+		if a == "-model" {
+			args[i+1] = "no-such-model"
+		}
+	}
+	r := llmsam(t, nil, args...)
+	if r.code == 0 {
+		t.Errorf("llmsam exited 0 with a model the server does not serve:\n%s", tail(r.out, 3000))
+	}
+	for _, want := range []string{srv.URL(), "no-such-model", ModelName} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("the message does not contain %q:\n%s", want, tail(r.out, 3000))
+		}
+	}
+}
+
 // TestGoldenRun: at one request in flight a run reproduces byte for byte,
 // on the same server and on a restarted one.
 func TestGoldenRun(t *testing.T) {
@@ -289,17 +308,21 @@ func TestServerKilledMidRun(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		v, err := srv.Metric(predicted)
-		if err == nil && v >= total/3 {
-			break
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for waiting := true; waiting; {
+		select {
+		case err := <-exited:
+			t.Fatalf("the run ended (%v) before a third of its tokens were generated:\n%s", err, buf.String())
+		case <-time.After(10 * time.Millisecond):
 		}
-		time.Sleep(10 * time.Millisecond)
+		v, err := srv.Metric(predicted)
+		waiting = err != nil || v < total/3
 	}
 	srv.Kill()
 	time.Sleep(300 * time.Millisecond) // requests meet a dead server
 	srv.Restart()
-	r := ended(t, cmd.Wait(), &buf, args("killed"))
+	r := ended(t, <-exited, &buf, args("killed"))
 	r.ok(t, srv)
 	if metric(t, srv, predicted) == 0 {
 		t.Fatalf("the run had finished before the server was killed:\n%s", r.out)

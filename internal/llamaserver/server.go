@@ -38,21 +38,27 @@ const ModelFile = "tiny-qwen2.gguf"
 const ModelName = "tiny-qwen2"
 
 // Dir returns the folder fetch.sh fills: $LLMSAM_LLAMA_DIR, else
-// .cache/llamaserver at the project root (the folder with go.mod).
+// .cache/llamaserver at the project root.
 func Dir() string {
 	if d := os.Getenv("LLMSAM_LLAMA_DIR"); d != "" {
 		return d
 	}
+	return filepath.Join(projectRoot(), ".cache", "llamaserver")
+}
+
+// projectRoot returns the closest folder above the working directory that
+// holds go.mod (the working directory when there is none).
+func projectRoot() string {
 	wd, err := os.Getwd()
 	if err != nil {
-		return filepath.Join(".cache", "llamaserver")
+		return "."
 	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return filepath.Join(d, ".cache", "llamaserver")
+			return d
 		}
 		if filepath.Dir(d) == d {
-			return filepath.Join(wd, ".cache", "llamaserver")
+			return wd
 		}
 	}
 }
