@@ -36,8 +36,10 @@ sid_pkgs="llama.cpp-tools libllama0 libggml0 python3-gguf libc6 libstdc++6 libgc
 # libraries numpy links (present on most systems, fetched to be sure).
 host_pkgs="python3-numpy python3-yaml libblas3 liblapack3 libgfortran5 libquadmath0 libyaml-0-2"
 model=tiny-qwen2.gguf
-stamp="packages: $sid_pkgs | $host_pkgs
-tinymodel.py: $(sha256sum "$here/tinymodel.py" | cut -d' ' -f1)"
+packages="sid: $sid_pkgs | host: $host_pkgs"
+generator=$(sha256sum "$here/tinymodel.py" | cut -d' ' -f1)
+lib=$dir/sysroot/usr/lib/x86_64-linux-gnu
+loader=$lib/ld-linux-x86-64.so.2
 
 unavailable() {
 	local msg="llama-server unavailable: $*"
@@ -47,92 +49,103 @@ unavailable() {
 	exit 1
 }
 
-if [ -f "$dir/READY" ] && [ "$(sed -n '1,2p' "$dir/READY")" = "$stamp" ] && [ -f "$dir/$model" ] && [ -x "$dir/sysroot/usr/bin/llama-server" ]; then
+# What a previous run left: the packages (PACKAGES names them) and the model
+# (MODEL holds the SHA-256 of the tinymodel.py that wrote it).
+have_packages=false have_model=false
+[ "$(cat "$dir/PACKAGES" 2>/dev/null)" = "$packages" ] && [ -x "$dir/sysroot/usr/bin/llama-server" ] && have_packages=true
+$have_packages && [ "$(cat "$dir/MODEL" 2>/dev/null)" = "$generator" ] && [ -f "$dir/$model" ] && have_model=true
+if $have_model && [ -f "$dir/READY" ]; then
 	echo "llama-server: ready in $dir (cached)"
 	exit 0
 fi
 rm -f "$dir/READY" "$dir/UNAVAILABLE"
+start=$(date +%s)
 
-for tool in apt-get dpkg sha256sum; do
+for tool in dpkg sha256sum; do
 	command -v "$tool" >/dev/null || unavailable "$tool not found (a Debian system is needed)"
 done
 python=/usr/bin/python3
 [ -x "$python" ] || python=$(command -v python3) || unavailable "python3 not found (apt-get install python3), needed to write the model"
 pyver=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-
-# The mirror the system already uses, and its release for the Python modules.
-mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
-[ -n "$mirror" ] || mirror=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\).*/\2/p' /etc/apt/sources.list 2>/dev/null | head -1)
-[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
-codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
-[ -n "$codename" ] || unavailable "no VERSION_CODENAME in /etc/os-release: not a Debian system?"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -f "$keyring" ] || unavailable "$keyring not found (apt-get install debian-archive-keyring)"
-
-apt=$dir/apt
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/sources.list.d" "$apt/preferences.d" "$dir/debs"
-: >"$apt/status"
-cat >"$apt/sources.list" <<EOF
-deb [arch=amd64 signed-by=$keyring] $mirror sid main
-deb [arch=amd64 signed-by=$keyring] $mirror $codename main
-EOF
-cat >"$apt/apt.conf" <<EOF
-Dir::Etc::SourceList "$apt/sources.list";
-Dir::Etc::SourceParts "$apt/sources.list.d";
-Dir::Etc::Preferences "$apt/preferences";
-Dir::Etc::PreferencesParts "$apt/preferences.d";
-Dir::State::Lists "$apt/lists";
-Dir::State::status "$apt/status";
-Dir::Cache "$apt/cache";
-Acquire::Languages "none";
-Acquire::IndexTargets::deb::DEP-11::DefaultEnabled "false";
-Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled "false";
-Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled "false";
-APT::Sandbox::User "$(id -un)";
-EOF
-export APT_CONFIG=$apt/apt.conf
 log=$dir/fetch.log
 : >"$log"
 
-start=$(date +%s)
-echo "llama-server: fetching Debian sid's llama.cpp packages from $mirror into $dir"
-if ! apt-get -q update >>"$log" 2>&1; then
-	unavailable "apt-get update of $mirror sid failed: $(grep -E '^(E|W):' "$log" | head -3 | tr '\n' ' ')(log: $log)"
-fi
+# fetch_packages fetches and unpacks the packages into sysroot/ and python/.
+fetch_packages() {
+	command -v apt-get >/dev/null || unavailable "apt-get not found (a Debian system is needed)"
+	# The mirror the system already uses, and its release for the Python modules.
+	mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+	[ -n "$mirror" ] || mirror=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\).*/\2/p' /etc/apt/sources.list 2>/dev/null | head -1)
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || unavailable "no VERSION_CODENAME in /etc/os-release: not a Debian system?"
+	keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	[ -f "$keyring" ] || unavailable "$keyring not found (apt-get install debian-archive-keyring)"
 
-# download PKG/RELEASE... into debs/, naming every package that failed.
-download() {
-	local missing="" p
-	(cd "$dir/debs" && apt-get -q download "$@" >>"$log" 2>&1) && return 0
-	for p in "$@"; do
-		(cd "$dir/debs" && apt-get -q download "$p" >>"$log" 2>&1) || missing="$missing ${p%/*}"
+	apt=$dir/apt
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/sources.list.d" "$apt/preferences.d" "$dir/debs"
+	: >"$apt/status"
+	cat >"$apt/sources.list" <<-EOF
+	deb [arch=amd64 signed-by=$keyring] $mirror sid main
+	deb [arch=amd64 signed-by=$keyring] $mirror $codename main
+	EOF
+	cat >"$apt/apt.conf" <<-EOF
+	Dir::Etc::SourceList "$apt/sources.list";
+	Dir::Etc::SourceParts "$apt/sources.list.d";
+	Dir::Etc::Preferences "$apt/preferences";
+	Dir::Etc::PreferencesParts "$apt/preferences.d";
+	Dir::State::Lists "$apt/lists";
+	Dir::State::status "$apt/status";
+	Dir::Cache "$apt/cache";
+	Acquire::Languages "none";
+	Acquire::IndexTargets::deb::DEP-11::DefaultEnabled "false";
+	Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled "false";
+	Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled "false";
+	APT::Sandbox::User "$(id -un)";
+	EOF
+	export APT_CONFIG=$apt/apt.conf
+
+	echo "llama-server: fetching Debian sid's llama.cpp packages from $mirror into $dir"
+	if ! apt-get -q update >>"$log" 2>&1; then
+		unavailable "apt-get update of $mirror sid failed: $(grep -E '^(E|W):' "$log" | head -3 | tr '\n' ' ')(log: $log)"
+	fi
+
+	# download PKG/RELEASE... into debs/, naming every package that failed.
+	download() {
+		local missing="" p
+		(cd "$dir/debs" && apt-get -q download "$@" >>"$log" 2>&1) && return 0
+		for p in "$@"; do
+			(cd "$dir/debs" && apt-get -q download "$p" >>"$log" 2>&1) || missing="$missing ${p%/*}"
+		done
+		[ -z "$missing" ] || unavailable "could not fetch${missing} from $mirror (log: $log)"
+	}
+	rm -f "$dir/debs/"*.deb
+	sid_args=() host_args=()
+	for p in $sid_pkgs; do sid_args+=("$p/sid"); done
+	for p in $host_pkgs; do host_args+=("$p/$codename"); done
+	download "${sid_args[@]}"
+	download "${host_args[@]}"
+
+	rm -rf "$dir/sysroot" "$dir/python" "$dir/PACKAGES" "$dir/MODEL"
+	for p in $sid_pkgs; do
+		dpkg -x "$dir/debs/${p}_"*.deb "$dir/sysroot" || unavailable "could not unpack $p"
 	done
-	[ -z "$missing" ] || unavailable "could not fetch${missing} from $mirror (log: $log)"
+	for p in $host_pkgs; do
+		dpkg -x "$dir/debs/${p}_"*.deb "$dir/python" || unavailable "could not unpack $p"
+	done
+	(cd "$dir/debs" && ls) | tr '\n' ' ' >"$dir/debs.txt"
+
+	# Every library the server links must be in the sysroot (sid moves: a later
+	# llama.cpp may need a package this list lacks).
+	[ -x "$dir/sysroot/usr/bin/llama-server" ] || unavailable "llama.cpp-tools has no usr/bin/llama-server"
+	[ -x "$loader" ] || unavailable "sid's libc6 has no $loader"
+	missing=$("$loader" --library-path "$lib:$lib/llama" --list "$dir/sysroot/usr/bin/llama-server" 2>&1 | sed -n 's/^[[:space:]]*\([^[:space:]]*\) => not found.*/\1/p' | tr '\n' ' ')
+	[ -z "$missing" ] || unavailable "llama-server needs libraries no fetched package has: $missing(add their sid packages to sid_pkgs in $0)"
+	[ -f "$lib/ggml/backends0/libggml-cpu-x64.so" ] || unavailable "libggml0 has no ggml/backends0/libggml-cpu-x64.so (the CPU backend)"
+	rm -rf "$dir/debs" "$apt/cache/archives/"*.deb
+	printf '%s\n' "$packages" >"$dir/PACKAGES"
 }
-rm -f "$dir/debs/"*.deb
-sid_args=() host_args=()
-for p in $sid_pkgs; do sid_args+=("$p/sid"); done
-for p in $host_pkgs; do host_args+=("$p/$codename"); done
-download "${sid_args[@]}"
-download "${host_args[@]}"
-
-rm -rf "$dir/sysroot" "$dir/python"
-for p in $sid_pkgs; do
-	dpkg -x "$dir/debs/${p}_"*.deb "$dir/sysroot" || unavailable "could not unpack $p"
-done
-for p in $host_pkgs; do
-	dpkg -x "$dir/debs/${p}_"*.deb "$dir/python" || unavailable "could not unpack $p"
-done
-
-# Every library the server links must be in the sysroot (sid moves: a later
-# llama.cpp may need a package this list lacks).
-lib=$dir/sysroot/usr/lib/x86_64-linux-gnu
-loader=$lib/ld-linux-x86-64.so.2
-[ -x "$dir/sysroot/usr/bin/llama-server" ] || unavailable "llama.cpp-tools has no usr/bin/llama-server"
-[ -x "$loader" ] || unavailable "sid's libc6 has no $loader"
-missing=$("$loader" --library-path "$lib:$lib/llama" --list "$dir/sysroot/usr/bin/llama-server" 2>&1 | sed -n 's/^[[:space:]]*\([^[:space:]]*\) => not found.*/\1/p' | tr '\n' ' ')
-[ -z "$missing" ] || unavailable "llama-server needs libraries no fetched package has: $missing(add their sid packages to sid_pkgs in $0)"
-[ -f "$lib/ggml/backends0/libggml-cpu-x64.so" ] || unavailable "libggml0 has no ggml/backends0/libggml-cpu-x64.so (the CPU backend)"
+$have_packages || fetch_packages
 version=$(GGML_BACKEND_PATH="$lib/ggml/backends0/libggml-cpu-x64.so" "$loader" --library-path "$lib:$lib/llama" "$dir/sysroot/usr/bin/llama-server" --version 2>&1 | grep -m1 version) ||
 	unavailable "llama-server does not start: $("$loader" --library-path "$lib:$lib/llama" "$dir/sysroot/usr/bin/llama-server" --version 2>&1 | tail -2 | tr '\n' ' ')"
 
@@ -144,13 +157,12 @@ if ! PYTHONPATH=$pypath LD_LIBRARY_PATH=$pylib:$pylib/blas:$pylib/lapack${LD_LIB
 	unavailable "tinymodel.py failed with $python (Python $pyver): $(tail -1 "$log") (log: $log)"
 fi
 mv "$dir/$model.tmp" "$dir/$model"
+printf '%s\n' "$generator" >"$dir/MODEL"
 sum=$(sha256sum "$dir/$model" | cut -d' ' -f1)
 
 {
-	printf '%s\n' "$stamp"
 	echo "server: $version"
-	echo "debs: $(cd "$dir/debs" && ls | tr '\n' ' ')"
+	echo "packages: $(cat "$dir/debs.txt")"
 	echo "model: $model $sum"
 } >"$dir/READY"
-rm -rf "$dir/debs" "$apt/cache/archives/"*.deb
 echo "llama-server: ready in $dir in $(($(date +%s) - start)) s ($version; $model sha256 $sum)"

@@ -13,11 +13,12 @@ Two hand-set dimensions of the embeddings keep answers short, ASCII and
 valid. The first is the same large value for every token: through it the
 output layer adds a constant bias that forbids byte tokens that are not
 printable ASCII (a lone non-UTF-8 byte makes the server answer HTTP 500),
-runs of spaces, the backslash (escapes such as \\u00e9 would bring non-ASCII back) and the
-unused control tokens, and favours the end token. The second tells word
-tokens (with a letter or digit) from the others: after a word the closing
-quote is strongly favoured, after a quote or punctuation it is not, so a
-JSON string holds a word or two and then ends, even at temperature 0.
+runs of spaces, the backslash (escapes such as \\u00e9 would bring
+non-ASCII back) and the unused control tokens, and favours the end token.
+The second tells word tokens (with a letter or digit) from the others:
+after a word the closing quote is strongly favoured, after a quote or
+punctuation it is not, so a JSON string holds a word or two and then ends,
+even at temperature 0.
 
 Nothing here depends on the clock or the machine: the same script with the
 same gguf and numpy versions writes the same bytes.
