@@ -14,7 +14,8 @@
 #	          sid's python3-gguf (in sysroot/) that writes the model
 #	tiny-qwen2.gguf  the model tinymodel.py writes (byte-identical for the
 #	          same inputs)
-#	READY     what was fetched and the model's SHA-256
+#	READY     the server's version, the packages and the model's SHA-256;
+#	          PACKAGES and MODEL say what the cached files were made from
 #
 # Packages come from the Debian mirror the system's own APT sources name,
 # through a private APT configuration in DIR/apt: the system's APT state is
