@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -137,13 +138,13 @@ func (r run) totals(t *testing.T) map[string]float64 {
 	return rep.Total
 }
 
-// files returns the run directory's files, but report.json, whose session_*
-// fields tell how this run got its answers (sent, cached, retried).
+// files returns the run directory's files but report.json and errors.jsonl,
+// which tell how this session got its answers (sent, cached, retried).
 func files(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == "report.json" {
+		if err != nil || d.IsDir() || d.Name() == "report.json" || d.Name() == "errors.jsonl" {
 			return err
 		}
 		b, err := os.ReadFile(p)
@@ -222,6 +223,18 @@ func failsLoudly(t *testing.T, r run, srv *Server, status, serverText string) {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("the message does not contain %q:\n%s", want, tail(r.out, 3000))
 		}
+	}
+	// A run stopped before its first step writes no run directory; one
+	// stopped later keeps what finished, and the failure is on record.
+	if _, err := os.Stat(r.dir); err != nil {
+		return
+	}
+	found := false
+	for _, e := range r.errorRecords(t) {
+		found = found || (strconv.Itoa(e.Status) == status && strings.Contains(e.Message, serverText) && strings.HasPrefix(e.Endpoint, srv.URL()))
+	}
+	if !found {
+		t.Errorf("errors.jsonl in %s does not record the %s with the server's message", r.dir, status)
 	}
 }
 
@@ -328,9 +341,47 @@ func TestServerKilledMidRun(t *testing.T) {
 		t.Fatalf("the run had finished before the server was killed:\n%s", r.out)
 	}
 	sameRun(t, "a run whose server was killed and restarted", ref.dir, r.dir)
-	if tot := r.totals(t); tot["session_retries"] == 0 {
+	retries := r.totals(t)["session_retries"]
+	if retries == 0 {
 		t.Errorf("the run reports no retries although its server was down:\n%s", r.out)
 	}
+	// Every retry is on record, with the endpoint (issue 8, item 3).
+	recs := r.errorRecords(t)
+	if float64(len(recs)) != retries {
+		t.Errorf("errors.jsonl holds %d records for %g retries", len(recs), retries)
+	}
+	for _, e := range recs {
+		if !strings.HasPrefix(e.Endpoint, srv.URL()) || e.Kind == "invalid" || strings.HasPrefix(e.Kind, "fatal") {
+			t.Errorf("errors.jsonl: %+v", e)
+		}
+	}
+}
+
+// errorRecord is a line of errors.jsonl.
+type errorRecord struct {
+	Step, Agent, Try, Attempt, Status int
+	Kind, Endpoint, Message           string
+}
+
+// errorRecords reads the run's errors.jsonl.
+func (r run) errorRecords(t *testing.T) []errorRecord {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(r.dir, "errors.jsonl"))
+	if err != nil {
+		t.Fatalf("%v\nllmsam said:\n%s", err, r.out)
+	}
+	var recs []errorRecord
+	for i, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var e errorRecord
+		if err := json.Unmarshal(line, &e); err != nil {
+			t.Fatalf("errors.jsonl line %d: %v", i+1, err)
+		}
+		recs = append(recs, e)
+	}
+	return recs
 }
 
 // TestTwoEndpoints: a run spread over two servers finishes with valid
