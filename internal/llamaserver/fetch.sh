@@ -17,8 +17,8 @@
 #	READY     the server's version, the packages and the model's SHA-256;
 #	          PACKAGES and MODEL say what the cached files were made from
 #
-# Packages come from the Debian mirror the system's own APT sources name,
-# through a private APT configuration in DIR/apt: the system's APT state is
+# Packages come from the Debian mirror the system's own APT sources name
+# (or $LLMSAM_DEBIAN_MIRROR), through a private APT configuration in DIR/apt: the system's APT state is
 # neither read nor changed, and root is not needed. A second run reuses
 # what is there and fetches nothing.
 #
@@ -74,8 +74,10 @@ log=$dir/fetch.log
 # fetch_packages fetches and unpacks the packages into sysroot/ and python/.
 fetch_packages() {
 	command -v apt-get >/dev/null || unavailable "apt-get not found (a Debian system is needed)"
-	# The mirror the system already uses, and its release for the Python modules.
-	mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
+	# The mirror the system already uses ($LLMSAM_DEBIAN_MIRROR overrides it),
+	# and its release for the Python modules.
+	mirror=${LLMSAM_DEBIAN_MIRROR:-}
+	[ -n "$mirror" ] || mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 	[ -n "$mirror" ] || mirror=$(sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]*\).*/\2/p' /etc/apt/sources.list 2>/dev/null | head -1)
 	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
@@ -107,8 +109,9 @@ fetch_packages() {
 	export APT_CONFIG=$apt/apt.conf
 
 	echo "llama-server: fetching Debian sid's llama.cpp packages from $mirror into $dir"
-	if ! apt-get -q update >>"$log" 2>&1; then
-		unavailable "apt-get update of $mirror sid failed: $(grep -E '^(E|W):' "$log" | head -3 | tr '\n' ' ')(log: $log)"
+	# apt-get update exits 0 when an index could not be fetched; its errors say so.
+	if ! apt-get -q update >>"$log" 2>&1 || grep -q -E '^(E|W): Failed to fetch|^E: ' "$log"; then
+		unavailable "apt-get update of $mirror sid and $codename failed: $(grep -m2 -E '^(E|W):' "$log" | tr '\n' ' ')(log: $log)"
 	fi
 
 	# download PKG/RELEASE... into debs/, naming every package that failed.
