@@ -15,8 +15,13 @@ import (
 
 // chat asks n schema-constrained questions through llmsam's client.
 func chat(t *testing.T, srv *Server, n int) []llm.Response {
+	return ask(t, srv, n, false)
+}
+
+// ask asks n questions, with or without a JSON schema.
+func ask(t *testing.T, srv *Server, n int, noSchema bool) []llm.Response {
 	t.Helper()
-	c, err := llm.New(llm.Config{Model: srv.Model(), BaseURL: srv.BaseURL(), MaxTokens: 128, Quiet: true, MaxRetries: 1})
+	c, err := llm.New(llm.Config{Model: srv.Model(), BaseURL: srv.BaseURL(), MaxTokens: 128, Quiet: true, MaxRetries: 1, NoSchema: noSchema})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +55,22 @@ func TestServer(t *testing.T) {
 			t.Errorf("answer %d %q: %v", i, r.Text, err)
 		}
 		completion += r.Usage.CompletionTokens
+	}
+	// Without the schema the random model's answers are not JSON: the
+	// valid answers above come from the server's schema grammar.
+	parsed := 0
+	for _, r := range ask(t, srv, 4, true) {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		if _, err := llmagent.Parse(r.Text); err == nil {
+			parsed++
+		}
+		completion += r.Usage.CompletionTokens
+	}
+	t.Logf("%d of 4 answers without a schema parse", parsed)
+	if parsed == 4 {
+		t.Errorf("4 of 4 answers without a schema parse: the test cannot tell whether the schema was used")
 	}
 	predicted, err := srv.Metric("llamacpp:tokens_predicted_total")
 	if err != nil {
