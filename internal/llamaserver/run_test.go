@@ -33,10 +33,32 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// statSources stats the project's Go files and go.sum. go test replays a
+// passing result while the files the test process opened or stat'ed are
+// unchanged; the llmsam command's sources are read by go build and the
+// examples by llmsam, not by this process, so without this a change to
+// them would not rerun these tests.
+func statSources() {
+	root := projectRoot()
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "out" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".go") || d.Name() == "go.sum") {
+			os.Stat(p)
+		}
+		return nil
+	})
+}
+
 // llmsamBinary builds the llmsam command once per test binary.
 func llmsamBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
+		statSources()
 		if buildDir, buildErr = os.MkdirTemp("", "llamaserver-test"); buildErr != nil {
 			return
 		}
