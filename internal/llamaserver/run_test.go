@@ -300,46 +300,67 @@ func TestUnknownModel(t *testing.T) {
 	}
 }
 
+// oneInFlight are the flags of the runs compared byte for byte: one
+// request in flight (batching would change the numbers), sampling at
+// temperature 1 with the seeds llmsam sends.
+var oneInFlight = []string{"-concurrency", "1", "-temperature", "1"}
+
+var (
+	refOnce   sync.Once
+	refDir    string  // the reference run directory
+	refTokens float64 // the tokens the server generated for it
+)
+
+// reference returns a live run at one request in flight on a server of its
+// own, made once for the tests that compare with it, and the number of
+// tokens the server generated for it.
+func reference(t *testing.T) (string, float64) {
+	t.Helper()
+	if err := Available(); err != nil {
+		t.Skip(err)
+	}
+	refOnce.Do(func() {
+		srv := Start(t, Options{Slots: 1})
+		defer srv.Stop()
+		out := filepath.Join(filepath.Dir(llmsamBinary(t)), "reference")
+		r := llmsam(t, nil, agentsArgs(srv, out, oneInFlight...)...)
+		r.ok(t, srv)
+		if tot := r.totals(t); tot["invalid"] != 0 || tot["agent_steps"] == 0 {
+			t.Fatalf("reference run: %v", tot)
+		}
+		refDir, refTokens = out, metric(t, srv, predicted)
+	})
+	if refDir == "" {
+		t.Fatal("the reference run failed (see the first test that needed it)")
+	}
+	return refDir, refTokens
+}
+
 // TestGoldenRun: at one request in flight a run reproduces byte for byte,
-// on the same server and on a restarted one.
+// on another server process and on the same one again.
 func TestGoldenRun(t *testing.T) {
+	ref, _ := reference(t)
 	srv := Start(t, Options{Slots: 1})
 	dir := t.TempDir()
-	args := func(name string) []string {
-		return agentsArgs(srv, filepath.Join(dir, name), "-concurrency", "1", "-temperature", "1")
-	}
-	a := llmsam(t, nil, args("a")...)
+	a := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "a"), oneInFlight...)...)
 	a.ok(t, srv)
-	b := llmsam(t, nil, args("b")...)
+	sameRun(t, "a run on another server process", ref, a.dir)
+	b := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "b"), oneInFlight...)...)
 	b.ok(t, srv)
-	sameRun(t, "a rerun", a.dir, b.dir)
-	srv.Restart()
-	c := llmsam(t, nil, args("c")...)
-	c.ok(t, srv)
-	sameRun(t, "a rerun on a restarted server", a.dir, c.dir)
-	if tot := a.totals(t); tot["invalid"] != 0 || tot["agent_steps"] == 0 {
-		t.Errorf("golden run: %v", tot)
-	}
+	sameRun(t, "a rerun on the same server", ref, b.dir)
 }
 
 // TestServerKilledMidRun kills the server with SIGKILL while a run is
 // sending requests and restarts it: the run retries, finishes, and its
 // results are those of an uninterrupted run (one request in flight).
 func TestServerKilledMidRun(t *testing.T) {
+	ref, total := reference(t)
 	srv := Start(t, Options{Slots: 1})
-	dir := t.TempDir()
-	args := func(name string) []string {
-		return agentsArgs(srv, filepath.Join(dir, name), "-concurrency", "1")
-	}
-	ref := llmsam(t, nil, args("ref")...)
-	ref.ok(t, srv)
-	total := metric(t, srv, predicted)
-	srv.Restart() // counters from zero
-
+	args := agentsArgs(srv, filepath.Join(t.TempDir(), "killed"), oneInFlight...)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var buf bytes.Buffer
-	cmd := llmsamCmd(t, ctx, nil, &buf, args("killed")...)
+	cmd := llmsamCmd(t, ctx, nil, &buf, args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -357,12 +378,12 @@ func TestServerKilledMidRun(t *testing.T) {
 	srv.Kill()
 	time.Sleep(300 * time.Millisecond) // requests meet a dead server
 	srv.Restart()
-	r := ended(t, <-exited, &buf, args("killed"))
+	r := ended(t, <-exited, &buf, args)
 	r.ok(t, srv)
 	if metric(t, srv, predicted) == 0 {
 		t.Fatalf("the run had finished before the server was killed:\n%s", r.out)
 	}
-	sameRun(t, "a run whose server was killed and restarted", ref.dir, r.dir)
+	sameRun(t, "a run whose server was killed and restarted", ref, r.dir)
 	retries := r.totals(t)["session_retries"]
 	if retries == 0 {
 		t.Errorf("the run reports no retries although its server was down:\n%s", r.out)
@@ -435,14 +456,13 @@ func TestBatch(t *testing.T) {
 	srv := Start(t, Options{Slots: 1})
 	dir := t.TempDir()
 	cache := filepath.Join(dir, "answers.db")
-	live := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "live"), "-concurrency", "1")...)
-	live.ok(t, srv)
+	ref, _ := reference(t)
 
 	var done run
 	rounds := 0
 	for ; rounds < 10; rounds++ {
 		batch := filepath.Join(dir, fmt.Sprintf("batch%d.jsonl", rounds))
-		r := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "batch"), "-cache", cache, "-batch-export", batch, "-concurrency", "1")...)
+		r := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "batch"), append([]string{"-cache", cache, "-batch-export", batch}, oneInFlight...)...)...)
 		if r.code == 0 {
 			done = r
 			break
@@ -464,10 +484,10 @@ func TestBatch(t *testing.T) {
 	if rounds == 0 {
 		t.Fatal("the first run exported nothing")
 	}
-	sameRun(t, "the batch run against the live run", live.dir, done.dir)
-	replay := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "replay"), "-cache", cache, "-replay", "-concurrency", "1")...)
+	sameRun(t, "the batch run against a live run", ref, done.dir)
+	replay := llmsam(t, nil, agentsArgs(srv, filepath.Join(dir, "replay"), append([]string{"-cache", cache, "-replay"}, oneInFlight...)...)...)
 	replay.ok(t, srv)
-	sameRun(t, "a replay of the batch run", live.dir, replay.dir)
+	sameRun(t, "a replay of the batch run", ref, replay.dir)
 }
 
 // answerBatch sends every line of an OpenAI batch file to the server, one
