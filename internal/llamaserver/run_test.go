@@ -300,6 +300,24 @@ func TestUnknownModel(t *testing.T) {
 	}
 }
 
+// TestCompletionModeGarbage: in completion mode nothing constrains the
+// random model, so no answer parses; the run must not pass the fallbacks
+// off as a result (issue 8, item 2) but stop with a non-zero exit and the
+// counts.
+func TestCompletionModeGarbage(t *testing.T) {
+	srv := Start(t, Options{Slots: 2})
+	r := llmsam(t, nil, agentsArgs(srv, filepath.Join(t.TempDir(), "run"), "-mode", "completion", "-max-tokens", "16", "-concurrency", "2")...)
+	if r.code == 0 {
+		t.Errorf("llmsam exited 0 although no answer parsed:\n%s", tail(r.out, 3000))
+	}
+	if !strings.Contains(strings.ToLower(r.out), "fallback") {
+		t.Errorf("the message does not give the fallback count:\n%s", tail(r.out, 3000))
+	}
+	if got := metric(t, srv, "llamacpp:prompt_tokens_total"); got == 0 {
+		t.Errorf("the server processed no prompt: the run did not get as far as asking")
+	}
+}
+
 // oneInFlight are the flags of the runs compared byte for byte: one
 // request in flight (batching would change the numbers), sampling at
 // temperature 1 with the seeds llmsam sends.
