@@ -170,7 +170,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 					// an invalid answer, asked again with a new seed.
 					u.Invalid++
 					u.Errors = append(u.Errors, failureRecord(env.Step, j.agent, try, le.Failure, "invalid: "+le.Kind))
-					a.tally.sample(env.Step, j.agent, try, le.Message, "")
+					a.tally.sample(env.Step, j.agent, try, fmt.Sprintf("HTTP %d twice from %s: %s", le.Status, le.Endpoint, le.Message), "")
 					continue
 				}
 				if stop == nil || (errors.Is(stop, context.Canceled) && !errors.Is(resp.Err, context.Canceled)) {
