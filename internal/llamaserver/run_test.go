@@ -313,6 +313,7 @@ func TestCompletionModeGarbage(t *testing.T) {
 	if !strings.Contains(strings.ToLower(r.out), "fallback") {
 		t.Errorf("the message does not give the fallback count:\n%s", tail(r.out, 3000))
 	}
+	t.Logf("llmsam said:\n%s", tail(r.out, 1500))
 	if got := metric(t, srv, "llamacpp:prompt_tokens_total"); got == 0 {
 		t.Errorf("the server processed no prompt: the run did not get as far as asking")
 	}
