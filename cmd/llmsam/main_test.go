@@ -66,6 +66,7 @@ func TestScriptsInterpretedAndCompiled(t *testing.T) {
 		"scripts/dynamic.go":          {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
 		"scripts/phenomena.go":        {{"-n", "60", "-replicates", "2", "-formats", "png"}, append([]string{"-n", "60", "-replicates", "1", "-formats", "png"}, llmArgs...)},
 		"scripts/sweeps.go":           {{"-n", "40", "-replicates", "1", "-formats", "png"}},
+		"scripts/sft_data.go":         {{"-groups", "2", "-replicates", "1"}},
 		"examples/quickstart.go":      {nil},
 		"examples/custom_scenario.go": {nil},
 		"examples/sweep_heatmap.go":   {{"-replicates", "2"}},
