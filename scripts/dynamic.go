@@ -25,6 +25,7 @@ import (
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
+	"github.com/llmsam/llmsam/stdlib/metrics"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/protocol"
@@ -111,7 +112,7 @@ func main() {
 	for _, set := range []struct {
 		label string
 		runs  []*history.Run
-	}{{"dynamic (rewired every step, free chat)", dynamic}, {"static (the same graph, 3 rounds)", staticRuns}} {
+	}{{"dynamic (rewired every step, free chat)", dynamic}, {"static control (the same graph, 3 rounds only)", staticRuns}} {
 		for _, r := range set.runs {
 			check(r.Save(filepath.Join(*out, "runs", r.Manifest.Name)))
 		}
@@ -129,9 +130,9 @@ func main() {
 	}
 	fig := plots.MetricPanels(series, []plots.Metric{
 		{Title: "Adoption rate", YLabel: "share adopting", Value: history.Adoption, Min: 0, Max: 1},
-		{Title: "Mean opinion", YLabel: "mean opinion (0-10 answer / 10)", Value: history.MeanOpinion, Min: 0, Max: 1},
-		{Title: "Opinion variance", YLabel: "variance of opinions", Value: history.VarOpinion},
-		{Title: "Value-action gap", YLabel: "share with o >= 0.6, x = 0 or o < 0.4, x = 1", Value: history.Gap, Min: 0, Max: 1},
+		plots.MeanOpinionMetric,
+		{Title: "Opinion variance", YLabel: "variance of opinions (answer 0-10)", Value: func(m metrics.Snapshot) float64 { return 100 * m.VarOpinion }},
+		{Title: "Value-action gap", YLabel: "share with answer >= 6, x = 0 or < 4, x = 1", Value: history.Gap, Min: 0, Max: 1},
 	})
 	fig.Title = fmt.Sprintf("%s: 50 agents, dynamic vs static network, %s", sc.Title, kind)
 	paths, err := fig.SaveAs(filepath.Join(*out, "dynamic_vs_static"), strings.Split(*formats, ",")...)

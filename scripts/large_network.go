@@ -55,14 +55,23 @@ func main() {
 	prompts := flag.String("prompts", "default", "LLM prompt set: "+llmagent.PromptSets+" (release: the release's prompts and its five private facts per window)")
 	reps := flag.Int("replicates", 5, "replicates (seeds) per window")
 	seed := flag.Uint64("seed", 1, "base seed")
-	beta := flag.Float64("beta", theory.DefaultBeta, "SAM rationality beta")
+	rule := flag.String("rule", "logistic", "SAM action rule: logistic (fitted to the real answers), beta (sigma(beta (o - lambda)), with -beta) or threshold")
+	beta := flag.Float64("beta", theory.DefaultBeta, "SAM rationality beta of -rule beta")
 	formats := flag.String("formats", "png,pdf", "figure formats, comma separated (png, svg, pdf)")
 	nwin := flag.Int("windows", 0, "use only the first N windows of 0, 10, ..., 60 (0: all 7)")
 	flag.Parse()
 
 	sc, err := scenario.ByName(*scen)
 	check(err)
-	agents, kind, done, err := llmagent.OrTheory(*llmCfg, theory.SAM{Beta: *beta}, fmt.Sprintf("SAM theory agents (beta %g)", *beta))
+	r, err := theory.ParseActionRule(*rule)
+	check(err)
+	model := theory.SAM{Rule: r}
+	label := fmt.Sprintf("SAM theory agents (%s action rule)", r.String())
+	if r == theory.BetaRule {
+		model.Beta = *beta
+		label = fmt.Sprintf("SAM theory agents (beta %g)", *beta)
+	}
+	agents, kind, done, err := llmagent.OrTheory(*llmCfg, model, label)
 	check(err)
 	defer done()
 	check(llmagent.UsePrompts(agents, *prompts))

@@ -83,8 +83,11 @@ func main() {
 		check(fmt.Errorf("-models needs -model (the base model) and -base-url"))
 	}
 	summary := plots.Table{Title: "Small groups per round (mean over simulations)", Header: []string{"scenario", "round", "agents", "adoption", "mean opinion (0-10)", "value-action gap"}}
-	fits := plots.Table{Title: "SAM fitted to the LLM agents' small-group runs", Header: []string{"scenario", "model", "transitions", "beta", "mu", "kappa",
-		"s(round 2)", "s(round 3)", "opinion RMSE fitted (defaults)", "action log-likelihood fitted (defaults)", "action agreement fitted (defaults)"}}
+	fits := plots.Table{Title: "SAM (beta rule) fitted to the LLM agents' small-group runs: estimates [95% intervals]; scores in sample, and out of sample (fitted on the even groups, scored on the odd ones); defaults = theory.SAM{}",
+		Header: []string{"scenario", "model", "transitions", "beta", "mu", "kappa", "s(round 2)", "s(round 3)",
+			"opinion RMSE 0-10 fitted (defaults)", "action log-likelihood fitted (defaults)", "action agreement fitted (defaults)",
+			"out of sample: opinion RMSE fitted (defaults)", "out of sample: action log-likelihood fitted (defaults)"}}
+	var failed []string
 	distances := plots.Table{Title: "LLM agents against SAM theory agents, small groups", Header: []string{"scenario", "round", "model", "against",
 		"opinion MAE (0-10)", "opinion RMSE (0-10)", "action agreement", "adoption error", "JS divergence (bits)", "Wasserstein-1 (0-10)", "gap LLM", "gap theory"}}
 	for _, name := range strings.Split(*scenarios, ",") {
@@ -100,9 +103,11 @@ func main() {
 		if *ngroups > 0 && *ngroups < len(groups) {
 			groups = groups[:*ngroups]
 		}
+		var perGroup []*history.Run
 		run := func(label, dir string, s *scenario.Scenario, model agent.Model) *history.Run {
 			runs, err := protocol.SmallGroups{Scenario: s, Groups: groups, Agents: model, Replicates: *reps, Seed: *seed}.Run()
 			check(err)
+			perGroup = runs
 			pooled, err := history.Pool(label, runs...)
 			check(err)
 			check(pooled.Save(filepath.Join(*out, "runs", sc.Name, dir)))
@@ -118,22 +123,53 @@ func main() {
 		if *coeff != "" {
 			source = "real answers"
 		}
-		fmt.Printf("%s round 1 (%s, %d people): adoption %d/%d, mean opinion %.2f / 10\n",
-			sc.Name, source, len(th.People), int(first.Adoption*float64(len(th.People))+0.5), len(th.People), 10*first.MeanOpinion)
+		fmt.Printf("%s round 1 (%s, %d people): adoption %d/%d, mean opinion %.2f / 10; adoption these opinions give under SAM's own action rule: %.3f (a step-1 change by the rule alone, not dynamics)\n",
+			sc.Name, source, len(th.People), int(first.Adoption*float64(len(th.People))+0.5), len(th.People), 10*first.MeanOpinion,
+			theory.SAM{}.RuleAdoption(th.People))
 		for _, agents := range models {
 			model := agents.Client.Config().Model
 			lm := run("LLM ("+model+")", "llm-"+safeName(model), sc, agents)
 			check(llmagent.Check(agents)) // no calibration on runs over the fallback budget
+			lmGroups := perGroup
+			against := []*history.Run{th}
 			fit, err := calibrate.SAM(lm)
-			check(err)
-			fmt.Printf("%s, %s: %s\n", sc.Name, model, fit)
-			fits.Add(sc.Name, model, fmt.Sprint(fit.Transitions), f2(fit.Model.Beta), f2(fit.Model.Mu), f2(fit.Model.Kappa),
-				f2(fit.Signals[1]), f2(fit.Signals[len(fit.Signals)-1]),
-				f2(fit.OpinionRMSE)+" ("+f2(fit.DefaultOpinionRMSE)+")", f3(fit.ActionLogLik)+" ("+f3(fit.DefaultLogLik)+")",
-				f3(fit.ActionAgreement)+" ("+f3(fit.DefaultAgree)+")")
-			cal := run("theory (SAM fitted to "+model+")", "fitted-"+safeName(model), fit.Scenario(sc), fit.Model)
-			runs = append(runs, lm, cal)
-			for _, against := range []*history.Run{th, cal} {
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "validation: %s, %s: %v\n", sc.Name, model, err)
+				failed = append(failed, sc.Name+" ("+model+")")
+				fits.Add(sc.Name, model, "fit failed: "+err.Error())
+				runs = append(runs, lm)
+			} else {
+				fmt.Printf("%s, %s: %s\n", sc.Name, model, fit)
+				var even, odd []*history.Run
+				for g, r := range lmGroups {
+					if g%2 == 0 {
+						even = append(even, r)
+					} else {
+						odd = append(odd, r)
+					}
+				}
+				oosRMSE, oosLL := "n/a", "n/a"
+				if half, err := calibrate.SAM(even...); err == nil && len(odd) > 0 {
+					fo, do, err := half.Evaluate(odd...)
+					check(err)
+					oosRMSE, oosLL = f2(fo.OpinionRMSE)+" ("+f2(do.OpinionRMSE)+")", f3(fo.ActionLogLik)+" ("+f3(do.ActionLogLik)+")"
+					fmt.Printf("%s, %s out of sample (fitted on %d groups, scored on %d): fitted %v; defaults %v\n", sc.Name, model, len(even), len(odd), fo, do)
+				} else if err != nil {
+					oosRMSE = "fit on the even groups failed: " + err.Error()
+				}
+				ci := func(name string) string {
+					p, _ := fit.Param(name)
+					return fmt.Sprintf("%.2f [%.2f, %.2f]", p.Estimate, p.Lo, p.Hi)
+				}
+				fits.Add(sc.Name, model, fmt.Sprint(fit.Transitions), ci("beta"), ci("mu"), ci("kappa"),
+					ci("s(1)"), ci(fmt.Sprintf("s(%d)", len(fit.Signals)-1)),
+					f2(fit.Fitted.OpinionRMSE)+" ("+f2(fit.Default.OpinionRMSE)+")", f3(fit.Fitted.ActionLogLik)+" ("+f3(fit.Default.ActionLogLik)+")",
+					f3(fit.Fitted.ActionAgreement)+" ("+f3(fit.Default.ActionAgreement)+")", oosRMSE, oosLL)
+				cal := run("theory (SAM fitted to "+model+")", "fitted-"+safeName(model), fit.Scenario(sc), fit.Model)
+				runs = append(runs, lm, cal)
+				against = append(against, cal)
+			}
+			for _, against := range against {
 				ds, err := history.Compare(lm, against)
 				check(err)
 				for t := 1; t < len(ds); t++ {
@@ -179,6 +215,9 @@ func main() {
 		paths, err = fits.Save(filepath.Join(*out, "calibration"))
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
+	}
+	if len(failed) > 0 {
+		check(fmt.Errorf("the SAM fit failed for %s (see above); the other outputs were written", strings.Join(failed, ", ")))
 	}
 }
 
