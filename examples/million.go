@@ -36,6 +36,7 @@ import (
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/fleetsim"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
@@ -66,9 +67,21 @@ func main() {
 	simSlots := flag.Int("sim-slots", 128, "slots per simulated endpoint")
 	simLatency := flag.Duration("sim-latency", 200*time.Millisecond, "latency of a simulated answer")
 	flag.Parse()
-	if *n < 10 || *steps < 2 || !(*rate > 0 && *rate <= 1) || *answers < 1 {
-		check(fmt.Errorf("-n %d -steps %d -activation %g -answers %d: want at least 10 agents, 2 steps, a rate in (0, 1] and 1 answer",
-			*n, *steps, *rate, *answers))
+	var rateErr error
+	if !(*rate > 0 && *rate <= 1) {
+		rateErr = fmt.Errorf("flag -activation: %g, want a probability in (0, 1]", *rate)
+	}
+	if err := flagcheck.All(
+		flagcheck.Range("n", *n, 10, 100_000_000),
+		flagcheck.Range("steps", *steps, 2, 1000),
+		rateErr,
+		flagcheck.Count("answers", *answers),
+		flagcheck.Range("max-friends", *friends, 0, 1_000_000),
+		flagcheck.Count("sim-endpoints", *simEndpoints),
+		flagcheck.Count("sim-slots", *simSlots),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	}
 
 	label := "model " + cfg.Model

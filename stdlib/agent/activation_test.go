@@ -33,7 +33,7 @@ func TestActivationKeepsInactiveAgentsAndIsReproducible(t *testing.T) {
 	people := pop.MustSynthetic(scenario.Dishwasher(), n, 1)
 	run := func(workers int) [][]float64 {
 		r, err := sim.Run(sim.Study{Network: g, People: people, Steps: 4, Seed: 5, Quiet: true, Workers: workers,
-			Agents: agent.Activation{Model: theory.SAM{Beta: 10}, Rate: 0.3}})
+			Agents: agent.Activation{Model: theory.SAM{}, Rate: 0.3}})
 		if err != nil {
 			t.Fatal(err)
 		}
