@@ -24,16 +24,19 @@ import (
 // one panel per value of Facet; with Kind "heatmap", the mean of Value over
 // the grid of X and Y. Titles give the number of runs behind each point.
 type ParamFigure struct {
-	Name   string  // file name without extension, for SaveParamFigures
-	Kind   string  // "band" or "heatmap"
-	Value  string  // the result column, e.g. "final_adoption"
-	X      string  // the parameter on the x axis
-	Y      string  // heatmap: the parameter on the y axis
-	By     string  // band: one coloured line per value ("" for one line)
-	Facet  string  // band: one panel per value ("" for one panel)
-	Band   string  // band: "sd" (mean +/- sd, the default) or "ci95" (mean +/- 1.96 sd / sqrt(n), a normal 95% interval)
-	Title  string  // default: the value's name
-	Lo, Hi float64 // the y range (band) or colour range (heatmap); equal values fit the data
+	Name  string // file name without extension, for SaveParamFigures
+	Kind  string // "band" or "heatmap"
+	Value string // the result column, e.g. "final_adoption"
+	X     string // the parameter on the x axis
+	Y     string // heatmap: the parameter on the y axis
+	By    string // band: one coloured line per value ("" for one line)
+	Facet string // band: one panel per value ("" for one panel)
+	Band  string // band: "sd" (mean +/- sd, the default) or "ci95" (mean +/- 1.96 sd / sqrt(n), a normal 95% interval)
+	Title string // default: the value's name
+	// XLabel and YLabel name the axes when the column names are too terse
+	// (default: the column names).
+	XLabel, YLabel string
+	Lo, Hi         float64 // the y range (band) or colour range (heatmap); equal values fit the data
 }
 
 // column is a table column read as numbers where every cell is one, or as
@@ -184,7 +187,7 @@ func (f ParamFigure) band(runs *experiment.Table) (*Figure, error) {
 		if f.Facet != "" {
 			title = f.Facet + " = " + fl
 		}
-		p := newPlot(title, f.X, strings.ReplaceAll(f.Value, "_", " "))
+		p := newPlot(title, or(f.XLabel, f.X), or(f.YLabel, strings.ReplaceAll(f.Value, "_", " ")))
 		for bi, bl := range by.levels {
 			var pts, upper, lower plotter.XYs
 			for _, xl := range x.levels {
@@ -284,7 +287,14 @@ func (f ParamFigure) heatMap(runs *experiment.Table) (*Figure, error) {
 		}
 	}
 	title := fmt.Sprintf("%s: mean (%s)", f.Title, runCountOf(len(val), per, "cell"))
-	return heatMap(z, thin(x.levels), thin(y.levels), f.X, f.Y, title, f.Title, f.Lo, f.Hi), nil
+	return heatMap(z, thin(x.levels), thin(y.levels), or(f.XLabel, f.X), or(f.YLabel, f.Y), title, f.Title, f.Lo, f.Hi), nil
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // thin keeps at most 12 tick labels.

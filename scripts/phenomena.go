@@ -7,7 +7,9 @@
 // the strongest unpopular norm and the clearest paradigm shift are then
 // drawn. Polarization uses the payoff-based model of Aghbolagh et al. (TAC
 // 2023) on two communities of 10. With -model, LLM agents on the 101-agent
-// BA network are measured with the same indices.
+// BA network are measured with the same indices. The sweep's tables
+// (runs.csv, metrics.csv: one row per run or step with lambda and mu) go
+// beside the figures in out/zyc2020.
 //
 //	llmsam scripts/phenomena.go -out out/phenomena
 package main
@@ -21,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/experiment"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -58,39 +61,46 @@ func main() {
 	reps := flag.Int("replicates", 5, "replicates per point")
 	seed := flag.Uint64("seed", 1, "seed")
 	formats := flag.String("formats", "png,pdf", "figure formats")
+	ef := experiment.AddFlags(flag.CommandLine, experiment.NoAgents)
 	flag.Parse()
 	exts := strings.Split(*formats, ",")
 
 	graph, err := netw.BarabasiAlbert(*n, 4, *seed)
 	check(err)
-	base := sim.Study{Network: graph, People: innovatorPeople(*n), Steps: 4**n + 1, Replicates: *reps, Seed: *seed,
-		Committed: []history.Commit{{Agent: 0, Opinion: 1, Action: 1}}}
-	sweep, err := sim.RunSweep(sim.Sweep{Base: base,
-		XName: "lambda", Xs: []float64{0.1, 0.3, 0.5, 0.7, 0.9},
-		YName: "mu", Ys: []float64{0, 0.005, 0.01},
-		Apply: func(s *sim.Study, lambda, mu float64) {
-			s.Agents = theory.ZYC2020{Alpha: 0.5, Beta: 20, Lambda: lambda, Mu: mu}
-		}})
+	people := innovatorPeople(*n)
+	sweep := experiment.Experiment{
+		Name: "zyc2020 lambda x mu", Out: filepath.Join(*out, "zyc2020"), Replicates: *reps, Seed: *seed,
+		Params: []experiment.Param{experiment.Values("mu", 0, 0.005, 0.01), experiment.Values("lambda", 0.1, 0.3, 0.5, 0.7, 0.9)},
+		Build: func(p experiment.Point) (sim.Study, error) {
+			return sim.Study{Network: graph, People: people, Steps: 4**n + 1,
+				Committed: []history.Commit{{Agent: 0, Opinion: 1, Action: 1}},
+				Agents:    theory.ZYC2020{Alpha: 0.5, Beta: 20, Lambda: p.Float("lambda"), Mu: p.Float("mu")}}, nil
+		},
+	}
+	check(ef.Apply(&sweep))
+	swept, err := sweep.Run()
 	check(err)
+	fmt.Println("wrote", filepath.Join(sweep.Out, "runs.csv")+",", filepath.Join(sweep.Out, "metrics.csv"))
 
 	regions := plots.Table{Title: "Zino-Ye-Cao 2020 regions (4 n^2 ticks, one innovator)", Header: []string{"lambda", "mu",
 		"final adoption", "final mean opinion", "unpopular-norm index", "paradigm shift"}}
 	var normRun, shiftRun *history.Run
 	bestNorm, bestShift := -1.0, -1.0
-	for iy, row := range sweep.Runs {
-		for ix, r := range row {
-			adoption, _ := r.Band(history.Adoption)
-			opinion, _ := r.Band(history.MeanOpinion)
-			index, _ := r.Band(func(m metrics.Snapshot) float64 { return m.UnpopularNorm })
-			last := len(adoption) - 1
-			shift := metrics.ParadigmShift(adoption, opinion)
-			regions.Add(fmt.Sprint(sweep.Xs[ix]), fmt.Sprint(sweep.Ys[iy]), f2(adoption[last]), f2(opinion[last]), f2(index[last]), fmt.Sprint(shift))
-			if index[last] > bestNorm {
-				bestNorm, normRun = index[last], r
-			}
-			if shift && adoption[last] >= bestShift {
-				bestShift, shiftRun = adoption[last], r
-			}
+	for c, r := range swept.History {
+		if r == nil {
+			continue // another shard's point
+		}
+		adoption, _ := r.Band(history.Adoption)
+		opinion, _ := r.Band(history.MeanOpinion)
+		index, _ := r.Band(func(m metrics.Snapshot) float64 { return m.UnpopularNorm })
+		last := len(adoption) - 1
+		shift := metrics.ParadigmShift(adoption, opinion)
+		regions.Add(swept.Points[c].String("lambda"), swept.Points[c].String("mu"), f2(adoption[last]), f2(opinion[last]), f2(index[last]), fmt.Sprint(shift))
+		if index[last] > bestNorm {
+			bestNorm, normRun = index[last], r
+		}
+		if shift && adoption[last] >= bestShift {
+			bestShift, shiftRun = adoption[last], r
 		}
 	}
 	paths, err := regions.Save(filepath.Join(*out, "regions"))

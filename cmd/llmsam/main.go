@@ -8,6 +8,7 @@
 //	llmsam SCRIPT.go [ARGS]       run a script (ARGS are the script's own flags)
 //	llmsam run NOTEBOOK.md        run a Markdown notebook's go blocks, write NOTEBOOK.out.md
 //	llmsam import-batch ...       store batch results in a response cache
+//	llmsam merge OUT SHARD_DIR... combine an experiment's shards
 //	llmsam version                print the version
 package main
 
@@ -39,6 +40,8 @@ Usage:
   llmsam SCRIPT.go [ARGS]        run a Go script; ARGS are the script's own flags
   llmsam run NOTEBOOK.md [FLAGS] run the go blocks of a Markdown notebook and
                                  write NOTEBOOK.out.md with outputs and figures
+  llmsam merge OUT SHARD_DIR...  combine the folders of an experiment run with
+                                 -shard i/n into the tables and figures of one run
   llmsam version                 print the version
 
 The study's figures: llmsam scripts/large_network.go (see scripts/).
@@ -62,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runNotebook(ctx, args[1:], stdout, stderr)
 	case cmd == "import-batch":
 		return runImportBatch(args[1:], stdout, stderr)
+	case cmd == "merge":
+		return runMerge(args[1:], stdout, stderr)
 	case cmd == "version":
 		fmt.Fprintf(stdout, "llmsam %s (%s)\n", history.Version(), history.GoVersion())
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

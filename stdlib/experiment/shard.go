@@ -14,7 +14,12 @@ import (
 type Shard struct{ Index, Count int }
 
 // String returns "i/n".
-func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, max(s.Count, 1)) }
+func (s Shard) String() string {
+	if s.all() {
+		return "1/1"
+	}
+	return fmt.Sprintf("%d/%d", s.Index, s.Count)
+}
 
 // all reports whether the shard is the whole experiment.
 func (s Shard) all() bool { return s.Count <= 1 }
@@ -96,12 +101,14 @@ type Flags struct {
 	Agents string // -agents csv|parquet|none
 }
 
-// AddFlags registers -shard, -stream and -agents on fs.
-func AddFlags(fs *flag.FlagSet) *Flags {
+// AddFlags registers -shard, -stream and -agents on fs; agents is the
+// per-agent table's default format (NoAgents for experiments whose per-agent
+// table would be large and rarely read).
+func AddFlags(fs *flag.FlagSet, agents Format) *Flags {
 	f := &Flags{}
 	fs.StringVar(&f.Shard, "shard", "", "run shard i/n of the experiment's points (default: all, or the Slurm array task / Kubernetes completion index)")
 	fs.BoolVar(&f.Stream, "stream", false, "write per-agent states as steps complete and keep only metrics in memory")
-	fs.StringVar(&f.Agents, "agents", "csv", "per-agent table: csv, parquet or none")
+	fs.StringVar(&f.Agents, "agents", agents.String(), "per-agent table: csv, parquet or none")
 	return f
 }
 

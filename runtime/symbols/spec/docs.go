@@ -21,6 +21,7 @@ var Documented = []string{
 	"github.com/llmsam/llmsam/plots",
 	"github.com/llmsam/llmsam/stdlib/agent",
 	"github.com/llmsam/llmsam/stdlib/calibrate",
+	"github.com/llmsam/llmsam/stdlib/experiment",
 	"github.com/llmsam/llmsam/stdlib/history",
 	"github.com/llmsam/llmsam/stdlib/llm",
 	"github.com/llmsam/llmsam/stdlib/llmagent",
