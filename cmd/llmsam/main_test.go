@@ -69,6 +69,7 @@ func TestScriptsInterpretedAndCompiled(t *testing.T) {
 		"examples/quickstart.go":      {nil},
 		"examples/custom_scenario.go": {nil},
 		"examples/sweep_heatmap.go":   {{"-replicates", "2"}},
+		"examples/streaming.go":       {{"-n", "3000", "-steps", "6"}},
 		"examples/experiment.go":      {{"-n", "30", "-replicates", "1"}, {"-n", "30", "-replicates", "1", "-shard", "2/3", "-agents", "parquet", "-stream"}},
 		"examples/custom_model.go":    {nil},
 		"examples/llm_agents.go":      {append([]string{"-n", "30", "-replicates", "2"}, llmArgs...)},

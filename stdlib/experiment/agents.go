@@ -24,7 +24,7 @@ const (
 	// CSV writes agents.csv, the default: readable anywhere, large.
 	CSV Format = iota
 	// Parquet writes agents.parquet (Snappy-compressed, a row group per run
-	// or per million rows), for large experiments.
+	// or per half a million rows), for large experiments.
 	Parquet
 	// NoAgents writes no per-agent table, only runs.csv and metrics.csv.
 	NoAgents
@@ -174,7 +174,7 @@ type parquetAgents struct {
 
 const (
 	chunkRows = 4096
-	groupRows = 1 << 20
+	groupRows = 1 << 19
 )
 
 // agentSchema is the per-agent table's Parquet schema, columns in the CSV's
