@@ -113,7 +113,8 @@ func (e Experiment) RunContext(ctx context.Context) (*Result, error) {
 		}
 	}
 	res.Total = len(jobs)
-	b := &builder{e: &e, pts: pts, res: res, once: make([]sync.Once, len(pts)), errs: make([]error, len(pts))}
+	b := &builder{e: &e, pts: pts, res: res, once: make([]sync.Once, len(pts)), errs: make([]error, len(pts)),
+		studies: make([]*sim.Study, len(pts))}
 	workers := e.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -195,15 +196,15 @@ func (e Experiment) RunContext(ctx context.Context) (*Result, error) {
 	return res, err
 }
 
-// builder builds each point's study once.
+// builder builds each point's study once; the jobs of a point read
+// studies[c] and res.History[c] after build(c) returns.
 type builder struct {
 	e       *Experiment
 	pts     []Point
 	res     *Result
-	mu      sync.Mutex
 	once    []sync.Once
 	errs    []error
-	studies map[int]*sim.Study
+	studies []*sim.Study
 }
 
 func (b *builder) build(c int) error {
@@ -241,13 +242,7 @@ func (b *builder) buildPoint(c int) (err error) {
 	for r := range rec.Manifest.Seeds {
 		rec.Manifest.Seeds[r] = b.e.seed(c, r)
 	}
-	b.mu.Lock()
-	if b.studies == nil {
-		b.studies = map[int]*sim.Study{}
-	}
-	b.studies[c] = &s
-	b.res.History[c] = rec
-	b.mu.Unlock()
+	b.studies[c], b.res.History[c] = &s, rec
 	return nil
 }
 
