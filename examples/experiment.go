@@ -84,7 +84,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "experiment: stopped after %d of %d runs (the tables in %s hold them): %v\n", res.Done, res.Total, *out, err)
 		os.Exit(1)
 	}
-	fmt.Printf("%d runs of %d points (shard %s), %d agents, %d steps each\n", res.Done, len(res.Points), e.Shard, *n, 5)
+	fmt.Printf("shard %s: %d runs (%d of %d points x %d replicates), %d agents, %d steps each\n",
+		e.Shard, res.Done, res.Total / *reps, len(res.Points), *reps, *n, 5)
 	written := []string{filepath.Join(*out, "runs.csv"), filepath.Join(*out, "metrics.csv")}
 	if f := e.Agents.File(); f != "" {
 		written = append(written, filepath.Join(*out, f))

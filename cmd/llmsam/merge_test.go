@@ -33,7 +33,7 @@ func TestMergeShards(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("shard %s: exit %d\n%s", spec, code, stderr)
 			}
-			if !strings.Contains(stdout, "30 runs of 45 points (shard "+spec+")") {
+			if !strings.Contains(stdout, "shard "+spec+": 30 runs (15 of 45 points x 2 replicates)") {
 				t.Fatalf("shard %s ran another share:\n%s", spec, stdout)
 			}
 			shards = append(shards, dir)
