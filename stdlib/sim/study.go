@@ -222,7 +222,7 @@ func (s *Study) Replicate(ctx context.Context, r int, opt ReplicateOptions) (tr 
 			return tr, err
 		}
 		env := &agent.Env{
-			Run: s.Name, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
+			Run: s.Name, Labels: s.Labels, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
 			Graph: s.Network.At(t), People: s.People, Coef: s.coef, Scenario: s.Scenario,
 			Round: schedule[t], Initial: initial, Past: tr.States,
 			Committed: committed, Workers: workers,
