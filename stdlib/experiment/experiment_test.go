@@ -239,6 +239,8 @@ func TestDesigns(t *testing.T) {
 		{Params: []experiment.Param{experiment.Range("x", 1, 0)}, Samples: 2},
 		{Params: []experiment.Param{experiment.Range("x", 0, 1)}},
 		{Params: []experiment.Param{experiment.Values("x", 1), experiment.Values("x", 2)}},
+		{Params: []experiment.Param{experiment.Levels("k", "a", "")}},
+		{Params: []experiment.Param{experiment.Values("x y", 1)}},
 	} {
 		bad.Build = e.Build
 		if _, err := bad.Run(); err == nil {

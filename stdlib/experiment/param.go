@@ -67,6 +67,11 @@ func (p Param) check() error {
 			return fmt.Errorf("parameter %q: value %g is not finite", p.Name, v)
 		}
 	}
+	for _, l := range p.Levels {
+		if l == "" || strings.ContainsAny(l, "\r\n") {
+			return fmt.Errorf("parameter %q: level %q: want a non-empty name on one line", p.Name, l)
+		}
+	}
 	return nil
 }
 
