@@ -124,6 +124,9 @@ func (f ParamFigure) Draw(runs *experiment.Table) (*Figure, error) {
 	if f.Title == "" {
 		f.Title = strings.ReplaceAll(f.Value, "_", " ")
 	}
+	if len(runs.Rows) == 0 {
+		return nil, fmt.Errorf("figure %q: the runs table has no rows", f.Name)
+	}
 	switch f.Kind {
 	case "", "band":
 		return f.band(runs)

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/llmsam/llmsam/plots"
@@ -97,5 +98,31 @@ func TestNetworkRefusesHugeGraphs(t *testing.T) {
 	g, _ := netw.ErdosRenyiM(plots.MaxLayoutNodes+1, 10, 1)
 	if _, err := plots.Network("too big", g, nil); err == nil {
 		t.Fatal("a graph above MaxLayoutNodes must give an error")
+	}
+}
+
+func TestParamFigureErrors(t *testing.T) {
+	runs := &experiment.Table{Columns: []string{"run", "topology", "s", "final_adoption"},
+		Rows: [][]string{{"0", "BA", "0.5", "0.4"}, {"1", "WS", "0.5", "x"}}}
+	for _, c := range []struct {
+		f    plots.ParamFigure
+		want string
+	}{
+		{plots.ParamFigure{Value: "final_opinion", X: "s"}, `no column "final_opinion"`},
+		{plots.ParamFigure{Value: "final_adoption", X: "s"}, `"x" is not a number`},
+		{plots.ParamFigure{Value: "s", X: "beta"}, `no column "beta"`},
+		{plots.ParamFigure{Value: "s", X: "topology", Kind: "heatmap"}, "wants Y"},
+		{plots.ParamFigure{Value: "s", X: "topology", Band: "iqr"}, `band "iqr"`},
+		{plots.ParamFigure{Value: "s", X: "topology", Kind: "pie"}, `kind "pie"`},
+	} {
+		if _, err := c.f.Draw(runs); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want %q", c.f, err, c.want)
+		}
+	}
+	if _, err := (plots.ParamFigure{Value: "s", X: "topology"}).Draw(runs); err != nil {
+		t.Errorf("levels on the x axis: %v", err)
+	}
+	if _, err := (plots.ParamFigure{Value: "s", X: "s"}).Draw(&experiment.Table{Columns: runs.Columns}); err == nil {
+		t.Error("an empty table drew a figure")
 	}
 }
