@@ -395,3 +395,34 @@ print("pyarrow ok")`, dir).CombinedOutput()
 		t.Fatalf("pyarrow: %v\n%s", err, out)
 	}
 }
+
+// TestBuildRun draws a fresh network per run from the run's seed; runs
+// of the same replicate share it across points (common random numbers).
+func TestBuildRun(t *testing.T) {
+	people := pop.MustSynthetic(scenario.Dishwasher(), 30, 1)
+	var graphs []string
+	e := experiment.Experiment{
+		Params:     []experiment.Param{experiment.Values("beta", 2, 20)},
+		Replicates: 3, Seed: 5, Agents: experiment.NoAgents, Out: t.TempDir(), Quiet: true, Workers: 1,
+		BuildRun: func(p experiment.Point, r int, seed uint64) (sim.Study, error) {
+			g, err := netw.ErdosRenyi(30, 0.2, seed)
+			graphs = append(graphs, fmt.Sprint(p.Float("beta"), r, seed, g.Edges()))
+			return sim.Study{Network: g, People: people, Agents: theory.SAM{Beta: p.Float("beta")}, Replicates: 9}, err
+		},
+	}
+	res, err := e.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Runs.Rows) != 6 || res.History[0] != nil || len(graphs) != 6 {
+		t.Fatalf("%d rows, history %v, %d studies built", len(res.Runs.Rows), res.History[0], len(graphs))
+	}
+	seeds, _ := res.Runs.Strings("seed")
+	if strings.Join(seeds, " ") != "5 6 7 5 6 7" {
+		t.Fatalf("seeds %v", seeds)
+	}
+	e.Build = func(experiment.Point) (sim.Study, error) { return sim.Study{}, nil }
+	if _, err := e.Run(); err == nil || !strings.Contains(err.Error(), "not both") {
+		t.Fatalf("Build and BuildRun both set: %v", err)
+	}
+}

@@ -35,6 +35,12 @@ type Experiment struct {
 	// experiment's). It runs once per point, when the point's first replicate
 	// starts; a panic in it becomes an error naming the point.
 	Build func(p Point) (sim.Study, error)
+	// BuildRun, instead of Build, returns the study of one run, for designs
+	// that draw a fresh network or population per run from its seed (its
+	// Replicates and Seed are ignored). History then stays nil, since each
+	// run has its own network, and a run keeps its states only while the
+	// per-agent table needs them.
+	BuildRun func(p Point, replicate int, seed uint64) (sim.Study, error)
 
 	Out    string // folder for the tables (see the package documentation); "" keeps them in memory
 	Agents Format // per-agent table in Out: CSV (default), Parquet or NoAgents
@@ -92,8 +98,8 @@ func (e Experiment) RunContext(ctx context.Context) (*Result, error) {
 	switch {
 	case e.Replicates < 0:
 		return nil, fmt.Errorf("experiment %q: Replicates = %d, want at least 1", e.Name, e.Replicates)
-	case e.Build == nil:
-		return nil, fmt.Errorf("experiment %q: Build is nil: set a function returning each point's study", e.Name)
+	case (e.Build == nil) == (e.BuildRun == nil):
+		return nil, fmt.Errorf("experiment %q: set Build (a function returning each point's study) or BuildRun (each run's), not both", e.Name)
 	case e.Stream && e.Out == "":
 		return nil, fmt.Errorf("experiment %q: Stream needs Out, the folder the states go to", e.Name)
 	case e.Shard.Count > 1 && (e.Shard.Index < 1 || e.Shard.Index > e.Shard.Count):
@@ -119,7 +125,7 @@ func (e Experiment) RunContext(ctx context.Context) (*Result, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if len(jobs) > 0 {
+	if len(jobs) > 0 && e.Build != nil {
 		// The first point is built now, so that a mistake in Build shows
 		// before anything runs, and LLM agents get a goroutine per run.
 		if err := b.build(jobs[0].c); err != nil {
@@ -142,12 +148,21 @@ func (e Experiment) RunContext(ctx context.Context) (*Result, error) {
 	}
 	bar := workpool.NewProgress(e.Quiet, len(jobs), e.Name)
 	runJob := func(ctx context.Context, j *job, inner int, stream agentSink) error {
-		if err := b.build(j.c); err != nil {
-			return err
-		}
-		s := b.studies[j.c]
 		k := key{run: j.c*e.Replicates + j.r, replicate: j.r, seed: e.seed(j.c, j.r), point: pts[j.c]}
-		tr, err := s.Replicate(ctx, j.r, sim.ReplicateOptions{Seed: k.seed, Workers: inner, Forget: e.Stream,
+		var s *sim.Study
+		if e.BuildRun != nil {
+			var err error
+			if s, err = b.buildRun(j.c, j.r, k.seed); err != nil {
+				return err
+			}
+		} else {
+			if err := b.build(j.c); err != nil {
+				return err
+			}
+			s = b.studies[j.c]
+		}
+		forget := e.Stream || (e.BuildRun != nil && e.Agents == NoAgents)
+		tr, err := s.Replicate(ctx, j.r, sim.ReplicateOptions{Seed: k.seed, Workers: inner, Forget: forget,
 			Observe: func(t int, st *agent.State) error {
 				j.mets = append(j.mets, metrics.Of(st, s.Network.At(t)))
 				if stream != nil {
@@ -225,16 +240,8 @@ func (b *builder) buildPoint(c int) (err error) {
 	if err != nil {
 		return fmt.Errorf("experiment %q point %d (%s): %w", b.e.Name, c, pt.Label(), err)
 	}
-	if s.Name == "" {
-		s.Name = pt.Label()
-	}
-	labels := pt.Labels()
-	for k, v := range s.Labels {
-		if _, ok := labels[k]; !ok {
-			labels[k] = v
-		}
-	}
-	s.Labels, s.Replicates, s.Seed, s.Quiet = labels, b.e.Replicates, b.e.Seed, true
+	label(&s, pt)
+	s.Replicates, s.Seed = b.e.Replicates, b.e.Seed
 	if err := s.Prepare(); err != nil {
 		return fmt.Errorf("experiment %q point %d (%s): %w", b.e.Name, c, pt.Label(), err)
 	}
@@ -246,6 +253,37 @@ func (b *builder) buildPoint(c int) (err error) {
 	return nil
 }
 
+// label names a point's study and adds the point's parameters to its
+// labels (the study's own labels keep theirs for other keys); the
+// experiment's bar replaces the study's.
+func label(s *sim.Study, pt Point) {
+	if s.Name == "" {
+		s.Name = pt.Label()
+	}
+	labels := pt.Labels()
+	for k, v := range s.Labels {
+		if _, ok := labels[k]; !ok {
+			labels[k] = v
+		}
+	}
+	s.Labels, s.Quiet = labels, true
+}
+
+// buildRun builds and prepares the study of one run (BuildRun).
+func (b *builder) buildRun(c, r int, seed uint64) (*sim.Study, error) {
+	pt := b.pts[c]
+	s, err := b.e.BuildRun(pt, r, seed)
+	if err != nil {
+		return nil, fmt.Errorf("experiment %q point %d (%s) replicate %d: %w", b.e.Name, c, pt.Label(), r, err)
+	}
+	label(&s, pt)
+	s.Replicates, s.Seed = 1, seed
+	if err := s.Prepare(); err != nil {
+		return nil, fmt.Errorf("experiment %q point %d (%s) replicate %d: %w", b.e.Name, c, pt.Label(), r, err)
+	}
+	return &s, nil
+}
+
 // collect fills the result's history and tables from the jobs, in run
 // order, keeping every run that recorded a step.
 func (res *Result) collect(e *Experiment, jobs []*job) {
@@ -255,11 +293,12 @@ func (res *Result) collect(e *Experiment, jobs []*job) {
 		if j.done {
 			res.Done++
 		}
-		if len(j.mets) == 0 || res.History[j.c] == nil {
+		if len(j.mets) == 0 {
 			continue
 		}
-		rec := res.History[j.c]
-		rec.Replicates[j.r] = j.tr
+		if rec := res.History[j.c]; rec != nil {
+			rec.Replicates[j.r] = j.tr
+		}
 		k := key{run: j.c*e.Replicates + j.r, replicate: j.r, seed: e.seed(j.c, j.r), point: res.Points[j.c]}
 		cells := k.cells()
 		last := j.mets[len(j.mets)-1]
