@@ -75,7 +75,7 @@ func main() {
 				custom.Rounds = append(custom.Rounds, scenario.Round{Name: "message", Strength: p.Float("s")})
 			}
 			return sim.Study{Scenario: &custom, Network: graphs[p.String("topology")], People: people,
-				Agents: theory.SAM{Beta: p.Float("beta")}, Steps: 5}, nil
+				Agents: theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta")}, Steps: 5}, nil
 		},
 	}
 	check(ef.Apply(&e))

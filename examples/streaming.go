@@ -49,7 +49,7 @@ func main() {
 		Seed:   *seed, Out: *out, Agents: experiment.Parquet, Stream: *stream,
 		Build: func(p experiment.Point) (sim.Study, error) {
 			return sim.Study{Scenario: sc, Network: graph, People: people, Steps: *steps,
-				Agents: theory.SAM{Beta: p.Float("beta")}}, nil
+				Agents: theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta")}}, nil
 		},
 	}
 	res, err := e.Run()

@@ -49,7 +49,7 @@ func main() {
 		Replicates: *reps, Seed: 3, Out: *out,
 		Build: func(p experiment.Point) (sim.Study, error) {
 			return sim.Study{Scenario: scenario.WasteSorting(), Network: graph, People: people,
-				Agents: theory.SAM{Beta: p.Float("beta"), Mu: p.Float("mu")}, Steps: 6}, nil
+				Agents: theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta"), Mu: p.Float("mu")}, Steps: 6}, nil
 		},
 	}
 	check(ef.Apply(&e))

@@ -37,6 +37,7 @@ type ParamFigure struct {
 	// (default: the column names).
 	XLabel, YLabel string
 	Lo, Hi         float64 // the y range (band) or colour range (heatmap); equal values fit the data
+	Scale          float64 // multiplies the values (10: opinions on the answer scale 0-10); 0 means 1
 }
 
 // column is a table column read as numbers where every cell is one, or as
@@ -137,9 +138,9 @@ func (f ParamFigure) Draw(runs *experiment.Table) (*Figure, error) {
 }
 
 func (f ParamFigure) band(runs *experiment.Table) (*Figure, error) {
-	val, err := runs.Floats(f.Value)
+	val, err := f.values(runs)
 	if err != nil {
-		return nil, fmt.Errorf("figure %q: %w", f.Name, err)
+		return nil, err
 	}
 	x, err := readColumn(runs, f.X)
 	if err != nil {
@@ -251,9 +252,9 @@ func (f ParamFigure) heatMap(runs *experiment.Table) (*Figure, error) {
 	if f.Y == "" {
 		return nil, fmt.Errorf("figure %q: a heat map wants Y", f.Name)
 	}
-	val, err := runs.Floats(f.Value)
+	val, err := f.values(runs)
 	if err != nil {
-		return nil, fmt.Errorf("figure %q: %w", f.Name, err)
+		return nil, err
 	}
 	x, err := readColumn(runs, f.X)
 	if err != nil {
@@ -298,6 +299,20 @@ func or(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// values returns the Value column, scaled.
+func (f ParamFigure) values(runs *experiment.Table) ([]float64, error) {
+	val, err := runs.Floats(f.Value)
+	if err != nil {
+		return nil, fmt.Errorf("figure %q: %w", f.Name, err)
+	}
+	if f.Scale != 0 {
+		for i := range val {
+			val[i] *= f.Scale
+		}
+	}
+	return val, nil
 }
 
 // thin keeps at most 12 tick labels.

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -24,7 +25,9 @@ func HeatMap(runs *experiment.Table, value, x, y, title string, lo, hi float64) 
 	return ParamFigure{Kind: "heatmap", Value: value, X: x, Y: y, Title: title, Lo: lo, Hi: hi}.Draw(runs)
 }
 
-// HeatMapGrid draws z[iy][ix] over the axes xs and ys.
+// HeatMapGrid draws z[iy][ix] over the axes xs and ys. The title may have
+// several lines (say what a cell is: set-up, number of runs); the colour
+// bar is labelled with its first line.
 func HeatMapGrid(z [][]float64, xs, ys []float64, xname, yname, title string, lo, hi float64) *Figure {
 	return heatMap(z, tickLabels(xs), tickLabels(ys), xname, yname, title, title, lo, hi)
 }
@@ -79,7 +82,7 @@ func heatMap(z [][]float64, xs, ys []string, xname, yname, title, barLabel strin
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	bar.HideX()
 	bar.Y.Padding = 0
-	bar.Y.Label.Text = barLabel
+	bar.Y.Label.Text, _, _ = strings.Cut(barLabel, "\n")
 	return &Figure{Panels: [][]*plot.Plot{{p, bar}}, Width: 6 * vg.Inch, Height: 4.2 * vg.Inch,
 		colWidths: []float64{0.86, 0.14}}
 }

@@ -31,7 +31,7 @@ func figures(t *testing.T) map[string]*plots.Figure {
 		Params:     []experiment.Param{experiment.Values("beta", 1, 5, 10, 20), experiment.Values("mu", 0, 0.5, 1), experiment.Levels("model", "SAM", "SAM-kappa")},
 		Replicates: 2, Quiet: true,
 		Build: func(p experiment.Point) (sim.Study, error) {
-			m := theory.SAM{Beta: p.Float("beta"), Mu: p.Float("mu")}
+			m := theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta"), Mu: p.Float("mu")}
 			if p.String("model") == "SAM-kappa" {
 				m.Kappa = 0.5
 			}

@@ -26,7 +26,7 @@ func ExampleExperiment() {
 		Replicates: 2, Seed: 1, Quiet: true,
 		Build: func(p experiment.Point) (sim.Study, error) {
 			return sim.Study{Scenario: scenario.FiveG(), Network: graph, People: people, Steps: 3,
-				Agents: theory.SAM{Beta: p.Float("beta"), Mu: p.Float("mu")}}, nil
+				Agents: theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta"), Mu: p.Float("mu")}}, nil
 		},
 	}.Run()
 	if err != nil {

@@ -48,7 +48,7 @@ func threeParams(out string) experiment.Experiment {
 			}
 			sc := *scenario.Dishwasher()
 			sc.Rounds = []scenario.Round{{Name: "initial"}, {Name: "m", Strength: p.Float("s")}, {Name: "m", Strength: p.Float("s")}}
-			return sim.Study{Scenario: &sc, Network: g, People: people, Agents: theory.SAM{Beta: p.Float("beta")}, Steps: 4}, err
+			return sim.Study{Scenario: &sc, Network: g, People: people, Agents: theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta")}, Steps: 4}, err
 		},
 	}
 }
@@ -407,7 +407,7 @@ func TestBuildRun(t *testing.T) {
 		BuildRun: func(p experiment.Point, r int, seed uint64) (sim.Study, error) {
 			g, err := netw.ErdosRenyi(30, 0.2, seed)
 			graphs = append(graphs, fmt.Sprint(p.Float("beta"), r, seed, g.Edges()))
-			return sim.Study{Network: g, People: people, Agents: theory.SAM{Beta: p.Float("beta")}, Replicates: 9}, err
+			return sim.Study{Network: g, People: people, Agents: theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta")}, Replicates: 9}, err
 		},
 	}
 	res, err := e.Run()

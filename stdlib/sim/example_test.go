@@ -22,7 +22,7 @@ func ExampleRun() {
 		Scenario:   scenario.Dishwasher(),
 		Network:    graph,
 		People:     pop.MustSynthetic(scenario.Dishwasher(), 101, 1),
-		Agents:     theory.SAM{Beta: 10},
+		Agents:     theory.SAM{Rule: theory.BetaRule, Beta: 10},
 		Steps:      3,
 		Replicates: 5,
 		Seed:       1,

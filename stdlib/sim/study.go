@@ -223,7 +223,7 @@ func (s *Study) Replicate(ctx context.Context, r int, opt ReplicateOptions) (tr 
 		}
 		env := &agent.Env{
 			Run: s.Name, Labels: s.Labels, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
-			Graph: s.Network.At(t), People: s.People, Coef: s.coef, Scenario: s.Scenario,
+			Graph: s.Network.At(t), Network: s.Network, People: s.People, Coef: s.coef, Scenario: s.Scenario,
 			Round: schedule[t], Initial: initial, Past: tr.States,
 			Committed: committed, Workers: workers,
 		}
@@ -233,6 +233,9 @@ func (s *Study) Replicate(ctx context.Context, r int, opt ReplicateOptions) (tr 
 		} else {
 			next.CopyFrom(cur)
 			spare = nil
+		}
+		if !thinks(s.Agents) {
+			next.Thought = nil // a model without thoughts writes none: the round-1 reasons stay at step 0
 		}
 		if err := stepSafely(ctx, s.Agents, env, cur, next); err != nil {
 			return tr, fmt.Errorf("study %q replicate %d step %d: %w", s.Name, r, t, err)
@@ -255,6 +258,12 @@ func (s *Study) Replicate(ctx context.Context, r int, opt ReplicateOptions) (tr 
 		}
 	}
 	return tr, nil
+}
+
+// thinks reports whether a model writes thoughts (agent.Thinker).
+func thinks(m agent.Model) bool {
+	t, ok := m.(agent.Thinker)
+	return ok && t.Thinks()
 }
 
 // sortUsage orders usage records by step and agent, whatever order the
