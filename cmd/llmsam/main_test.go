@@ -65,7 +65,7 @@ func TestScriptsInterpretedAndCompiled(t *testing.T) {
 		"scripts/large_network.go":    {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
 		"scripts/dynamic.go":          {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
 		"scripts/phenomena.go":        {{"-n", "60", "-runs", "2", "-formats", "png"}, append([]string{"-n", "60", "-runs", "1", "-formats", "png"}, llmArgs...)},
-		"scripts/sweeps.go":           {{"-n", "40", "-runs", "1", "-lambda", "0.2,0.9", "-mu", "0,0.004", "-formats", "png"}},
+		"scripts/sweeps.go":           {{"-n", "40", "-runs", "1", "-lambda", "0.2,0.9", "-mu", "0,0.004", "-formats", "png"}, {"-n", "40", "-runs", "1", "-lambda", "0.2,0.9", "-mu", "0,0.004", "-shard", "1/2"}},
 		"scripts/sft_data.go":         {{"-groups", "2", "-replicates", "1"}},
 		"examples/quickstart.go":      {nil},
 		"examples/custom_scenario.go": {nil},
