@@ -16,6 +16,7 @@ import (
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/experiment"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
@@ -35,6 +36,13 @@ func main() {
 	reps := flag.Int("replicates", 4, "replicates per grid point")
 	ef := experiment.AddFlags(flag.CommandLine, experiment.CSV)
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("replicates", *reps),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 
 	graph, err := netw.ErdosRenyi(101, 0.2, 3)
 	check(err)

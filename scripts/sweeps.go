@@ -41,6 +41,7 @@ import (
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/experiment"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/papers"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -83,6 +84,14 @@ func main() {
 	shards = experiment.AddFlags(flag.CommandLine, experiment.NoAgents)
 	fromTables = flag.Bool("from-tables", false, "draw from the runs.csv of earlier (or merged) runs in OUT instead of running")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("runs", *runs),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	exts := strings.Split(*formats, ",")
 	if *runs < 1 || *n < 10 {
 		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))
