@@ -13,21 +13,28 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/llmsam/llmsam/stdlib/history"
+	"github.com/llmsam/llmsam/stdlib/experiment"
 )
 
-// HeatMap draws a value per point of a sweep (for instance
-// history.FinalMean(history.Adoption)) as a heat map with a colour bar and,
-// on grids of at most 12 x 12, the value printed in each cell. The colour
-// scale spans [lo, hi]; pass lo = hi to fit the data.
-func HeatMap(sw *history.Sweep, value func(*history.Run) float64, title string, lo, hi float64) *Figure {
-	return HeatMapGrid(sw.Grid(value), sw.Xs, sw.Ys, sw.XName, sw.YName, title, lo, hi)
+// HeatMap draws the mean of a runs table's column (for instance
+// "final_adoption") over the grid of two parameters as a heat map with a
+// colour bar and, on grids of at most 12 x 12, the value printed in each
+// cell; the title gives the runs per cell. The colour scale spans [lo, hi];
+// pass lo = hi to fit the data.
+func HeatMap(runs *experiment.Table, value, x, y, title string, lo, hi float64) (*Figure, error) {
+	return ParamFigure{Kind: "heatmap", Value: value, X: x, Y: y, Title: title, Lo: lo, Hi: hi}.Draw(runs)
 }
 
 // HeatMapGrid draws z[iy][ix] over the axes xs and ys. The title may have
 // several lines (say what a cell is: set-up, number of runs); the colour
 // bar is labelled with its first line.
 func HeatMapGrid(z [][]float64, xs, ys []float64, xname, yname, title string, lo, hi float64) *Figure {
+	return heatMap(z, tickLabels(xs), tickLabels(ys), xname, yname, title, title, lo, hi)
+}
+
+// heatMap draws z[iy][ix] with the given tick labels, the colour bar
+// labelled barLabel.
+func heatMap(z [][]float64, xs, ys []string, xname, yname, title, barLabel string, lo, hi float64) *Figure {
 	g := grid{z: z, nx: len(xs), ny: len(ys)}
 	if lo == hi {
 		lo, hi = math.Inf(1), math.Inf(-1)
@@ -69,13 +76,13 @@ func HeatMapGrid(z [][]float64, xs, ys []float64, xname, yname, title string, lo
 			p.Add(l)
 		}
 	}
-	p.NominalX(tickLabels(xs)...)
-	p.NominalY(tickLabels(ys)...)
+	p.NominalX(xs...)
+	p.NominalY(ys...)
 	bar := newPlot("", "", "")
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	bar.HideX()
 	bar.Y.Padding = 0
-	bar.Y.Label.Text, _, _ = strings.Cut(title, "\n")
+	bar.Y.Label.Text, _, _ = strings.Cut(barLabel, "\n")
 	return &Figure{Panels: [][]*plot.Plot{{p, bar}}, Width: 6 * vg.Inch, Height: 4.2 * vg.Inch,
 		colWidths: []float64{0.86, 0.14}}
 }

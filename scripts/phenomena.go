@@ -10,7 +10,9 @@
 // each. Polarization is the TAC 2023 paper's example
 // (papers.TAC2023Polarization: two communities of 10 on the paper's directed
 // network, one dissenter each, moderate opinions). With -model, LLM agents on
-// the 101-agent BA network are measured with the same indices.
+// the 101-agent BA network are measured with the same indices. The phase
+// diagram's tables (runs.csv: one row per run with lambda, mu, replicate,
+// seed and final metrics; metrics.csv) go beside the figures in OUT/zyc2020.
 //
 //	llmsam scripts/phenomena.go -out out/phenomena
 package main
@@ -24,6 +26,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/experiment"
 	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
@@ -57,6 +60,37 @@ func chaosRuns(n int, lambda, mu float64, runs int, seed uint64) []*history.Run 
 	return out
 }
 
+// chaosRows runs the Chaos 2020 phase diagram (fresh layers and innovator
+// per run, from its seed; initial and final states recorded) through the
+// experiment runner, writes its tables to dir and returns its rows from
+// the runs table, lambda outer, mu, run.
+func chaosRows(dir string, base papers.Chaos2020, lambdas, mus []float64, runs int, seed uint64) []papers.Chaos2020Row {
+	base.Steps = 2
+	res, err := experiment.Experiment{
+		Name: "chaos2020 lambda x mu", Out: dir, Replicates: runs, Seed: seed, Agents: experiment.NoAgents,
+		Params: []experiment.Param{experiment.Values("lambda", lambdas...), experiment.Values("mu", mus...)},
+		BuildRun: func(p experiment.Point, _ int, seed uint64) (sim.Study, error) {
+			c := base
+			c.Lambda, c.Mu = p.Float("lambda"), p.Float("mu")
+			return c.Study(seed)
+		},
+	}.Run()
+	check(err)
+	fmt.Println("wrote", filepath.Join(dir, "runs.csv")+",", filepath.Join(dir, "metrics.csv"))
+	col := func(name string) []float64 {
+		v, err := res.Runs.Floats(name)
+		check(err)
+		return v
+	}
+	lambda, mu, rep, sd, adoption, opinion := col("lambda"), col("mu"), col("replicate"), col("seed"), col("final_adoption"), col("final_opinion")
+	rows := make([]papers.Chaos2020Row, len(lambda))
+	for i := range rows {
+		rows[i] = papers.Chaos2020Row{Lambda: lambda[i], Mu: mu[i], Run: int(rep[i]), Seed: uint64(sd[i]),
+			FinalAdoption: adoption[i], FinalOpinion: opinion[i]}
+	}
+	return rows
+}
+
 func main() {
 	llmCfg := llm.AddFlags(flag.CommandLine)
 	out := flag.String("out", "out/phenomena", "output folder")
@@ -82,8 +116,7 @@ func main() {
 	setup := papers.Chaos2020Defaults(0, 0).WithN(*n)
 
 	lambdas, mus := []float64{0.1, 0.3, 0.5, 0.7, 0.9}, []float64{0, 0.004, 0.01}
-	rows, err := papers.Chaos2020Sweep(setup, lambdas, mus, *runs, *seed, 0)
-	check(err)
+	rows := chaosRows(filepath.Join(*out, "zyc2020"), setup, lambdas, mus, *runs, *seed)
 	adoption, opinion := papers.Chaos2020Means(rows, lambdas, mus)
 	regions := plots.Table{Title: fmt.Sprintf("Zino-Ye-Cao 2020 regions (%s; mean of %d runs)", setup, *runs),
 		Header: []string{"lambda", "mu", "final adoption", "final mean opinion (0-10)", "regime"}}

@@ -12,7 +12,10 @@
 // (the paper's, and the released code's, which halves the coordination
 // term). Writes OUT/sweep.csv (one row per run), the heat maps, and
 // OUT/boundary (the measured phase boundary per mu beside Theorem 3's
-// threshold at mu = 0).
+// threshold at mu = 0). Each sweep's tables (runs.csv, one row per run
+// with its parameters, replicate, seed and final metrics; metrics.csv) go
+// beside the figures in OUT/zyc2020, OUT/zyc2020_code and OUT/sam; sweep.csv
+// is written from them.
 //
 // (2) -model sam: SAM over the dominant agent's message strength s and the
 // rationality beta of the sigma(beta (o - lambda)) rule, on the study's
@@ -20,6 +23,12 @@
 //
 //	llmsam scripts/sweeps.go -out out/sweeps
 //	llmsam scripts/sweeps.go -model zyc2020 -lambda 0.2,0.5,0.9 -mu 0,0.004 -runs 20 -out out/zyc
+//
+// With -shard i/n (or a Slurm array / Kubernetes Indexed Job) a process runs
+// its share of every sweep's points and writes only the tables; merge each
+// sweep's folders with `llmsam merge OUT/zyc2020 SHARD1/zyc2020 ...`, then
+// `llmsam scripts/sweeps.go -out OUT -from-tables` (same flags) draws the
+// figures and tables from the merged runs.csv files.
 package main
 
 import (
@@ -31,8 +40,8 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/experiment"
 	"github.com/llmsam/llmsam/stdlib/flagcheck"
-	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/papers"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -72,6 +81,8 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed: run k of every grid point uses seed + k")
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	scen := flag.String("scenario", "dishwasher", "sam: scenario")
+	shards = experiment.AddFlags(flag.CommandLine, experiment.NoAgents)
+	fromTables = flag.Bool("from-tables", false, "draw from the runs.csv of earlier (or merged) runs in OUT instead of running")
 	flag.Parse()
 	// Flag checks, before any work.
 	if err := flagcheck.All(
@@ -95,7 +106,7 @@ func main() {
 		case "zyc2020":
 			zyc(*out, floats("lambda", *lambdas), floats("mu", *mus), *runs, *n, *weightings, *seed, saveFig)
 		case "sam":
-			sam(*scen, *runs, *seed, saveFig)
+			sam(*out, *scen, *runs, *seed, saveFig)
 		default:
 			check(fmt.Errorf("-model %q: want zyc2020 or sam", m))
 		}
@@ -116,16 +127,21 @@ func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, see
 		default:
 			check(fmt.Errorf("-weighting %q: want paper or code", wname))
 		}
-		rows, err := papers.Chaos2020Sweep(base, lambdas, mus, runs, seed, 0)
-		check(err)
+		name := "zyc2020"
+		if wname == "code" {
+			name = "zyc2020_code"
+		}
+		rows := chaosRows(filepath.Join(out, name), base, lambdas, mus, runs, seed)
+		if rows == nil {
+			continue // a shard writes only its tables
+		}
 		for _, r := range rows {
 			all = append(all, sweepRow{Model: "zyc2020", Weighting: wname, Row: r})
 		}
 		adoption, opinion := papers.Chaos2020Means(rows, lambdas, mus)
 		weighting := "paper's payoffs"
-		name := "zyc2020"
 		if wname == "code" {
-			weighting, name = "released code's payoffs", "zyc2020_code"
+			weighting = "released code's payoffs"
 		}
 		setup := fmt.Sprintf("Zino-Ye-Cao 2020, %s\nn %d, T 4n^2, random %d-regular A, %d-regular W (fresh per run)\none random innovator; alpha %g, beta %g; mean of %d runs per cell",
 			weighting, base.N, base.InfluenceDegree, base.CommunicationDegree, base.Alpha, base.Beta, runs)
@@ -162,6 +178,9 @@ func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, see
 					wname, l, mu, adoption[iy][ix], 10*opinion[iy][ix], runs)
 			}
 		}
+	}
+	if all == nil {
+		return
 	}
 	check(writeSweepCSV(filepath.Join(out, "sweep.csv"), all))
 	fmt.Println("wrote", filepath.Join(out, "sweep.csv"))
@@ -203,30 +222,97 @@ func writeSweepCSV(path string, rows []sweepRow) error {
 }
 
 // sam sweeps SAM's message strength and beta on the study's BA network.
-func sam(scen string, reps int, seed uint64, save func(*plots.Figure, string)) {
+func sam(out, scen string, reps int, seed uint64, save func(*plots.Figure, string)) {
 	sc, err := scenario.ByName(scen)
 	check(err)
 	ba, err := netw.BarabasiAlbert(101, 10, seed)
 	check(err)
 	people, err := pop.Synthetic(sc, 101, seed)
 	check(err)
-	sw, err := sim.RunSweep(sim.Sweep{
-		Base:  sim.Study{Scenario: sc, Network: ba, People: people, Steps: 6, Replicates: reps, Seed: seed},
-		XName: "s (dominant agent's message strength)", Xs: []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1},
-		YName: "beta (rationality of sigma(beta (o - lambda)))", Ys: []float64{1, 2, 5, 10, 20, 50},
-		Apply: func(s *sim.Study, strength, beta float64) {
+	table := sweepTable(experiment.Experiment{
+		Name: "sam s x beta", Out: filepath.Join(out, "sam"), Replicates: reps, Seed: seed,
+		Params: []experiment.Param{
+			experiment.Values("beta", 1, 2, 5, 10, 20, 50),
+			experiment.Values("s", 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1),
+		},
+		Build: func(p experiment.Point) (sim.Study, error) {
 			custom := *sc
 			custom.Rounds = []scenario.Round{{Name: "initial"}}
 			for range 5 {
-				custom.Rounds = append(custom.Rounds, scenario.Round{Name: "message", Strength: strength})
+				custom.Rounds = append(custom.Rounds, scenario.Round{Name: "message", Strength: p.Float("s")})
 			}
-			s.Scenario = &custom
-			s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: beta}
+			return sim.Study{Scenario: &custom, Network: ba, People: people, Steps: 6,
+				Agents: theory.SAM{Rule: theory.BetaRule, Beta: p.Float("beta")}}, nil
 		},
 	})
+	if table == nil {
+		return // a shard writes only its tables
+	}
+	setup := fmt.Sprintf("SAM (beta rule), %s population\nBA(101, m=10), 5 rounds of message s", sc.Name)
+	heat := func(value, title string, scale, hi float64) *plots.Figure {
+		fig, err := plots.ParamFigure{Kind: "heatmap", Value: value, X: "s", Y: "beta", Scale: scale,
+			XLabel: "s (dominant agent's message strength)", YLabel: "beta (rationality of sigma(beta (o - lambda)))",
+			Title: title + "\n" + setup, Lo: 0, Hi: hi}.Draw(table)
+		check(err)
+		return fig
+	}
+	save(heat("final_adoption", "final adoption share", 1, 1), "sam_adoption")
+	save(heat("final_opinion", "final mean opinion (answer 0-10)", 10, 10), "sam_opinion")
+}
+
+// Set in main: the experiment flags (-shard, -stream, -agents) and
+// -from-tables.
+var (
+	shards     *experiment.Flags
+	fromTables *bool
+)
+
+// sweepTable runs an experiment (its tables go to e.Out) and returns its
+// runs table; with -from-tables it reads e.Out/runs.csv instead; nil for a
+// shard of the experiment, which writes only its tables.
+func sweepTable(e experiment.Experiment) *experiment.Table {
+	if *fromTables {
+		t, err := experiment.ReadCSV(filepath.Join(e.Out, "runs.csv"))
+		check(err)
+		return t
+	}
+	check(shards.Apply(&e))
+	res, err := e.Run()
 	check(err)
-	setup := fmt.Sprintf("SAM (beta rule), %s population\nBA(101, m=10), 5 rounds of message s; mean of %d replicates per cell", sc.Name, reps)
-	save(plots.HeatMap(sw, history.FinalMean(history.Adoption), "final adoption share\n"+setup, 0, 1), "sam_adoption")
-	save(plots.HeatMap(sw, func(r *history.Run) float64 { return 10 * history.FinalMean(history.MeanOpinion)(r) },
-		"final mean opinion (answer 0-10)\n"+setup, 0, 10), "sam_opinion")
+	fmt.Println("wrote", filepath.Join(e.Out, "runs.csv")+",", filepath.Join(e.Out, "metrics.csv"))
+	if e.Shard.Count > 1 {
+		return nil
+	}
+	return res.Runs
+}
+
+// chaosRows runs the Chaos 2020 sweep (fresh layers and innovator per run,
+// from its seed; initial and final states recorded) through the experiment
+// runner and returns its rows from the runs table, lambda outer, mu, run.
+func chaosRows(dir string, base papers.Chaos2020, lambdas, mus []float64, runs int, seed uint64) []papers.Chaos2020Row {
+	base.Steps = 2
+	table := sweepTable(experiment.Experiment{
+		Name: "chaos2020 lambda x mu", Out: dir, Replicates: runs, Seed: seed,
+		Params: []experiment.Param{experiment.Values("lambda", lambdas...), experiment.Values("mu", mus...)},
+		BuildRun: func(p experiment.Point, _ int, seed uint64) (sim.Study, error) {
+			c := base
+			c.Lambda, c.Mu = p.Float("lambda"), p.Float("mu")
+			return c.Study(seed)
+		},
+	})
+	if table == nil {
+		return nil
+	}
+	col := func(name string) []float64 {
+		v, err := table.Floats(name)
+		check(err)
+		return v
+	}
+	lambda, mu, rep, sd, adoption, opinion := col("lambda"), col("mu"), col("replicate"), col("seed"), col("final_adoption"), col("final_opinion")
+	rows := make([]papers.Chaos2020Row, len(lambda))
+	for i := range rows {
+		rows[i] = papers.Chaos2020Row{Lambda: lambda[i], Mu: mu[i], Run: int(rep[i]), Seed: uint64(sd[i]),
+			FinalAdoption: adoption[i], FinalOpinion: opinion[i]}
+	}
+	return rows
 }

@@ -8,6 +8,7 @@
 //	llmsam SCRIPT.go [ARGS]       run a script (ARGS are the script's own flags)
 //	llmsam run NOTEBOOK.md        run a Markdown notebook's go blocks, write NOTEBOOK.out.md
 //	llmsam import-batch ...       store batch results in a response cache
+//	llmsam merge OUT SHARD_DIR... combine an experiment's shards
 //	llmsam version                print the version
 package main
 
@@ -43,6 +44,8 @@ Usage:
   llmsam import-batch -cache FILE -model NAME RESULTS.jsonl
                                  store an OpenAI batch's answers in the response
                                  cache the requests were exported with
+  llmsam merge OUT SHARD_DIR...  combine the folders of an experiment run with
+                                 -shard i/n into the tables and figures of one run
   llmsam version                 print the version and source commit
   llmsam help                    this text
 
@@ -67,6 +70,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runNotebook(ctx, args[1:], stdout, stderr)
 	case cmd == "import-batch":
 		return runImportBatch(args[1:], stdout, stderr)
+	case cmd == "merge":
+		return runMerge(args[1:], stdout, stderr)
 	case cmd == "version":
 		commit, modified := history.Source()
 		if commit == "" {

@@ -1,6 +1,6 @@
 // Package session carries what the scripting host shares with the compiled
 // stdlib while a script or REPL cell runs: the cell's cancellation context,
-// which functions without a context argument (sim.Run, sim.RunSweep) obey so
+// which functions without a context argument (sim.Run, Experiment.Run) obey so
 // that Ctrl-C reaches their loops, and a hook announcing saved figures.
 // Outside a host both are inert: the context is never cancelled and no one
 // listens.

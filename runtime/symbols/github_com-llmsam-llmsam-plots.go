@@ -18,6 +18,7 @@ func init() {
 		"Bands":             reflect.ValueOf(&plots.Bands).Elem(),
 		"Coefficients":      reflect.ValueOf(plots.Coefficients),
 		"DegreeChange":      reflect.ValueOf(plots.DegreeChange),
+		"DrawParamFigures":  reflect.ValueOf(plots.DrawParamFigures),
 		"FinalHistograms":   reflect.ValueOf(plots.FinalHistograms),
 		"HeatMap":           reflect.ValueOf(plots.HeatMap),
 		"HeatMapGrid":       reflect.ValueOf(plots.HeatMapGrid),
@@ -31,16 +32,18 @@ func init() {
 		"NewFigure":         reflect.ValueOf(plots.NewFigure),
 		"Overlay":           reflect.ValueOf(plots.Overlay),
 		"Row":               reflect.ValueOf(plots.Row),
+		"SaveParamFigures":  reflect.ValueOf(plots.SaveParamFigures),
 		"SeriesOf":          reflect.ValueOf(plots.SeriesOf),
 		"Trajectories":      reflect.ValueOf(plots.Trajectories),
 		"TrajectoriesOf":    reflect.ValueOf(plots.TrajectoriesOf),
 		"ValueActionGap":    reflect.ValueOf(plots.ValueActionGap),
 
 		// type definitions
-		"Band":   reflect.ValueOf((*plots.Band)(nil)),
-		"Figure": reflect.ValueOf((*plots.Figure)(nil)),
-		"Metric": reflect.ValueOf((*plots.Metric)(nil)),
-		"Series": reflect.ValueOf((*plots.Series)(nil)),
-		"Table":  reflect.ValueOf((*plots.Table)(nil)),
+		"Band":        reflect.ValueOf((*plots.Band)(nil)),
+		"Figure":      reflect.ValueOf((*plots.Figure)(nil)),
+		"Metric":      reflect.ValueOf((*plots.Metric)(nil)),
+		"ParamFigure": reflect.ValueOf((*plots.ParamFigure)(nil)),
+		"Series":      reflect.ValueOf((*plots.Series)(nil)),
+		"Table":       reflect.ValueOf((*plots.Table)(nil)),
 	}
 }

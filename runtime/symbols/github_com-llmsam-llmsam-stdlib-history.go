@@ -13,7 +13,6 @@ func init() {
 		"Adoption":        reflect.ValueOf(history.Adoption),
 		"BandOf":          reflect.ValueOf(history.BandOf),
 		"Compare":         reflect.ValueOf(history.Compare),
-		"FinalMean":       reflect.ValueOf(history.FinalMean),
 		"Gap":             reflect.ValueOf(history.Gap),
 		"GoVersion":       reflect.ValueOf(history.GoVersion),
 		"Load":            reflect.ValueOf(history.Load),
@@ -34,7 +33,6 @@ func init() {
 		"ReleaseRun":  reflect.ValueOf((*history.ReleaseRun)(nil)),
 		"RoundInfo":   reflect.ValueOf((*history.RoundInfo)(nil)),
 		"Run":         reflect.ValueOf((*history.Run)(nil)),
-		"Sweep":       reflect.ValueOf((*history.Sweep)(nil)),
 		"Totals":      reflect.ValueOf((*history.Totals)(nil)),
 		"Trajectory":  reflect.ValueOf((*history.Trajectory)(nil)),
 	}

@@ -10,13 +10,11 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/sim/sim"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Run":             reflect.ValueOf(sim.Run),
-		"RunContext":      reflect.ValueOf(sim.RunContext),
-		"RunSweep":        reflect.ValueOf(sim.RunSweep),
-		"RunSweepContext": reflect.ValueOf(sim.RunSweepContext),
+		"Run":        reflect.ValueOf(sim.Run),
+		"RunContext": reflect.ValueOf(sim.RunContext),
 
 		// type definitions
-		"Study": reflect.ValueOf((*sim.Study)(nil)),
-		"Sweep": reflect.ValueOf((*sim.Sweep)(nil)),
+		"ReplicateOptions": reflect.ValueOf((*sim.ReplicateOptions)(nil)),
+		"Study":            reflect.ValueOf((*sim.Study)(nil)),
 	}
 }

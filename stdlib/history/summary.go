@@ -26,24 +26,10 @@ func (r *Run) String() string {
 		fmt.Fprintf(&b, "\n  network: %s", d)
 	}
 	if r.Steps() > 0 && len(r.Replicates) > 0 {
+		adoption, _ := r.Band(Adoption)
+		opinion, _ := r.Band(MeanOpinion)
 		fmt.Fprintf(&b, "\n  final adoption %.3f, mean opinion %.3f (mean over replicates)",
-			FinalMean(Adoption)(r), FinalMean(MeanOpinion)(r))
+			adoption[len(adoption)-1], opinion[len(opinion)-1])
 	}
 	return b.String()
-}
-
-// String summarises a sweep: its axes and grid size.
-func (s *Sweep) String() string {
-	if s == nil {
-		return "history.Sweep(nil)"
-	}
-	return fmt.Sprintf("history.Sweep: %s x %s, %d x %d runs (%s %s, %s %s)", s.XName, s.YName,
-		len(s.Xs), len(s.Ys), s.XName, span(s.Xs), s.YName, span(s.Ys))
-}
-
-func span(xs []float64) string {
-	if len(xs) == 0 {
-		return "none"
-	}
-	return fmt.Sprintf("%g..%g", xs[0], xs[len(xs)-1])
 }

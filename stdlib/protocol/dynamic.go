@@ -6,6 +6,7 @@ import (
 
 	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/experiment"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -93,17 +94,24 @@ func (d Dynamic) RunContext(ctx context.Context) ([]*history.Run, error) {
 	if d.Static {
 		network, kind = nw.At(0), "static"
 	}
-	var studies []sim.Study
-	for _, w := range d.Windows {
-		people, err := d.Pool.Window(w, d.N)
-		if err != nil {
-			return nil, err
-		}
-		studies = append(studies, sim.Study{
-			Name: fmt.Sprintf("%s-w%d", kind, w), Scenario: d.Scenario, Network: network, People: people,
-			Agents: d.Agents, Steps: d.Steps, Replicates: d.Replicates, Seed: d.Seed, Workers: d.Workers, Quiet: d.Quiet,
-			Labels: map[string]string{"protocol": kind, "window": fmt.Sprint(w)},
-		})
+	windows := make([]float64, len(d.Windows))
+	for k, w := range d.Windows {
+		windows[k] = float64(w)
 	}
-	return runAll(ctx, studies)
+	return runAll(ctx, experiment.Experiment{
+		Name: kind, Params: []experiment.Param{experiment.Values("window", windows...)},
+		Replicates: d.Replicates, Seed: d.Seed, Workers: d.Workers, Quiet: d.Quiet,
+		Build: func(p experiment.Point) (sim.Study, error) {
+			w := p.Int("window")
+			people, err := d.Pool.Window(w, d.N)
+			if err != nil {
+				return sim.Study{}, err
+			}
+			return sim.Study{
+				Name: fmt.Sprintf("%s-w%d", kind, w), Scenario: d.Scenario, Network: network, People: people,
+				Agents: d.Agents, Steps: d.Steps, Workers: d.Workers,
+				Labels: map[string]string{"protocol": kind},
+			}, nil
+		},
+	}, d.Agents)
 }

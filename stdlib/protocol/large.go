@@ -6,6 +6,7 @@ import (
 
 	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/experiment"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -107,7 +108,7 @@ func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
 		return nil, err
 	}
 	res := &LargeResult{Windows: l.Windows, Graphs: map[string]*netw.Graph{}, Runs: map[string][]*history.Run{}}
-	var studies []sim.Study
+	var names []string
 	for ti, top := range l.Topologies {
 		g, err := top.Graph(l.N, l.Seed+uint64(ti))
 		if err != nil {
@@ -115,20 +116,29 @@ func (l Large) RunContext(ctx context.Context) (*LargeResult, error) {
 		}
 		res.Topologies = append(res.Topologies, top.Name)
 		res.Graphs[top.Name] = g
-		for _, w := range l.Windows {
+		names = append(names, top.Name)
+	}
+	windows := make([]float64, len(l.Windows))
+	for k, w := range l.Windows {
+		windows[k] = float64(w)
+	}
+	runs, err := runAll(ctx, experiment.Experiment{
+		Name:       "large",
+		Params:     []experiment.Param{experiment.Levels("topology", names...), experiment.Values("window", windows...)},
+		Replicates: l.Replicates, Seed: l.Seed, Workers: l.Workers, Quiet: l.Quiet,
+		Build: func(p experiment.Point) (sim.Study, error) {
+			top, w := p.String("topology"), p.Int("window")
 			people, err := l.Pool.Window(w, l.N)
 			if err != nil {
-				return nil, fmt.Errorf("topology %s: %w", top.Name, err)
+				return sim.Study{}, fmt.Errorf("topology %s: %w", top, err)
 			}
-			studies = append(studies, sim.Study{
-				Name: fmt.Sprintf("%s-w%d", top.Name, w), Scenario: l.Scenario, Network: g, People: people,
-				Agents: l.Agents, Steps: l.Steps, Replicates: l.Replicates, Seed: l.Seed,
-				Workers: l.Workers, Quiet: l.Quiet,
-				Labels: map[string]string{"protocol": "large", "topology": top.Name, "window": fmt.Sprint(w)},
-			})
-		}
-	}
-	runs, err := runAll(ctx, studies)
+			return sim.Study{
+				Name: fmt.Sprintf("%s-w%d", top, w), Scenario: l.Scenario, Network: res.Graphs[top], People: people,
+				Agents: l.Agents, Steps: l.Steps, Workers: l.Workers,
+				Labels: map[string]string{"protocol": "large"},
+			}, nil
+		},
+	}, l.Agents)
 	for _, r := range runs {
 		top := r.Manifest.Labels["topology"]
 		res.Runs[top] = append(res.Runs[top], r)

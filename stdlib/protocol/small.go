@@ -6,6 +6,7 @@ import (
 
 	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/experiment"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -85,14 +86,21 @@ func (s SmallGroups) RunContext(ctx context.Context) ([]*history.Run, error) {
 	if s.Replicates == 0 {
 		s.Replicates = 5
 	}
-	studies := make([]sim.Study, len(s.Groups))
-	for k, g := range s.Groups {
-		studies[k] = sim.Study{
-			Name: fmt.Sprintf("group%d-n%d", k, len(g)), Scenario: s.Scenario, Network: netw.Complete(len(g)),
-			People: g, Agents: s.Agents, Steps: s.Steps, Replicates: s.Replicates, Seed: s.Seed,
-			Workers: s.Workers, Quiet: s.Quiet,
-			Labels: map[string]string{"protocol": "small-groups", "group": fmt.Sprint(k), "size": fmt.Sprint(len(g))},
-		}
+	groups := make([]float64, len(s.Groups))
+	for k := range groups {
+		groups[k] = float64(k)
 	}
-	return runAll(ctx, studies)
+	return runAll(ctx, experiment.Experiment{
+		Name: "small-groups", Params: []experiment.Param{experiment.Values("group", groups...)},
+		Replicates: s.Replicates, Seed: s.Seed, Workers: s.Workers, Quiet: s.Quiet,
+		Build: func(p experiment.Point) (sim.Study, error) {
+			k := p.Int("group")
+			g := s.Groups[k]
+			return sim.Study{
+				Name: fmt.Sprintf("group%d-n%d", k, len(g)), Scenario: s.Scenario, Network: netw.Complete(len(g)),
+				People: g, Agents: s.Agents, Steps: s.Steps, Workers: s.Workers,
+				Labels: map[string]string{"protocol": "small-groups", "size": fmt.Sprint(len(g))},
+			}, nil
+		},
+	}, s.Agents)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -204,29 +205,38 @@ func TestStudyValidation(t *testing.T) {
 	}
 }
 
-func TestSweep(t *testing.T) {
-	base := study(t, 101)
-	base.Replicates = 2
-	sw, err := sim.RunSweep(sim.Sweep{
-		Base: base, XName: "beta", YName: "strength", Xs: []float64{1, 50}, Ys: []float64{0.1, 0.9, 1},
-		Apply: func(s *sim.Study, x, y float64) {
-			sc := *scenario.Dishwasher()
-			sc.Rounds = []scenario.Round{{Name: "initial"}, {Name: "r2", Strength: y}, {Name: "r3", Strength: y}}
-			s.Scenario = &sc
-			s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: x}
-		},
-	})
+// TestReplicateForget checks that a replicate run with Forget shows
+// Observe the same states as a full run records, and keeps one.
+func TestReplicateForget(t *testing.T) {
+	s := study(t, 200)
+	full, err := sim.Run(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	grid := sw.Grid(history.FinalMean(history.MeanOpinion))
-	if len(grid) != 3 || len(grid[0]) != 2 {
-		t.Fatalf("grid shape %dx%d", len(grid), len(grid[0]))
+	if err := s.Prepare(); err != nil {
+		t.Fatal(err)
 	}
-	if !(grid[2][1] > grid[1][1] && grid[1][1] > grid[0][1]) {
-		t.Fatalf("mean opinion should grow with the dominant agent's strength: %v", grid)
+	var seen []*agent.State
+	tr, err := s.Replicate(context.Background(), 1, sim.ReplicateOptions{Seed: s.Seed + 1, Workers: 2, Forget: true,
+		Observe: func(step int, st *agent.State) error {
+			if step != len(seen) {
+				t.Fatalf("observed step %d after %d states", step, len(seen))
+			}
+			seen = append(seen, st.Clone())
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if sw.Runs[1][0].Manifest.Labels["beta"] != "1" {
-		t.Fatalf("labels %v", sw.Runs[1][0].Manifest.Labels)
+	if len(tr.States) != 1 || len(seen) != s.Steps {
+		t.Fatalf("kept %d states, observed %d; want 1 and %d", len(tr.States), len(seen), s.Steps)
+	}
+	for step, st := range full.Replicates[1].States {
+		if !bytes.Equal(st.Action, seen[step].Action) || fmt.Sprint(st.Opinion) != fmt.Sprint(seen[step].Opinion) {
+			t.Fatalf("step %d differs from the full run", step)
+		}
+	}
+	if fmt.Sprint(tr.States[0].Opinion) != fmt.Sprint(seen[len(seen)-1].Opinion) {
+		t.Fatal("the state kept is not the last")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/llmsam/llmsam/internal/session"
+	"github.com/llmsam/llmsam/internal/workpool"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -40,8 +41,9 @@ type Study struct {
 	coef []pop.Coef // People's packed coefficients, shared by the replicates
 }
 
-// normalise fills defaults and checks the study.
-func (s *Study) normalise() error {
+// Prepare fills the study's defaults and checks it; Run does this itself,
+// runners that call Replicate (package experiment) call it once per study.
+func (s *Study) Prepare() error {
 	if s.Name == "" {
 		s.Name = "run"
 	}
@@ -106,15 +108,16 @@ func Run(s Study) (*history.Run, error) { return RunContext(session.Context(), s
 
 // RunContext runs the study until done or until ctx is cancelled.
 func RunContext(ctx context.Context, s Study) (*history.Run, error) {
-	if err := s.normalise(); err != nil {
+	if err := s.Prepare(); err != nil {
 		return nil, err
 	}
-	bar := newProgress(s.Quiet, s.Replicates*(s.Steps-1), s.Name)
-	defer bar.finish()
-	run := s.record()
+	bar := workpool.NewProgress(s.Quiet, s.Replicates*(s.Steps-1), s.Name)
+	defer bar.Finish()
+	run := s.Record()
 	inner := max(1, s.Workers/min(s.Workers, s.Replicates))
-	err := parallel(ctx, s.Replicates, s.Workers, func(ctx context.Context, r int) error {
-		tr, err := s.replicate(ctx, r, inner, bar)
+	err := workpool.Run(ctx, s.Replicates, s.Workers, func(ctx context.Context, r int) error {
+		tr, err := s.Replicate(ctx, r, ReplicateOptions{Seed: s.Seed + uint64(r), Workers: inner,
+			Observe: func(int, *agent.State) error { bar.Add(1); return nil }})
 		run.Replicates[r] = tr
 		return err
 	})
@@ -138,9 +141,9 @@ func completed(reps []*history.Trajectory) []*history.Trajectory {
 	return out
 }
 
-// record returns the run record with its manifest filled and room for the
-// replicates.
-func (s *Study) record() *history.Run {
+// Record returns the run record of a prepared study with its manifest
+// filled and room for the replicates.
+func (s *Study) Record() *history.Run {
 	m := history.Manifest{
 		Name: s.Name, Tool: "llmsam", Version: history.Version(), GoVersion: history.GoVersion(),
 		Scenario: s.Scenario.Name, Model: modelName(s.Agents), ModelParams: modelParams(s.Agents),
@@ -162,9 +165,29 @@ func (s *Study) record() *history.Run {
 	return &history.Run{Manifest: m, People: s.People, Network: s.Network, Replicates: make([]*history.Trajectory, s.Replicates)}
 }
 
-// replicate runs replicate r with up to workers goroutines inside each step.
-func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (tr *history.Trajectory, err error) {
-	seed := s.Seed + uint64(r)
+// ReplicateOptions say how Replicate runs one replicate.
+type ReplicateOptions struct {
+	Seed    uint64 // the replicate's seed (Run uses Study.Seed + r)
+	Workers int    // goroutines inside each step; 0 means 1
+	// Observe, when set, is called with every state as it is recorded, step
+	// 0 first; an error it returns stops the replicate.
+	Observe func(step int, st *agent.State) error
+	// Forget keeps only the current state in memory: the trajectory returned
+	// holds the last state alone, and Observe is where the others go (to a
+	// file, as metrics), and Env.Past holds the current state alone. Models
+	// that read earlier steps (agent.IOBound LLM
+	// agents show agents their earlier answers) keep every state.
+	Forget bool
+}
+
+// Replicate runs replicate r of a prepared study (see Prepare) and returns
+// its trajectory; on an error the trajectory holds the steps completed.
+func (s *Study) Replicate(ctx context.Context, r int, opt ReplicateOptions) (tr *history.Trajectory, err error) {
+	seed, workers := opt.Seed, max(opt.Workers, 1)
+	forget := opt.Forget
+	if m, ok := s.Agents.(agent.IOBound); ok && m.IOBound() {
+		forget = false
+	}
 	tr = &history.Trajectory{Replicate: r, Seed: seed}
 	cur := agent.NewState(len(s.People))
 	copy(cur.Opinion, s.People.Opinions())
@@ -180,7 +203,14 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 		cur.Thought = reasons // step 0's thoughts are the people's own initial reasons
 	}
 	s.applyCommitted(cur)
+	initial := cur
+	var spare *agent.State // with forget, the state two steps back, reused
 	tr.States = append(tr.States, cur)
+	if opt.Observe != nil {
+		if err := opt.Observe(0, cur); err != nil {
+			return tr, err
+		}
+	}
 	var usageMu sync.Mutex
 	record := func(u agent.Usage) {
 		usageMu.Lock()
@@ -195,10 +225,16 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 		env := &agent.Env{
 			Run: s.Name, Labels: s.Labels, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
 			Graph: s.Network.At(t), Network: s.Network, People: s.People, Coef: s.coef, Scenario: s.Scenario,
-			Round: schedule[t], Initial: tr.States[0], Past: tr.States,
+			Round: schedule[t], Initial: initial, Past: tr.States,
 			Committed: committed, Workers: workers,
 		}
-		next := cur.Clone()
+		next := spare
+		if next == nil {
+			next = cur.Clone()
+		} else {
+			next.CopyFrom(cur)
+			spare = nil
+		}
 		if !thinks(s.Agents) {
 			next.Thought = nil // a model without thoughts writes none: the round-1 reasons stay at step 0
 		}
@@ -207,9 +243,20 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 		}
 		s.applyCommitted(next)
 		sortUsage(tr.Usage)
-		tr.States = append(tr.States, next)
+		if forget {
+			tr.States[0] = next
+			if cur != initial {
+				spare = cur
+			}
+		} else {
+			tr.States = append(tr.States, next)
+		}
 		cur = next
-		bar.add(1)
+		if opt.Observe != nil {
+			if err := opt.Observe(t, next); err != nil {
+				return tr, err
+			}
+		}
 	}
 	return tr, nil
 }

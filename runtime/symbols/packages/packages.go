@@ -12,6 +12,7 @@ var Documented = []string{
 	"github.com/llmsam/llmsam/runtime/display",
 	"github.com/llmsam/llmsam/stdlib/agent",
 	"github.com/llmsam/llmsam/stdlib/calibrate",
+	"github.com/llmsam/llmsam/stdlib/experiment",
 	"github.com/llmsam/llmsam/stdlib/flagcheck",
 	"github.com/llmsam/llmsam/stdlib/fleetsim",
 	"github.com/llmsam/llmsam/stdlib/history",

@@ -40,7 +40,7 @@ func main() {
 	}
 	final := run.Metrics()[0][2]
 	fmt.Printf("mean opinion %.4f, gap %.4f\n", final.MeanOpinion, final.Gap)
-	fmt.Printf("final mean adoption %.4f\n", history.FinalMean(history.Adoption)(run))
+	fmt.Printf("final mean adoption %.4f\n", mean[len(mean)-1])
 	snap := metrics.Of(run.Final(), graph)
 	fmt.Printf("adoption again %.4f\n", snap.Adoption)
 	dir, err := os.MkdirTemp("", "conformance")

@@ -1,4 +1,7 @@
-package sim
+// Package workpool runs numbered jobs on a bounded number of goroutines,
+// with deterministic error reporting, and shows a progress bar on a
+// terminal; sim and experiment share it.
+package workpool
 
 import (
 	"context"
@@ -11,10 +14,10 @@ import (
 	"golang.org/x/term"
 )
 
-// parallel runs job(0..n-1) on up to workers goroutines and returns the first
+// Run runs job(0..n-1) on up to workers goroutines and returns the first
 // error (by job index, so the error reported does not depend on timing). The
 // first failure cancels the jobs not yet started; panics become errors.
-func parallel(ctx context.Context, n, workers int, job func(ctx context.Context, i int) error) error {
+func Run(ctx context.Context, n, workers int, job func(ctx context.Context, i int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, n)
@@ -67,14 +70,16 @@ func safeJob(ctx context.Context, i int, job func(context.Context, int) error) (
 	return job(ctx, i)
 }
 
-// progress is a thread-safe progress bar on stderr, shown only on a terminal.
-type progress struct {
+// Progress is a thread-safe progress bar on stderr, shown only on a terminal.
+type Progress struct {
 	mu  sync.Mutex
 	bar *progressbar.ProgressBar
 }
 
-func newProgress(quiet bool, total int, label string) *progress {
-	p := &progress{}
+// NewProgress returns a bar counting to total, labelled label; quiet, a
+// non-positive total or a stderr that is not a terminal give a silent one.
+func NewProgress(quiet bool, total int, label string) *Progress {
+	p := &Progress{}
 	if quiet || total <= 0 || !term.IsTerminal(int(os.Stderr.Fd())) {
 		return p
 	}
@@ -89,7 +94,8 @@ func newProgress(quiet bool, total int, label string) *progress {
 	return p
 }
 
-func (p *progress) add(n int) {
+// Add advances the bar by n.
+func (p *Progress) Add(n int) {
 	if p.bar == nil {
 		return
 	}
@@ -98,7 +104,8 @@ func (p *progress) add(n int) {
 	p.mu.Unlock()
 }
 
-func (p *progress) finish() {
+// Finish clears the bar.
+func (p *Progress) Finish() {
 	if p.bar != nil {
 		p.bar.Finish()
 	}
