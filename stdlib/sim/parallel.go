@@ -8,6 +8,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/llmsam/llmsam/internal/session"
 )
 
 // parallel runs job(0..n-1) on up to workers goroutines and returns the first
@@ -66,14 +68,21 @@ func safeJob(ctx context.Context, i int, job func(context.Context, int) error) (
 	return job(ctx, i)
 }
 
-// progress is a thread-safe progress bar on stderr, shown only on a terminal.
+// progress is a thread-safe progress bar on stderr, shown only on a
+// terminal, or the host's own display (a Jupyter kernel's) when it has one.
 type progress struct {
-	mu  sync.Mutex
-	bar *progressbar.ProgressBar
+	mu   sync.Mutex
+	bar  *progressbar.ProgressBar
+	host session.ProgressBar
 }
 
 func newProgress(quiet bool, total int, label string) *progress {
 	p := &progress{}
+	if !quiet && total > 0 {
+		if p.host = session.StartProgress(label, total); p.host != nil {
+			return p
+		}
+	}
 	if quiet || total <= 0 || !term.IsTerminal(int(os.Stderr.Fd())) {
 		return p
 	}
@@ -89,6 +98,10 @@ func newProgress(quiet bool, total int, label string) *progress {
 }
 
 func (p *progress) add(n int) {
+	if p.host != nil {
+		p.host.Add(n)
+		return
+	}
 	if p.bar == nil {
 		return
 	}
@@ -98,6 +111,9 @@ func (p *progress) add(n int) {
 }
 
 func (p *progress) finish() {
+	if p.host != nil {
+		p.host.Finish()
+	}
 	if p.bar != nil {
 		p.bar.Finish()
 	}
