@@ -59,7 +59,7 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if err := kernel.Run(context.Background(), conn, kernel.Options{SVG: *svg, Log: stderr}); err != nil {
+	if err := kernel.Run(context.Background(), conn, kernel.Options{SVG: *svg}); err != nil {
 		fmt.Fprintln(stderr, "llmsam kernel:", err)
 		return 1
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -24,6 +26,11 @@ type Options struct {
 	ProgressAfter time.Duration
 	// ProgressEvery is the interval between progress updates; default 250ms.
 	ProgressEvery time.Duration
+	// CaptureProcess makes the process's stdout and stderr (file
+	// descriptors 1 and 2) the cells' streams, so that what compiled code,
+	// os.Stdout, os.Stderr and log print is in the notebook too. For a
+	// process that exists to run cells: a kernel.
+	CaptureProcess bool
 }
 
 // Executor runs cells in one scripting host (the simulation packages
@@ -41,7 +48,8 @@ type Executor struct {
 	history []string
 
 	stdout, stderr *stream
-	displays       int // progress displays started, for their ids
+	capture        *capture // with CaptureProcess
+	displays       int      // progress displays started, for their ids
 }
 
 // New returns an executor with a fresh, preloaded host, and makes it the
@@ -61,11 +69,21 @@ func New(opt Options) (*Executor, error) {
 	}
 	e := &Executor{opt: opt}
 	e.stdout, e.stderr = &stream{name: "stdout", e: e}, &stream{name: "stderr", e: e}
-	h, err := host.New(host.Options{Stdin: strings.NewReader(""), Stdout: e.stdout, Stderr: e.stderr, Args: opt.Args})
+	var stdout, stderr io.Writer = e.stdout, e.stderr
+	if opt.CaptureProcess {
+		c, err := startCapture(e.stdout, e.stderr)
+		if err != nil {
+			return nil, fmt.Errorf("capturing stdout and stderr: %w", err)
+		}
+		e.capture, stdout, stderr = c, os.Stdout, os.Stderr // now the pipes
+	}
+	h, err := host.New(host.Options{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Args: opt.Args})
 	if err != nil {
+		e.Close()
 		return nil, err
 	}
 	if err := h.Preload(); err != nil {
+		e.Close()
 		return nil, err
 	}
 	e.host = h
@@ -74,10 +92,24 @@ func New(opt Options) (*Executor, error) {
 	return e, nil
 }
 
-// Close stops listening for figures and progress.
+// Close stops listening for figures and progress and gives the process
+// its stdout and stderr back.
 func (e *Executor) Close() {
 	session.OnFigure(nil)
 	session.OnProgress(nil)
+	if e.capture != nil {
+		e.capture.restore()
+		e.capture = nil
+	}
+}
+
+// Log is where the process's own messages go: its stderr from before
+// CaptureProcess took it.
+func (e *Executor) Log() io.Writer {
+	if e.capture != nil {
+		return e.capture.log
+	}
+	return os.Stderr
 }
 
 // Host returns the executor's scripting host (for completion and names).
@@ -186,6 +218,9 @@ func (e *Executor) sendFor(cell int, o Output) {
 }
 
 func (e *Executor) flushStreams() {
+	if e.capture != nil {
+		e.capture.sync()
+	}
 	for _, s := range []*stream{e.stdout, e.stderr} {
 		if text := s.take(); text != "" {
 			e.send(Output{Type: StreamType, Name: s.name, Text: text})

@@ -19,7 +19,7 @@ import (
 // Options configure a kernel.
 type Options struct {
 	SVG bool      // send figures a cell returns as SVG too
-	Log io.Writer // the kernel's own messages (Jupyter's server log); default os.Stderr
+	Log io.Writer // the kernel's own messages (Jupyter's server log); default the process's stderr
 }
 
 // Kernel is a running kernel: its sockets and the executor its cells run in.
@@ -42,18 +42,20 @@ type Kernel struct {
 // Run serves the kernel described by the connection file until a shutdown
 // request, a SIGTERM or ctx ends it. SIGINT interrupts the running cell.
 func Run(ctx context.Context, connectionFile string, opt Options) error {
-	if opt.Log == nil {
-		opt.Log = os.Stderr
-	}
 	conn, err := ReadConnection(connectionFile)
 	if err != nil {
 		return err
 	}
-	exec, err := jupyter.New(jupyter.Options{Args: []string{"kernel"}, SVG: opt.SVG})
+	// The kernel process exists to run cells: everything it prints goes to
+	// the notebook, and its own messages to its stderr from before.
+	exec, err := jupyter.New(jupyter.Options{Args: []string{"kernel"}, SVG: opt.SVG, CaptureProcess: true})
 	if err != nil {
 		return err
 	}
 	defer exec.Close()
+	if opt.Log == nil {
+		opt.Log = exec.Log()
+	}
 	k := &Kernel{opt: opt, sign: signer{key: []byte(conn.Key)}, session: newID(), exec: exec,
 		shutdown: make(chan struct{}), queue: make(chan *Message, 256)}
 

@@ -107,10 +107,15 @@ func (nb *IPYNB) Run(ctx context.Context, opt Options) error {
 	return first
 }
 
-// Write saves the notebook as Jupyter does (sorted keys, one-space indent).
+// Write saves the notebook as Jupyter does (sorted keys, one-space indent);
+// cells without an id get one when the format (4.5 and later) wants it.
 func (nb *IPYNB) Write(path string) error {
+	minor, _ := nb.doc["nbformat_minor"].(float64)
 	list := make([]any, len(nb.cell))
 	for i, c := range nb.cell {
+		if _, ok := c["id"]; !ok && minor >= 5 {
+			c["id"] = fmt.Sprintf("cell-%d", i+1)
+		}
 		list[i] = c
 	}
 	nb.doc["cells"] = list

@@ -73,10 +73,11 @@ def main():
 
         # Interrupts during a long sim.Run: by message (the kernelspec's mode)
         # and by SIGINT.
-        long_run = ("people := pop.MustSynthetic(scenario.Dishwasher(), 300, 1)\n"
-                    "g, _ := netw.BarabasiAlbert(300, 5, 1)\n"
-                    "run, err := sim.Run(sim.Study{Name: \"long\", Scenario: scenario.Dishwasher(), Network: g, People: people,\n"
-                    "\tAgents: theory.SAM{Beta: 10}, Steps: 2000000, Replicates: 4, Seed: 1})\n"
+        # About 2 ms a step (a complete graph of 1500) and 40 kB of history a
+        # step: minutes of work if the interrupt does not stop it.
+        long_run = ("people := pop.MustSynthetic(scenario.Dishwasher(), 1500, 1)\n"
+                    "run, err := sim.Run(sim.Study{Name: \"long\", Scenario: scenario.Dishwasher(), Network: netw.Complete(1500), People: people,\n"
+                    "\tAgents: theory.SAM{Beta: 10}, Steps: 100000, Seed: 1})\n"
                     "fmt.Println(\"finished:\", run != nil, err)")
         for how in ("message", "signal"):
             msg_id = kc.execute(long_run)
