@@ -49,8 +49,8 @@ func TestReadConnection(t *testing.T) {
 	for bad, want := range map[string]string{
 		`{"transport":`: "not a Jupyter connection file",
 		strings.Replace(good, `"hmac-sha256"`, `"hmac-md5"`, 1): "signature_scheme",
-		strings.Replace(good, `"hb_port":5`, `"hb_port":0`, 1):    "hb_port 0",
-		strings.Replace(good, `"tcp"`, `"udp"`, 1):                "transport",
+		strings.Replace(good, `"hb_port":5`, `"hb_port":0`, 1):  "hb_port 0",
+		strings.Replace(good, `"tcp"`, `"udp"`, 1):              "transport",
 	} {
 		if _, err := ReadConnection(write(bad)); err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "c.json") {
 			t.Errorf("%s: error %v, want one naming the file and %q", bad, err, want)
