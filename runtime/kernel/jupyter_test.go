@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-const jupyterMissing = "Jupyter is not installed: these tests need python3 with jupyter_client and nbclient and the jupyter command with nbconvert (Debian 12: apt-get install python3-jupyter-client python3-nbclient jupyter-nbconvert)"
+const jupyterMissing = "Jupyter is not installed: these tests need python3 with jupyter_client and nbclient and the jupyter command with nbconvert (Debian 12: apt-get install python3-jupyter-client python3-nbclient jupyter-nbconvert jupyter-client)"
 
 // jupyterPython returns a python3 that has jupyter_client and nbclient,
 // or skips the test.
@@ -260,8 +260,8 @@ func TestNBConvertStudy(t *testing.T) {
 func TestKernelspecList(t *testing.T) {
 	jupyterPython(t)
 	jupyter, err := exec.LookPath("jupyter")
-	if err != nil {
-		t.Skip(jupyterMissing)
+	if _, err2 := exec.LookPath("jupyter-kernelspec"); err != nil || err2 != nil {
+		t.Skip(jupyterMissing + "; jupyter kernelspec comes with jupyter-client")
 	}
 	data := t.TempDir()
 	t.Setenv("JUPYTER_DATA_DIR", data)
