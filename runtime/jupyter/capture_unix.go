@@ -5,6 +5,7 @@ package jupyter
 import (
 	"io"
 	"os"
+	"runtime/debug"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,6 +18,8 @@ func startCapture(stdout, stderr io.Writer) (*capture, error) {
 		return nil, err
 	}
 	c := &capture{log: os.NewFile(uintptr(logFD), "stderr")}
+	// A crash of the process must still be seen where it was before.
+	debug.SetCrashOutput(c.log, debug.CrashOptions{})
 	var saved []int
 	for _, s := range []struct {
 		fd int
@@ -44,6 +47,7 @@ func startCapture(stdout, stderr io.Writer) (*capture, error) {
 			unix.Dup2(saved[i], fd)
 			unix.Close(saved[i])
 		}
+		debug.SetCrashOutput(nil, debug.CrashOptions{})
 	}
 	return c, nil
 }

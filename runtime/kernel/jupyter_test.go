@@ -156,6 +156,12 @@ func TestJupyterClient(t *testing.T) {
 			t.Errorf("interrupt by %s: the next cell: %v", how, c)
 		}
 	}
+	if c := get("heartbeat"); c["beating"] != true {
+		t.Errorf("heartbeat: %v", c)
+	}
+	if c := get("restart"); c["status"] != "error" || c["count"] != float64(1) || !strings.Contains(c["evalue"].(string), "undefined: nAgents") {
+		t.Errorf("after a restart, the session is fresh: %v", c)
+	}
 	if c := get("shutdown"); c["alive"] != false {
 		t.Errorf("the kernel is alive after shutdown: %v", c)
 	}

@@ -72,7 +72,9 @@ func source(c map[string]any) (string, error) {
 // the first failing cell unless opt.KeepGoing, clears the outputs of the
 // cells it did not run, and returns the first error, naming its cell.
 func (nb *IPYNB) Run(ctx context.Context, opt Options) error {
-	ex, err := jupyter.New(jupyter.Options{Args: []string{nb.Path}})
+	// As in Jupyter, everything the cells print (also compiled code, through
+	// os.Stdout and os.Stderr) goes into the notebook.
+	ex, err := jupyter.New(jupyter.Options{Args: []string{nb.Path}, CaptureProcess: true})
 	if err != nil {
 		return err
 	}

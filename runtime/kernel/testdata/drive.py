@@ -105,6 +105,22 @@ def main():
             after, after_outs = run(kc, "1 + 1")
             report("interrupt_" + how, status=reply["status"], ename=reply.get("ename"), seconds=stopped,
                    outputs=outs, after=after["status"], after_outputs=after_outs)
+
+        # The heartbeat answers (jupyter_client pings it every few seconds).
+        beating = False
+        for _ in range(40):
+            time.sleep(0.25)
+            beating = kc.hb_channel.is_beating()
+            if beating:
+                break
+        report("heartbeat", beating=beating)
+
+        # Restart: the kernel exits on shutdown_request(restart=True) and
+        # the manager starts a fresh one on the same ports.
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=120)
+        reply, outs = run(kc, "nAgents")
+        report("restart", status=reply["status"], count=reply["execution_count"], evalue=reply.get("evalue"))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)
