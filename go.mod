@@ -6,7 +6,6 @@ require (
 	github.com/creack/pty v1.1.24
 	github.com/go-zeromq/zmq4 v0.17.0
 	github.com/peterh/liner v1.2.3
-	github.com/sashabaranov/go-openai v1.43.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/traefik/yaegi v0.16.2-0.20260209085605-fcb76d1ece0c
 	go.etcd.io/bbolt v1.5.0

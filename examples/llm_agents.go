@@ -3,7 +3,10 @@
 // LLM agents: the dishwasher scenario on a 101-person Barabasi-Albert
 // network, every person played by an LLM behind an OpenAI-compatible
 // server, 3 rounds, 5 replicates. Answers are cached in -cache, so a rerun
-// asks nothing twice and a killed run resumes where it stopped.
+// asks nothing twice and a killed run resumes where it stopped. A server
+// that cannot be reached, refuses the key or does not serve the model stops
+// the run at once with its own message; what went wrong along the way is in
+// OUT/errors.jsonl, and the last line printed sums it up.
 //
 //	vllm serve Qwen/Qwen2.5-7B-Instruct --port 8000 --enable-prefix-caching
 //	llmsam examples/llm_agents.go -model Qwen/Qwen2.5-7B-Instruct -base-url http://localhost:8000/v1 -cache qwen.db
@@ -41,27 +44,27 @@ func main() {
 	reps := flag.Int("replicates", 5, "replicates")
 	flag.Parse()
 
-	client, err := llm.New(*cfg)
+	agents, err := llmagent.Open(*cfg)
 	check(err)
-	defer client.Close()
+	defer agents.Close()
 	graph, err := netw.BarabasiAlbert(*n, 10, 1)
 	check(err)
 	run, err := sim.Run(sim.Study{
 		Name: "llm-ba", Scenario: scenario.Dishwasher(), Network: graph,
-		People: pop.MustSynthetic(scenario.Dishwasher(), *n, 1), Agents: llmagent.New(client),
+		People: pop.MustSynthetic(scenario.Dishwasher(), *n, 1), Agents: agents,
 		Steps: 3, Replicates: *reps, Seed: 1,
 	})
 	if run != nil {
-		check(run.Save(*out)) // what finished is kept even when the run stopped early
+		check(run.Save(*out)) // what finished is kept even when the run stopped early, with errors.jsonl
 	}
+	check(err)
+	summary, err := llmagent.Finish(agents) // the summary line; a run over the fallback budget stops here
+	fmt.Print(summary)
 	check(err)
 	adoption, _ := run.Band(history.Adoption)
 	opinion, _ := run.Band(history.MeanOpinion)
 	for t := range adoption {
 		fmt.Printf("round %d: adoption %.2f, mean opinion %.1f / 10\n", t+1, adoption[t], 10*opinion[t])
 	}
-	_, total := run.UsageTotals()
-	fmt.Printf("%d answers, %d invalid, %d fallbacks, %d prompt + %d completion tokens\n",
-		total.AgentSteps, total.Invalid, total.Fallbacks, total.PromptTokens, total.CompletionTokens)
 	check(plots.Trajectories(run).Save(*out + "/trajectories.png"))
 }

@@ -76,6 +76,9 @@ func main() {
 	d.Static = true
 	static, err := d.Run()
 	check(err)
+	summary, err := llmagent.Finish(agents)
+	fmt.Print(summary)
+	check(err)
 	var series []plots.Series
 	for _, set := range []struct {
 		label string

@@ -80,6 +80,9 @@ func main() {
 	fmt.Printf("larger networks: scenario %s, population %s, %s, %d replicates, seed %d\n", sc.Name, source, kind, *reps, *seed)
 	res, err := study.Run()
 	check(err)
+	summary, err := llmagent.Finish(agents)
+	fmt.Print(summary)
+	check(err)
 	check(res.Save(filepath.Join(*out, "runs")))
 
 	var series []plots.Series

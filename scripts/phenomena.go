@@ -181,6 +181,9 @@ func main() {
 		res, err := protocol.Large{Scenario: sc, Agents: agents, Windows: []int{0},
 			Topologies: protocol.StudyTopologies()[:1], Replicates: *reps, Seed: *seed}.Run()
 		check(err)
+		summary, err := llmagent.Finish(agents)
+		fmt.Print(summary)
+		check(err)
 		addIndices("LLM agents ("+llmCfg.Model+"), BA 101", res.Runs["BA"]...)
 	}
 	paths, err = indices.Save(filepath.Join(*out, "indices"))

@@ -96,6 +96,7 @@ func main() {
 			sc.Name, source, len(th.People), int(first.Adoption*float64(len(th.People))+0.5), len(th.People), 10*first.MeanOpinion)
 		if agents != nil {
 			lm := run("LLM ("+llmCfg.Model+")", sc, agents)
+			check(llmagent.Check(agents)) // no calibration on runs over the fallback budget
 			fit, err := calibrate.SAM(lm)
 			check(err)
 			fmt.Printf("%s: %s\n", sc.Name, fit)
@@ -136,6 +137,9 @@ func main() {
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
+	llmSummary, err := llmagent.Finish(agents)
+	fmt.Print(llmSummary)
+	check(err)
 	paths, err := summary.Save(filepath.Join(*out, "rounds"))
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))

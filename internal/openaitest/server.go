@@ -5,8 +5,11 @@
 // the same answer), and injects on demand the faults a real deployment
 // shows: latency, a concurrency limit, 429 with Retry-After, 500s, hangs,
 // dropped connections, prose around the JSON, truncated JSON, out-of-range
-// opinions and wrong keys. It records every request for field-by-field
-// checks.
+// opinions, wrong keys and text without any JSON. It also serves
+// /v1/models (the models it knows; others get 404), llama-server's /props
+// (its slot count) when Options.Slots is set, a context limit answered
+// with 400, and an in-flight limit answered with 429. It records every
+// request for field-by-field checks.
 package openaitest
 
 import (
@@ -14,6 +17,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -36,10 +40,11 @@ const (
 	Truncated         // the JSON is cut off (finish_reason "length")
 	OutOfRange        // opinion 14
 	WrongKeys         // keys other than thought, opinion, decision
+	Garbage           // text without any JSON object
 	numFaults
 )
 
-var faultNames = [...]string{"none", "429", "500", "hang", "drop", "prose", "truncated", "out-of-range", "wrong-keys"}
+var faultNames = [...]string{"none", "429", "500", "hang", "drop", "prose", "truncated", "out-of-range", "wrong-keys", "garbage"}
 
 func (f Fault) String() string { return faultNames[f] }
 
@@ -58,8 +63,13 @@ type Options struct {
 	Capacity   int           // requests answered at once; more wait (0: unlimited)
 	Rules      []Rule
 	RetryAfter time.Duration // sent with 429s (default 20 ms)
-	HangFor    time.Duration // how long Hang holds a request (default 10 s)
+	HangFor    time.Duration // how long Hang holds a request, unless the client gives up first (default 1 hour)
 	APIKey     string        // when set, requests must send "Authorization: Bearer KEY"
+	Models     []string      // models listed by /v1/models and accepted (default "test-model")
+	Slots      int           // when > 0, /props answers {"total_slots": Slots} as llama-server does
+	Context    int           // when > 0, a prompt longer than this many words gets llama-server's 400
+	Limit      int           // when > 0, a request arriving with Limit others in flight gets a 429
+	Addr       string        // listen on this address (default a free loopback port)
 }
 
 // Recorded is one request as received.
@@ -81,7 +91,24 @@ type Server struct {
 	recorded    []Recorded
 	inflight    int
 	maxInflight int
+	overLimit   int
 	faults      [numFaults]int
+}
+
+// OverLimit returns how many requests got a 429 for arriving over Options.Limit.
+func (s *Server) OverLimit() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.overLimit
+}
+
+func (s *Server) knows(model string) bool {
+	for _, m := range s.opts.Models {
+		if m == model {
+			return true
+		}
+	}
+	return false
 }
 
 // New starts a server; Close it when done.
@@ -90,13 +117,25 @@ func New(opts Options) *Server {
 		opts.RetryAfter = 20 * time.Millisecond
 	}
 	if opts.HangFor == 0 {
-		opts.HangFor = 10 * time.Second
+		opts.HangFor = time.Hour
+	}
+	if len(opts.Models) == 0 {
+		opts.Models = []string{"test-model"}
 	}
 	s := &Server{opts: opts, seen: map[uint64]int{}}
 	if opts.Capacity > 0 {
 		s.sem = make(chan struct{}, opts.Capacity)
 	}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.handle))
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
+	if opts.Addr != "" {
+		l, err := net.Listen("tcp", opts.Addr)
+		if err != nil {
+			panic(fmt.Sprintf("openaitest: listening on %s: %v", opts.Addr, err))
+		}
+		s.Server.Listener.Close()
+		s.Server.Listener = l
+	}
+	s.Server.Start()
 	return s
 }
 
@@ -153,6 +192,26 @@ func apiError(w http.ResponseWriter, status int, typ, msg string) {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	if s.opts.APIKey != "" && r.Header.Get("Authorization") != "Bearer "+s.opts.APIKey {
+		// Echo the key sent, as some servers do: clients must not store it.
+		apiError(w, http.StatusUnauthorized, "invalid_request_error",
+			"Incorrect API key provided: "+strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+		return
+	}
+	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/v1/models":
+		var data []any
+		for _, m := range s.opts.Models {
+			data = append(data, map[string]any{"id": m, "object": "model", "owned_by": "openaitest"})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data})
+		return
+	case r.Method == http.MethodGet && r.URL.Path == "/props" && s.opts.Slots > 0:
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"total_slots": s.opts.Slots})
+		return
+	}
 	chat := r.URL.Path == "/v1/chat/completions"
 	if !chat && r.URL.Path != "/v1/completions" {
 		apiError(w, http.StatusNotFound, "invalid_request_error", "unknown path "+r.URL.Path)
@@ -166,15 +225,34 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	if s.opts.APIKey != "" && r.Header.Get("Authorization") != "Bearer "+s.opts.APIKey {
-		apiError(w, http.StatusUnauthorized, "invalid_request_error", "incorrect API key")
-		return
-	}
 	req, err := validate(body, chat)
 	if err != nil {
 		s.record(r, body, None)
 		apiError(w, http.StatusBadRequest, "invalid_request_error", err.Error())
 		return
+	}
+	if !s.knows(req.Model) {
+		s.record(r, body, None)
+		apiError(w, http.StatusNotFound, "invalid_request_error", fmt.Sprintf("The model `%s` does not exist.", req.Model))
+		return
+	}
+	if s.opts.Context > 0 && len(strings.Fields(req.Text)) > s.opts.Context {
+		s.record(r, body, None)
+		apiError(w, http.StatusBadRequest, "exceed_context_size_error", "the request exceeds the available context size, try increasing it")
+		return
+	}
+	if s.opts.Limit > 0 {
+		s.mu.Lock()
+		over := s.inflight >= s.opts.Limit
+		if over {
+			s.overLimit++
+		}
+		s.mu.Unlock()
+		if over {
+			s.record(r, body, None)
+			apiError(w, http.StatusTooManyRequests, "rate_limit_error", "too many requests in flight")
+			return
+		}
 	}
 	fault := s.decide(body)
 	s.record(r, body, fault)
@@ -385,6 +463,8 @@ func (s *Server) answer(w http.ResponseWriter, req request, chat bool, fault Fau
 		content = fmt.Sprintf("{\"thought\": %q, \"opinion\": 14, \"decision\": %q}", thought, dec)
 	case WrongKeys:
 		content = fmt.Sprintf("{\"idea\": %q, \"score\": %d, \"choice\": %q}", thought, op, dec)
+	case Garbage:
+		content = fmt.Sprintf("I am not sure what to answer (%04x).", hash64(req.Text)>>48)
 	default:
 		content = fmt.Sprintf("{\"thought\": %q, \"opinion\": %d, \"decision\": %q}", thought, op, dec)
 	}

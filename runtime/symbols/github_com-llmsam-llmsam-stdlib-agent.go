@@ -18,13 +18,14 @@ func init() {
 		"StreamAt":    reflect.ValueOf(agent.StreamAt),
 
 		// type definitions
-		"Env":       reflect.ValueOf((*agent.Env)(nil)),
-		"IOBound":   reflect.ValueOf((*agent.IOBound)(nil)),
-		"Model":     reflect.ValueOf((*agent.Model)(nil)),
-		"State":     reflect.ValueOf((*agent.State)(nil)),
-		"Stream":    reflect.ValueOf((*agent.Stream)(nil)),
-		"Usage":     reflect.ValueOf((*agent.Usage)(nil)),
-		"Validator": reflect.ValueOf((*agent.Validator)(nil)),
+		"Env":         reflect.ValueOf((*agent.Env)(nil)),
+		"ErrorRecord": reflect.ValueOf((*agent.ErrorRecord)(nil)),
+		"IOBound":     reflect.ValueOf((*agent.IOBound)(nil)),
+		"Model":       reflect.ValueOf((*agent.Model)(nil)),
+		"State":       reflect.ValueOf((*agent.State)(nil)),
+		"Stream":      reflect.ValueOf((*agent.Stream)(nil)),
+		"Usage":       reflect.ValueOf((*agent.Usage)(nil)),
+		"Validator":   reflect.ValueOf((*agent.Validator)(nil)),
 
 		// interface wrapper definitions
 		"_IOBound":   reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_IOBound)(nil)),

@@ -4,25 +4,45 @@ package symbols
 
 import (
 	"github.com/llmsam/llmsam/stdlib/llm"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/llm/llm"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"AddFlags":        reflect.ValueOf(llm.AddFlags),
-		"Chat":            reflect.ValueOf(llm.Chat),
-		"Completion":      reflect.ValueOf(llm.Completion),
-		"ErrBatchPending": reflect.ValueOf(&llm.ErrBatchPending).Elem(),
-		"ErrBudget":       reflect.ValueOf(&llm.ErrBudget).Elem(),
-		"ErrCacheMiss":    reflect.ValueOf(&llm.ErrCacheMiss).Elem(),
-		"FromEnv":         reflect.ValueOf(llm.FromEnv),
-		"ImportBatch":     reflect.ValueOf(llm.ImportBatch),
-		"New":             reflect.ValueOf(llm.New),
+		"AddFlags":              reflect.ValueOf(llm.AddFlags),
+		"Chat":                  reflect.ValueOf(llm.Chat),
+		"Completion":            reflect.ValueOf(llm.Completion),
+		"DefaultConcurrency":    reflect.ValueOf(constant.MakeFromLiteral("64", token.INT, 0)),
+		"DefaultFallbackBudget": reflect.ValueOf(constant.MakeFromLiteral("0.01999999999999999999959342418531793583724720519967377185821533203", token.FLOAT, 0)),
+		"DefaultMaxRetries":     reflect.ValueOf(constant.MakeFromLiteral("6", token.INT, 0)),
+		"DefaultMaxTokens":      reflect.ValueOf(constant.MakeFromLiteral("512", token.INT, 0)),
+		"DefaultRetryBase":      reflect.ValueOf(llm.DefaultRetryBase),
+		"DefaultStop":           reflect.ValueOf(constant.MakeFromLiteral("\"\\n#\"", token.STRING, 0)),
+		"DefaultTimeout":        reflect.ValueOf(llm.DefaultTimeout),
+		"ErrBatchPending":       reflect.ValueOf(&llm.ErrBatchPending).Elem(),
+		"ErrBudget":             reflect.ValueOf(&llm.ErrBudget).Elem(),
+		"ErrCacheMiss":          reflect.ValueOf(&llm.ErrCacheMiss).Elem(),
+		"ErrRepeated":           reflect.ValueOf(&llm.ErrRepeated).Elem(),
+		"FromEnv":               reflect.ValueOf(llm.FromEnv),
+		"ImportBatch":           reflect.ValueOf(llm.ImportBatch),
+		"KindDropped":           reflect.ValueOf(constant.MakeFromLiteral("\"dropped\"", token.STRING, 0)),
+		"KindMalformed":         reflect.ValueOf(constant.MakeFromLiteral("\"malformed\"", token.STRING, 0)),
+		"KindNetwork":           reflect.ValueOf(constant.MakeFromLiteral("\"network\"", token.STRING, 0)),
+		"KindRateLimited":       reflect.ValueOf(constant.MakeFromLiteral("\"rate-limited\"", token.STRING, 0)),
+		"KindRefused":           reflect.ValueOf(constant.MakeFromLiteral("\"refused\"", token.STRING, 0)),
+		"KindRejected":          reflect.ValueOf(constant.MakeFromLiteral("\"rejected\"", token.STRING, 0)),
+		"KindServer":            reflect.ValueOf(constant.MakeFromLiteral("\"server-error\"", token.STRING, 0)),
+		"KindTimeout":           reflect.ValueOf(constant.MakeFromLiteral("\"timeout\"", token.STRING, 0)),
+		"New":                   reflect.ValueOf(llm.New),
 
 		// type definitions
 		"Client":   reflect.ValueOf((*llm.Client)(nil)),
 		"Config":   reflect.ValueOf((*llm.Config)(nil)),
+		"Error":    reflect.ValueOf((*llm.Error)(nil)),
+		"Failure":  reflect.ValueOf((*llm.Failure)(nil)),
 		"Message":  reflect.ValueOf((*llm.Message)(nil)),
 		"Mode":     reflect.ValueOf((*llm.Mode)(nil)),
 		"Request":  reflect.ValueOf((*llm.Request)(nil)),

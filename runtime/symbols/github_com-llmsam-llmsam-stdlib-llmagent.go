@@ -10,20 +10,25 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/llmagent/llmagent"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"DefaultTemplates": reflect.ValueOf(llmagent.DefaultTemplates),
-		"Level":            reflect.ValueOf(llmagent.Level),
-		"New":              reflect.ValueOf(llmagent.New),
-		"Open":             reflect.ValueOf(llmagent.Open),
-		"OrTheory":         reflect.ValueOf(llmagent.OrTheory),
-		"Parse":            reflect.ValueOf(llmagent.Parse),
-		"Percent":          reflect.ValueOf(llmagent.Percent),
-		"Schema":           reflect.ValueOf(&llmagent.Schema).Elem(),
+		"Check":             reflect.ValueOf(llmagent.Check),
+		"DefaultTemplates":  reflect.ValueOf(llmagent.DefaultTemplates),
+		"ErrFallbackBudget": reflect.ValueOf(&llmagent.ErrFallbackBudget).Elem(),
+		"Finish":            reflect.ValueOf(llmagent.Finish),
+		"Level":             reflect.ValueOf(llmagent.Level),
+		"New":               reflect.ValueOf(llmagent.New),
+		"Open":              reflect.ValueOf(llmagent.Open),
+		"OrTheory":          reflect.ValueOf(llmagent.OrTheory),
+		"Parse":             reflect.ValueOf(llmagent.Parse),
+		"Percent":           reflect.ValueOf(llmagent.Percent),
+		"Schema":            reflect.ValueOf(&llmagent.Schema).Elem(),
 
 		// type definitions
 		"Agents":    reflect.ValueOf((*llmagent.Agents)(nil)),
 		"Answer":    reflect.ValueOf((*llmagent.Answer)(nil)),
+		"Counts":    reflect.ValueOf((*llmagent.Counts)(nil)),
 		"Data":      reflect.ValueOf((*llmagent.Data)(nil)),
 		"Example":   reflect.ValueOf((*llmagent.Example)(nil)),
+		"Parser":    reflect.ValueOf((*llmagent.Parser)(nil)),
 		"Templates": reflect.ValueOf((*llmagent.Templates)(nil)),
 		"Turn":      reflect.ValueOf((*llmagent.Turn)(nil)),
 	}

@@ -35,6 +35,7 @@ type Validator interface {
 // Env is everything a model sees at one step.
 type Env struct {
 	Run       string             // the study's name
+	Labels    map[string]string  // the study's labels (group, window, topology, ...); read only
 	Step      int                // the step being computed, 1..Steps-1 (step 0 is the initial state)
 	Steps     int                // total steps of the run, including step 0
 	Replicate int                // replicate index
@@ -72,6 +73,26 @@ type Usage struct {
 	Cached   int     `json:"cached"`
 	Retries  int     `json:"retries"`
 	Cost     float64 `json:"cost_usd"`
+
+	// Errors is what went wrong while answering: retried requests,
+	// invalid answers and the error that stopped the run, in order.
+	Errors []ErrorRecord `json:"errors,omitempty"`
+}
+
+// ErrorRecord is one thing that went wrong while an agent answered a step:
+// a request retried (429, 5xx, timeout, dropped connection), an answer
+// that did not parse, or the error that stopped the run. It never holds
+// the API key.
+type ErrorRecord struct {
+	Step     int    `json:"step"`
+	Agent    int    `json:"agent"`
+	Try      int    `json:"try"`                // the agent's try (a new prompt seed each)
+	Attempt  int    `json:"attempt"`            // the request's attempt within the try (retries)
+	Kind     string `json:"kind"`               // llm failure kinds (rate-limited, server-error, timeout, dropped, ...), "invalid" or "fatal: KIND"
+	Endpoint string `json:"endpoint,omitempty"` // the URL requested
+	Status   int    `json:"status,omitempty"`   // HTTP status, when one came
+	Message  string `json:"message"`            // the server's own error text, or why the answer is invalid
+	Raw      string `json:"raw,omitempty"`      // the answer's text, cut to 2 KB
 }
 
 // Record passes a usage record to the engine (the step is filled in).

@@ -25,6 +25,7 @@ import (
 //	release/seed_K.json   the release's layout: per simulation, each agent's profile and answers
 //	usage.csv             LLM agents: tries, invalid answers, fallbacks and tokens per replicate, step and agent
 //	report.json           LLM agents: their totals, and this session's requests, cache hits, retries and cost
+//	errors.jsonl          LLM agents: what went wrong this session, one JSON object per line (retries, invalid answers, the error that stopped the run)
 //
 // Each file is written to a temporary name and renamed, so a crash never
 // leaves a half-written file under a final name.
@@ -55,6 +56,9 @@ func (r *Run) Save(dir string) error {
 			return err
 		}
 		if err := WriteFileAtomic(filepath.Join(dir, "report.json"), r.writeReport); err != nil {
+			return err
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, "errors.jsonl"), r.writeErrors); err != nil {
 			return err
 		}
 	}

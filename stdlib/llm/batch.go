@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-
-	openai "github.com/sashabaranov/go-openai"
 )
 
 // batchWriter appends requests to an OpenAI batch JSONL file.
@@ -113,20 +111,11 @@ func ImportBatch(cfg Config, results string) (stored, failed int, err error) {
 			failed++
 			continue
 		}
-		var e entry
-		e.ID = res.CustomID
-		var chat openai.ChatCompletionResponse
-		var comp openai.CompletionResponse
-		switch {
-		case json.Unmarshal(res.Response.Body, &chat) == nil && len(chat.Choices) > 0 && chat.Object != "text_completion":
-			e.Text, e.FinishReason = chat.Choices[0].Message.Content, string(chat.Choices[0].FinishReason)
-			e.Usage = Usage{chat.Usage.PromptTokens, chat.Usage.CompletionTokens}
-		case json.Unmarshal(res.Response.Body, &comp) == nil && len(comp.Choices) > 0:
-			e.Text, e.FinishReason = comp.Choices[0].Text, comp.Choices[0].FinishReason
-			e.Usage = Usage{comp.Usage.PromptTokens, comp.Usage.CompletionTokens}
-		default:
-			return stored, failed, fmt.Errorf("%s line %d: response.body is neither a chat completion nor a completion", results, line)
+		a, err := parseAnswer(res.Response.Body)
+		if err != nil {
+			return stored, failed, fmt.Errorf("%s line %d: response.body is neither a chat completion nor a completion: %v", results, line, err)
 		}
+		e := entry{ID: res.CustomID, Text: a.Text, FinishReason: a.FinishReason, Usage: a.Usage}
 		if err := c.cache.put(key, e); err != nil {
 			return stored, failed, err
 		}

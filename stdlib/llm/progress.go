@@ -36,8 +36,8 @@ func (c *Client) startProgress() {
 					return
 				case <-t.C:
 					s := &c.stats
-					bar.Describe(fmt.Sprintf("%s: %d answered, %d cached, %d in flight, %d retried, %.1fk tokens",
-						c.cfg.Model, s.Answered.Load(), s.Cached.Load(), s.InFlight.Load(), s.Retries.Load(),
+					bar.Describe(fmt.Sprintf("%s: %d answered, %d cached, %d in flight (limit %v), %d retried, %.1fk tokens",
+						c.cfg.Model, s.Answered.Load(), s.Cached.Load(), s.InFlight.Load(), c.Limits(), s.Retries.Load(),
 						float64(s.PromptTokens.Load()+s.CompletionTokens.Load())/1000))
 					bar.Add(0)
 				}

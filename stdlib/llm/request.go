@@ -2,11 +2,9 @@ package llm
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"strconv"
-	"strings"
+	"fmt"
 )
 
 // Message is one chat message.
@@ -21,8 +19,8 @@ type Request struct {
 	Agent    int             // the agent asking: requests of one agent go to the same endpoint
 	Messages []Message       // chat mode
 	Prompt   string          // completion mode
-	Seed     int64           // this request's sampling seed
-	Attempt  int             // which try of the agent this is (part of the cache key)
+	Seed     int64           // this request's sampling seed (shifted by Config.Seed)
+	Attempt  int             // which try of the agent this is, for error records (the seed tells tries apart)
 	Schema   json.RawMessage // JSON schema of the answer, for structured output in chat mode
 }
 
@@ -37,49 +35,107 @@ type Response struct {
 	Text         string
 	FinishReason string
 	Usage        Usage
-	Cached       bool  // answered from the cache
-	Retries      int   // failed attempts before this answer
-	Err          error // set when there is no answer
+	Cached       bool      // answered from the cache
+	Retries      int       // failed attempts before this answer (or before giving up)
+	Failures     []Failure // what went wrong on each failed attempt, in order (nil when none)
+	Err          error     // set when there is no answer: an *Error, ErrCacheMiss, ErrBudget, ErrBatchPending or the context's error
+}
+
+// wire is a request body as sent. Field order is fixed, Extra's fields
+// follow in sorted order, and the same Request under the same Config
+// always gives the same bytes.
+type wire struct {
+	Model          string          `json:"model"`
+	Messages       []Message       `json:"messages,omitempty"`
+	Prompt         string          `json:"prompt,omitempty"`
+	Temperature    float64         `json:"temperature"`
+	TopP           float64         `json:"top_p,omitempty"`
+	MaxTokens      int             `json:"max_tokens"`
+	Stop           []string        `json:"stop,omitempty"`
+	Seed           int64           `json:"seed"`
+	ResponseFormat *responseFormat `json:"response_format,omitempty"`
+}
+
+type responseFormat struct {
+	Type       string     `json:"type"`
+	JSONSchema jsonSchema `json:"json_schema"`
+}
+
+type jsonSchema struct {
+	Name   string          `json:"name"`
+	Schema json.RawMessage `json:"schema"`
+	Strict bool            `json:"strict"`
+}
+
+// path returns the endpoint path of the client's mode.
+func (c *Client) path() string {
+	if c.cfg.Mode == Completion {
+		return "/completions"
+	}
+	return "/chat/completions"
+}
+
+// Body returns the exact JSON body r is sent with under the client's
+// configuration: the bytes the cache key is computed from and the batch
+// file holds.
+func (c *Client) Body(r Request) ([]byte, error) {
+	w := wire{Model: c.cfg.Model, Temperature: c.cfg.Temperature, TopP: c.cfg.TopP, MaxTokens: c.cfg.MaxTokens,
+		Stop: c.cfg.Stop, Seed: c.seed(r.Seed)}
+	if c.cfg.Mode == Completion {
+		if r.Prompt == "" {
+			return nil, fmt.Errorf("llm: request %s has no Prompt (completion mode)", r.ID)
+		}
+		w.Prompt = r.Prompt
+	} else {
+		if len(r.Messages) == 0 {
+			return nil, fmt.Errorf("llm: request %s has no Messages (chat mode)", r.ID)
+		}
+		w.Messages = r.Messages
+		if !c.cfg.NoSchema && len(r.Schema) > 0 {
+			w.ResponseFormat = &responseFormat{Type: "json_schema", JSONSchema: jsonSchema{Name: "answer", Schema: r.Schema, Strict: true}}
+		}
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		return nil, fmt.Errorf("llm: request %s: %w", r.ID, err)
+	}
+	return mergeJSON(b, c.cfg.Extra)
+}
+
+// seed shifts a request's seed by Config.Seed. A shifted seed is kept in 31
+// bits: llama.cpp reads seeds as 32-bit unsigned numbers and takes
+// 0xFFFFFFFF for "random", and every server takes a positive int32.
+func (c *Client) seed(s int64) int64 {
+	if c.cfg.Seed == 0 {
+		return s
+	}
+	return int64(splitmix(uint64(s)^splitmix(uint64(c.cfg.Seed))) >> 33)
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }
 
 // Key returns the cache key of a request under the client's configuration:
-// the SHA-256 of everything that determines the answer (model, mode,
-// messages or prompt, sampling parameters, seed, schema, extra fields, the
-// attempt), each field length-prefixed so that no two requests share an
-// encoding. The API key, the endpoint and the request id are not part of it.
+// the SHA-256 of the endpoint path and the exact body sent, so that every
+// option that reaches the server is part of it and nothing else is. The API
+// key, the endpoint, the request id and the attempt are not part of it.
 func (c *Client) Key(r Request) string {
-	h := sha256.New()
-	var num [8]byte
-	write := func(b []byte) {
-		binary.LittleEndian.PutUint64(num[:], uint64(len(b)))
-		h.Write(num[:])
-		h.Write(b)
+	body, err := c.Body(r)
+	if err != nil {
+		return ""
 	}
-	str := func(s string) { write([]byte(s)) }
-	str("llmsam-key-v1")
-	str(c.cfg.Model)
-	str(string(c.cfg.Mode))
-	str(strconv.Itoa(len(r.Messages)))
-	for _, m := range r.Messages {
-		str(m.Role)
-		str(m.Content)
-	}
-	str(r.Prompt)
-	str(strconv.FormatFloat(c.cfg.Temperature, 'g', -1, 64))
-	str(strconv.FormatFloat(c.cfg.TopP, 'g', -1, 64))
-	str(strconv.Itoa(c.cfg.MaxTokens))
-	str(strings.Join(c.cfg.Stop, "\x00"))
-	str(strconv.FormatInt(r.Seed, 10))
-	write(c.schema(r))
-	extra, _ := json.Marshal(c.cfg.Extra) // maps marshal with sorted keys
-	write(extra)
-	str(strconv.Itoa(r.Attempt))
-	return hex.EncodeToString(h.Sum(nil))
+	return c.key(body)
 }
 
-func (c *Client) schema(r Request) json.RawMessage {
-	if c.cfg.NoSchema || c.cfg.Mode != Chat {
-		return nil
-	}
-	return r.Schema
+func (c *Client) key(body []byte) string {
+	h := sha256.New()
+	h.Write([]byte("llmsam-key-v2\x00"))
+	h.Write([]byte(c.path()))
+	h.Write([]byte{0})
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
 }

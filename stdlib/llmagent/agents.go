@@ -26,6 +26,9 @@ type Agents struct {
 	ExamplePool pop.Population // where examples come from; default the study's people
 	MaxFriends  int            // friends listed in a prompt (0: all), chosen at random per agent and step
 	NoMemory    bool           // hide the agent's own earlier answers, as the release did
+	NoThought   bool           // the prompts do not ask for a thought: answers without one are valid
+
+	tally tally // the session's counts, for the fallback budget and the summary
 }
 
 // New returns agents on a client with the default prompts and 3 tries.
@@ -44,6 +47,7 @@ func (a *Agents) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{
 		"llm": a.Client.Config().Public(), "tries": a.tries(), "examples": a.Examples,
 		"max_friends": a.MaxFriends, "memory": !a.NoMemory, "custom_templates": a.Templates != nil,
+		"thought_required": !a.NoThought, "request_seeds": seedRule,
 	})
 }
 
@@ -76,16 +80,14 @@ func (a *Agents) Validate(n int) error {
 	return nil
 }
 
-// fatal reports errors that must stop the run rather than count as an
-// invalid answer.
-func fatal(err error) bool {
-	return errors.Is(err, llm.ErrBudget) || errors.Is(err, llm.ErrCacheMiss) || errors.Is(err, llm.ErrBatchPending) ||
-		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
 // Step implements agent.Model: it asks every free agent for its answer,
-// re-asks those whose answer does not parse, and keeps the previous answer
-// of an agent after Tries failures.
+// re-asks those whose answer does not parse (with the next try's seed),
+// and keeps the previous answer of an agent after Tries invalid answers,
+// counted. A request that got no answer (a refused key, an unknown model,
+// retries spent) stops the run with the server's error; it never becomes
+// an invalid answer or a fallback. Everything that went wrong is recorded
+// (errors.jsonl), and once 100 agent-steps were answered the run stops
+// when the fallbacks exceed Config.FallbackBudget.
 func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {
 	if env.Scenario == nil {
 		return fmt.Errorf("llmagent: the study needs a Scenario")
@@ -101,12 +103,10 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 		return err
 	}
 	type job struct {
-		agent   int
-		prompt  string // agent and round text
-		usage   agent.Usage
-		done    bool
-		stream  agent.Stream
-		lastErr error
+		agent  int
+		prompt string // agent and round text
+		usage  agent.Usage
+		done   bool
 	}
 	var jobs []*job
 	for i := range n {
@@ -117,8 +117,10 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, &job{agent: i, prompt: text, usage: agent.Usage{Agent: i}, stream: agent.NewStream(env.Seed^0x6c6c6d, env.Step, i)})
+		jobs = append(jobs, &job{agent: i, prompt: text, usage: agent.Usage{Agent: i}})
 	}
+	seeds := newSeeder(env)
+	parser := Parser{ThoughtOptional: a.NoThought}
 	for try := 0; try < a.tries(); try++ {
 		var pending []*job
 		var reqs []llm.Request
@@ -129,7 +131,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			pending = append(pending, j)
 			r := llm.Request{
 				ID:    fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, j.agent, try),
-				Agent: j.agent, Seed: int64(j.stream.Uint64() >> 33), Attempt: try,
+				Agent: j.agent, Seed: seeds.seed(j.agent, try), Attempt: try,
 			}
 			if cfg.Mode == llm.Completion {
 				r.Prompt = shared + "\n" + j.prompt + "\n\n# Answer\n"
@@ -143,32 +145,59 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			break
 		}
 		resps := a.Client.Do(ctx, reqs)
+		var stop error
+		var stopRecord *agent.ErrorRecord // the error that stops the run, recorded once
+		var stopUsage *agent.Usage
 		for k, j := range pending {
 			resp := resps[k]
-			j.usage.Tries++
-			j.usage.Retries += resp.Retries
+			u := &j.usage
+			u.Tries++
+			u.Retries += resp.Retries
 			if resp.Cached {
-				j.usage.Cached++
+				u.Cached++
 			} else {
-				j.usage.Requests += 1 + resp.Retries
+				u.Requests += 1 + resp.Retries
+			}
+			for _, f := range resp.Failures {
+				u.Errors = append(u.Errors, failureRecord(env.Step, j.agent, try, f, f.Kind))
 			}
 			if resp.Err != nil {
-				if fatal(resp.Err) {
-					return fmt.Errorf("agent %d: %w", j.agent, resp.Err)
+				var le *llm.Error
+				isLLM := errors.As(resp.Err, &le)
+				if errors.Is(resp.Err, llm.ErrRepeated) {
+					// The same server error twice for the same request:
+					// the request itself makes the server fail, so it is
+					// an invalid answer, asked again with a new seed.
+					u.Invalid++
+					u.Errors = append(u.Errors, failureRecord(env.Step, j.agent, try, le.Failure, "invalid: "+le.Kind))
+					a.tally.sample(env.Step, j.agent, try, le.Message, "")
+					continue
 				}
-				j.usage.Invalid++
-				j.lastErr = resp.Err
+				if stop == nil || (errors.Is(stop, context.Canceled) && !errors.Is(resp.Err, context.Canceled)) {
+					stop = fmt.Errorf("agent %d: %w", j.agent, resp.Err)
+					stopRecord = nil
+					if isLLM {
+						r := failureRecord(env.Step, j.agent, try, le.Failure, "fatal: "+le.Kind)
+						stopRecord, stopUsage = &r, u
+					}
+				}
 				continue
 			}
-			j.usage.PromptTokens += resp.Usage.PromptTokens
-			j.usage.CompletionTokens += resp.Usage.CompletionTokens
+			u.PromptTokens += resp.Usage.PromptTokens
+			u.CompletionTokens += resp.Usage.CompletionTokens
 			if !resp.Cached {
-				j.usage.Cost += (float64(resp.Usage.PromptTokens)*cfg.PriceInput + float64(resp.Usage.CompletionTokens)*cfg.PriceOutput) / 1e6
+				u.Cost += (float64(resp.Usage.PromptTokens)*cfg.PriceInput + float64(resp.Usage.CompletionTokens)*cfg.PriceOutput) / 1e6
 			}
-			ans, err := Parse(resp.Text)
+			ans, err := parser.Parse(resp.Text)
 			if err != nil {
-				j.usage.Invalid++
-				j.lastErr = err
+				msg := err.Error()
+				if resp.FinishReason == "length" {
+					msg += fmt.Sprintf(" (the answer was cut at -max-tokens %d)", cfg.MaxTokens)
+				}
+				u.Invalid++
+				u.Errors = append(u.Errors, agent.ErrorRecord{Step: env.Step, Agent: j.agent, Try: try, Kind: "invalid",
+					Message: msg, Raw: cutText(resp.Text, 2048)})
+				a.tally.sample(env.Step, j.agent, try, msg, resp.Text)
 				continue
 			}
 			j.done = true
@@ -179,15 +208,38 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			}
 			next.Thought[j.agent] = ans.Thought
 		}
+		if stop != nil {
+			// Keep the record of what went wrong; the step is not answered.
+			if stopRecord != nil {
+				stopUsage.Errors = append(stopUsage.Errors, *stopRecord)
+			}
+			for _, j := range jobs {
+				if len(j.usage.Errors) > 0 {
+					env.Record(j.usage)
+				}
+			}
+			return stop
+		}
 	}
+	var fallbacks, invalid, tries int
 	for _, j := range jobs {
 		if !j.done {
 			// Keep the previous answer, as the release does (next holds a copy of cur).
 			j.usage.Fallback = true
+			fallbacks++
 		}
+		invalid += j.usage.Invalid
+		tries += j.usage.Tries
 		env.Record(j.usage)
 	}
-	return nil
+	a.tally.add(len(jobs), tries, invalid, fallbacks)
+	return a.budgetError(false)
+}
+
+// failureRecord turns a failed request into an error record.
+func failureRecord(step, agentIdx, try int, f llm.Failure, kind string) agent.ErrorRecord {
+	return agent.ErrorRecord{Step: step, Agent: agentIdx, Try: try, Attempt: f.Attempt, Kind: kind,
+		Endpoint: f.Endpoint, Status: f.Status, Message: f.Message}
 }
 
 // agentText renders the agent and round parts of agent i's prompt.

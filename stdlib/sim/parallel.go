@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -44,7 +45,7 @@ feed:
 	close(next)
 	wg.Wait()
 	for _, err := range errs {
-		if err != nil && err != context.Canceled {
+		if err != nil && !errors.Is(err, context.Canceled) { // the first real error, not a job cancelled because of it
 			return err
 		}
 	}

@@ -192,7 +192,7 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 			return tr, err
 		}
 		env := &agent.Env{
-			Run: s.Name, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
+			Run: s.Name, Labels: s.Labels, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
 			Graph: s.Network.At(t), People: s.People, Coef: s.coef, Scenario: s.Scenario,
 			Round: schedule[t], Initial: tr.States[0], Past: tr.States,
 			Committed: committed, Workers: workers,
