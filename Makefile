@@ -10,7 +10,7 @@ COEFF   ?=
 COEFFARG = $(if $(COEFF),-coeff $(COEFF),)
 LLMARGS  = -model $(MODEL) -base-url $(BASE_URL) -cache $(CACHE)
 
-.PHONY: figures figures-llm readme-figures test
+.PHONY: figures figures-llm readme-figures test golden
 figures:
 	$(LLMSAM) scripts/population.go    -out $(OUT)/population $(COEFFARG)
 	$(LLMSAM) scripts/validation.go    -out $(OUT)/validation $(COEFFARG)
@@ -35,4 +35,10 @@ readme-figures: figures
 	cp $(OUT)/population/coefficients.png $(OUT)/population/gap_dishwasher.png \
 	   $(OUT)/validation/rounds_dishwasher.png $(OUT)/large/trajectories.png $(OUT)/large/network.png \
 	   $(OUT)/dynamic/dynamic_vs_static.png $(OUT)/phenomena/phenomena.png \
-	   $(OUT)/sweeps/zyc2020_adoption.png $(OUT)/sweeps/sam_adoption.png docs/figures/
+	   $(OUT)/sweeps/zyc2020_adoption.png $(OUT)/sweeps/zyc2020_code_adoption.png $(OUT)/sweeps/sam_adoption.png docs/figures/
+
+# The golden files of the check against the authors' MATLAB code
+# (stdlib/papers/testdata/golden): needs GNU Octave (apt-get install octave)
+# and ../shared/reference/coevolutionary. `go test` compares against them.
+golden:
+	go test ./stdlib/papers -run TestAgainstAuthorsCode -golden -count=1

@@ -50,7 +50,7 @@ func main() {
 		os.Exit(1)
 	}
 	run, err := sim.Run(sim.Study{Scenario: solar, Network: graph, People: people,
-		Agents: theory.SAM{Beta: 12, Kappa: 0.4}, Steps: 4, Replicates: 8, Seed: 7})
+		Agents: theory.SAM{Rule: theory.BetaRule, Beta: 12, Kappa: 0.4}, Steps: 4, Replicates: 8, Seed: 7})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -35,7 +35,7 @@ func main() {
 		Scenario:   scenario.Dishwasher(),
 		Network:    graph,
 		People:     people,
-		Agents:     theory.SAM{Beta: 10},
+		Agents:     theory.SAM{}, // the action rule fitted to the real answers
 		Steps:      3,
 		Replicates: 5,
 		Seed:       1,

@@ -36,7 +36,7 @@ func main() {
 			People: pop.MustSynthetic(scenario.WasteSorting(), 101, 3), Steps: 6, Replicates: *reps, Seed: 3},
 		XName: "beta (rationality)", Xs: []float64{1, 2, 5, 10, 20, 50},
 		YName: "mu (weight of observed actions)", Ys: []float64{0, 0.25, 0.5, 0.75, 1},
-		Apply: func(s *sim.Study, beta, mu float64) { s.Agents = theory.SAM{Beta: beta, Mu: mu} },
+		Apply: func(s *sim.Study, beta, mu float64) { s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: beta, Mu: mu} },
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

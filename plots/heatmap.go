@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/palette"
@@ -23,7 +24,9 @@ func HeatMap(sw *history.Sweep, value func(*history.Run) float64, title string, 
 	return HeatMapGrid(sw.Grid(value), sw.Xs, sw.Ys, sw.XName, sw.YName, title, lo, hi)
 }
 
-// HeatMapGrid draws z[iy][ix] over the axes xs and ys.
+// HeatMapGrid draws z[iy][ix] over the axes xs and ys. The title may have
+// several lines (say what a cell is: set-up, number of runs); the colour
+// bar is labelled with its first line.
 func HeatMapGrid(z [][]float64, xs, ys []float64, xname, yname, title string, lo, hi float64) *Figure {
 	g := grid{z: z, nx: len(xs), ny: len(ys)}
 	if lo == hi {
@@ -72,7 +75,7 @@ func HeatMapGrid(z [][]float64, xs, ys []float64, xname, yname, title string, lo
 	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
 	bar.HideX()
 	bar.Y.Padding = 0
-	bar.Y.Label.Text = title
+	bar.Y.Label.Text, _, _ = strings.Cut(title, "\n")
 	return &Figure{Panels: [][]*plot.Plot{{p, bar}}, Width: 6 * vg.Inch, Height: 4.2 * vg.Inch,
 		colWidths: []float64{0.86, 0.14}}
 }

@@ -33,7 +33,7 @@ func HistogramsOf(series ...Series) *Figure {
 		if t%perRow == 0 {
 			rows = append(rows, nil)
 		}
-		p := newPlot(fmt.Sprintf("step %d", t), "opinion (0-10)", "share of agents")
+		p := newPlot(fmt.Sprintf("step %d", t), "opinion (answer 0-10)", "share of agents")
 		addHistBars(p, series, func(s Series) []float64 { return pooledHist(s.Metrics, t) })
 		if t > 0 {
 			p.Legend = plot.NewLegend() // one legend, in the first panel
@@ -58,7 +58,7 @@ func HistogramsOf(series ...Series) *Figure {
 // FinalHistograms draws one panel with the final-step opinion histogram of
 // each series side by side.
 func FinalHistograms(series ...Series) *Figure {
-	p := newPlot("Final opinions", "opinion (0-10)", "share of agents")
+	p := newPlot("Final opinions", "opinion (answer 0-10)", "share of agents")
 	addHistBars(p, series, func(s Series) []float64 {
 		if len(s.Metrics) == 0 {
 			return make([]float64, 11)

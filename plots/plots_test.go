@@ -29,7 +29,7 @@ func figures(t *testing.T) map[string]*plots.Figure {
 	sw, err := sim.RunSweep(sim.Sweep{
 		Base:  sim.Study{Scenario: scenario.FiveG(), Network: g, People: people, Steps: 3, Replicates: 2, Quiet: true},
 		XName: "beta", YName: "mu", Xs: []float64{1, 5, 10, 20}, Ys: []float64{0, 0.5, 1},
-		Apply: func(s *sim.Study, x, y float64) { s.Agents = theory.SAM{Beta: x, Mu: y} },
+		Apply: func(s *sim.Study, x, y float64) { s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: x, Mu: y} },
 	})
 	if err != nil {
 		t.Fatal(err)

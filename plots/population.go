@@ -20,12 +20,13 @@ var (
 
 // ValueActionGap draws each person's opinion against their cost coefficient
 // lambda, marked by decision (filled green disc: adopts; red ring: does not),
-// with the boundary o = lambda of the threshold rule x = 1[o > lambda]. The
+// with the boundary o = lambda of the threshold rule x = 1[o > lambda].
+// Opinions are drawn on the answer scale 0-10 (answer = 10 o). The
 // people below the line who do not adopt, and above it who do, form the
 // value-action gap. Opinions are jittered by up to 0.02 so that equal
 // answers stay visible (seeded, so the figure is reproducible).
 func ValueActionGap(title string, people pop.Population, st *agent.State) *Figure {
-	p := newPlot(title, "opinion (0-10 answer / 10)", "cost coefficient lambda")
+	p := newPlot(title, "opinion (answer 0-10)", "cost coefficient lambda")
 	r := rand.New(rand.NewPCG(1, 2))
 	var yes, no plotter.XYs
 	for i, x := range people {
@@ -33,18 +34,18 @@ func ValueActionGap(title string, people pop.Population, st *agent.State) *Figur
 		if st != nil {
 			o, a = st.Opinion[i], st.Action[i]
 		}
-		pt := plotter.XY{X: o + 0.04*(r.Float64()-0.5), Y: x.Lambda}
+		pt := plotter.XY{X: 10 * (o + 0.04*(r.Float64()-0.5)), Y: x.Lambda}
 		if a == 1 {
 			yes = append(yes, pt)
 		} else {
 			no = append(no, pt)
 		}
 	}
-	line, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	line, _ := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 10, Y: 1}})
 	line.Color = lineColors[6]
 	line.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	p.Add(line)
-	p.Legend.Add("o = lambda", line)
+	p.Legend.Add("answer = 10 lambda (o = lambda)", line)
 	for _, set := range []struct {
 		pts   plotter.XYs
 		label string
@@ -59,7 +60,7 @@ func ValueActionGap(title string, people pop.Population, st *agent.State) *Figur
 		p.Add(s)
 		p.Legend.Add(fmt.Sprintf("%s: %d", set.label, len(set.pts)), s)
 	}
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.03, 1.03, 0, 1.22
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.3, 10.3, 0, 1.22
 	p.Legend.Top = true
 	p.Legend.Left = true
 	return NewFigure(4.6*vg.Inch, 4.2*vg.Inch, []*plot.Plot{p})

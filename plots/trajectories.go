@@ -1,10 +1,10 @@
 package plots
 
 import (
-	"image/color"
 	"math"
 	"strconv"
 
+	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -44,10 +44,66 @@ func Trajectories(runs ...*history.Run) *Figure {
 
 // TrajectoriesOf draws adoption and mean opinion per step for each series.
 func TrajectoriesOf(series ...Series) *Figure {
-	return MetricPanels(series, []Metric{
-		{"Adoption rate", "share adopting (x = 1)", history.Adoption, 0, 1},
-		{"Mean opinion", "mean opinion (0-10 answer / 10)", history.MeanOpinion, 0, 1},
-	})
+	return MetricPanels(series, []Metric{AdoptionMetric, MeanOpinionMetric})
+}
+
+// AdoptionMetric is the panel of the adoption share.
+var AdoptionMetric = Metric{"Adoption rate", "share adopting (x = 1)", history.Adoption, 0, 1}
+
+// MeanOpinionMetric is the panel of the mean opinion, on the survey's
+// answer scale 0-10: the scale every figure, table and console line of the
+// project shows opinions on (the models hold them on [0,1], answer / 10).
+var MeanOpinionMetric = Metric{"Mean opinion", "mean opinion (answer 0-10)",
+	func(m metrics.Snapshot) float64 { return 10 * m.MeanOpinion }, 0, 10}
+
+// Band selects what the shaded band around a mean line shows.
+type Band int
+
+const (
+	// BandSD is mean +/- one standard deviation over the runs.
+	BandSD Band = iota
+	// BandCI95 is the 95% confidence interval of the mean over the runs
+	// (Student t with runs - 1 degrees of freedom).
+	BandCI95
+)
+
+// Bands is the band the trajectory figures draw (BandSD unless a script
+// sets it); each figure's x-axis label says which, and over how many runs.
+var Bands = BandSD
+
+// bandNote describes the band of series for an axis label, e.g. "band: mean
+// +/- sd over 5 runs" (or "5-25 runs" when the series differ).
+func bandNote(series []Series) string {
+	lo, hi := math.MaxInt, 0
+	for _, s := range series {
+		lo, hi = min(lo, len(s.Metrics)), max(hi, len(s.Metrics))
+	}
+	if hi <= 1 {
+		return "one run, no band"
+	}
+	runs := strconv.Itoa(hi)
+	if lo != hi {
+		runs = strconv.Itoa(lo) + "-" + runs
+	}
+	if Bands == BandCI95 {
+		return "band: 95% CI of the mean over " + runs + " runs"
+	}
+	return "band: mean ± sd over " + runs + " runs"
+}
+
+// halfWidth turns per-step standard deviations over runs into the band's
+// half-width.
+func halfWidth(sd []float64, runs int) []float64 {
+	if Bands != BandCI95 || runs < 2 {
+		return sd
+	}
+	// BandOf's sd divides by runs; the interval uses the sample sd.
+	q := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(runs - 1)}.Quantile(0.975)
+	out := make([]float64, len(sd))
+	for t, v := range sd {
+		out[t] = q * v * math.Sqrt(float64(runs)/float64(runs-1)) / math.Sqrt(float64(runs))
+	}
+	return out
 }
 
 // Metric is one panel of MetricPanels: a title, a y-axis label, the value to
@@ -59,18 +115,21 @@ type Metric struct {
 }
 
 // MetricPanels draws one panel per metric, side by side (two per row for
-// four metrics), each with one line and mean +/- sd band per series.
+// four metrics), each with one line and band (see Bands) per series. Series
+// differ in colour, dash pattern and marker shape, so that lines lying on
+// top of each other stay distinguishable.
 func MetricPanels(series []Series, ms []Metric) *Figure {
 	row := make([]*plot.Plot, len(ms))
 	for k, m := range ms {
-		p := newPlot(m.Title, "step (0 = initial answers)", m.YLabel)
+		p := newPlot(m.Title, "step (0 = initial answers); "+bandNote(series), m.YLabel)
 		steps := 0
 		var firsts []float64
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for i, s := range series {
 			mean, sd := history.BandOf(s.Metrics, m.Value)
+			sd = halfWidth(sd, len(s.Metrics))
 			steps = max(steps, len(mean))
-			addBand(p, mean, sd, lineColor(i), s.Label, len(s.Metrics) > 1)
+			addBand(p, mean, sd, i, s.Label, len(s.Metrics) > 1)
 			if len(mean) > 0 {
 				firsts = append(firsts, mean[0]+sd[0])
 			}
@@ -95,15 +154,16 @@ func MetricPanels(series []Series, ms []Metric) *Figure {
 }
 
 // Overlay draws several metrics of one series in one panel, each with its
-// mean +/- sd band (for instance adoption against the share of supportive
+// band (see Bands) (for instance adoption against the share of supportive
 // opinions, to show an unpopular norm).
 func Overlay(title string, s Series, ms ...Metric) *Figure {
-	p := newPlot(title, "step", "share")
+	p := newPlot(title, "step; "+bandNote([]Series{s}), "share")
 	steps := 0
 	for i, m := range ms {
 		mean, sd := history.BandOf(s.Metrics, m.Value)
+		sd = halfWidth(sd, len(s.Metrics))
 		steps = max(steps, len(mean))
-		addBand(p, mean, sd, lineColor(i), m.Title, len(s.Metrics) > 1)
+		addBand(p, mean, sd, i, m.Title, len(s.Metrics) > 1)
 		p.Y.Min, p.Y.Max = min(p.Y.Min, m.Min), max(p.Y.Max, m.Max)
 	}
 	p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
@@ -142,9 +202,16 @@ func placeLegend(p *plot.Plot, firsts []float64, lo, hi float64) {
 	}
 }
 
-// addBand adds a line with markers and, when band is set, a translucent
-// mean +/- sd polygon.
-func addBand(p *plot.Plot, mean, sd []float64, c color.RGBA, label string, band bool) {
+// lineShapes and lineDashes tell series apart where their colours overlap.
+var (
+	lineShapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.BoxGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}, draw.RingGlyph{}}
+	lineDashes = [][]vg.Length{nil, {vg.Points(6), vg.Points(3)}, {vg.Points(2), vg.Points(2)}, {vg.Points(8), vg.Points(2), vg.Points(2), vg.Points(2)}}
+)
+
+// addBand adds series k's line with markers and, when band is set, a
+// translucent polygon mean +/- half (half-widths per step).
+func addBand(p *plot.Plot, mean, sd []float64, k int, label string, band bool) {
+	c := lineColor(k)
 	pts := make(plotter.XYs, 0, len(mean))
 	upper := make(plotter.XYs, 0, len(mean))
 	lower := make(plotter.XYs, 0, len(mean))
@@ -165,8 +232,8 @@ func addBand(p *plot.Plot, mean, sd []float64, c color.RGBA, label string, band 
 		}
 	}
 	if l, s, err := plotter.NewLinePoints(pts); err == nil {
-		l.Color, l.Width = c, vg.Points(1.6)
-		s.Color, s.Shape, s.Radius = c, draw.CircleGlyph{}, vg.Points(2.5)
+		l.Color, l.Width, l.Dashes = c, vg.Points(1.6), lineDashes[k%len(lineDashes)]
+		s.Color, s.Shape, s.Radius = c, lineShapes[k%len(lineShapes)], vg.Points(2.5)
 		if len(pts) > 30 {
 			s.Radius = 0 // markers would merge into a thick line
 		}
@@ -191,14 +258,20 @@ type integerTicks struct{}
 // Ticks implements plot.Ticker.
 func (integerTicks) Ticks(min, max float64) []plot.Tick {
 	lo, hi := int(math.Ceil(min)), int(math.Floor(max))
+	// Labels every 1, 2, 5, 10, 20, 50, ... steps, at most 10 of them, and
+	// unlabelled ticks at every step only on short axes.
 	step := 1
-	for (hi-lo)/step > 10 {
-		step++
+	for k := 0; (hi-lo)/step > 10; k++ {
+		step = []int{1, 2, 5}[(k+1)%3] * int(math.Pow10((k+1)/3))
 	}
 	var ticks []plot.Tick
 	for v := lo; v <= hi; v++ {
+		labelled := v%step == 0
+		if !labelled && hi-lo > 30 {
+			continue
+		}
 		t := plot.Tick{Value: float64(v)}
-		if (v-lo)%step == 0 {
+		if labelled {
 			t.Label = itoa(v)
 		}
 		ticks = append(ticks, t)

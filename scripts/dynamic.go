@@ -5,10 +5,13 @@
 // rewired every step (10 of 225 edges), 10 steps: round 2's question, seven
 // free-chat steps, round 3's question. The static control keeps the first
 // graph for the study's 3 rounds. Adoption, mean opinion, opinion variance
-// and the value-action gap per step, mean +/- sd over windows and seeds.
+// and the value-action gap per step, mean +/- sd over windows and seeds;
+// run directories and the release's output files under out/release.
+// -dynamic and -static use the release's adjacency files; -prompts release
+// asks as the release did (its free-chat steps repeat the round-2 prompt).
 //
 //	llmsam scripts/dynamic.go -out out/dynamic
-//	llmsam scripts/dynamic.go -dynamic ../shared/reference/llmsam/adj_mat/BA_dynamic.npy -model ... -base-url ... -cache c.db
+//	llmsam scripts/dynamic.go -dynamic BA_dynamic.npy -static BA_50.npy -coeff DIR -model ... -base-url ... -cache c.db
 package main
 
 import (
@@ -22,6 +25,7 @@ import (
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
+	"github.com/llmsam/llmsam/stdlib/metrics"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/protocol"
@@ -42,6 +46,8 @@ func main() {
 	scen := flag.String("scenario", "dishwasher", "scenario")
 	coeff := flag.String("coeff", "", "folder with the release's coefficient files (default: synthetic population)")
 	dyn := flag.String("dynamic", "", "a 3-D .npy file with one adjacency per step (the release's BA_dynamic.npy)")
+	static := flag.String("static", "", "a 2-D .npy adjacency file for the static control (the release's BA_50.npy; default: the dynamic network's first graph)")
+	prompts := flag.String("prompts", "default", "LLM prompt set: "+llmagent.PromptSets+" (release: the release's prompts and its five private facts per window)")
 	nwin := flag.Int("windows", 0, "use only the first N windows of 0, 20, ..., 100 (0: all 6)")
 	reps := flag.Int("replicates", 5, "replicates per window")
 	seed := flag.Uint64("seed", 1, "seed")
@@ -53,10 +59,18 @@ func main() {
 	agents, kind, done, err := llmagent.OrTheory(*llmCfg, theory.SAM{}, "SAM theory agents")
 	check(err)
 	defer done()
+	check(llmagent.UsePrompts(agents, *prompts))
 	d := protocol.Dynamic{Scenario: sc, Agents: agents, Replicates: *reps, Seed: *seed}
 	if *coeff != "" {
 		d.Pool, err = pop.LoadRelease(*coeff, sc)
 		check(err)
+	}
+	if *prompts == "release" {
+		if d.Pool == nil {
+			d.Pool, err = pop.Synthetic(sc, 165, *seed)
+			check(err)
+		}
+		d.Pool = llmagent.ReleaseFacts(d.Pool, sc, 50)
 	}
 	if *dyn != "" {
 		nw, err := netw.LoadNetwork(*dyn)
@@ -66,6 +80,18 @@ func main() {
 			check(fmt.Errorf("%s: want a 3-D array, one adjacency matrix per step", *dyn))
 		}
 		d.Network = snaps
+		fmt.Printf("dynamic network from %s: %d steps of %d nodes\n", *dyn, len(snaps), snaps.N())
+	}
+	var staticGraph *netw.Graph
+	if *static != "" {
+		nw, err := netw.LoadNetwork(*static)
+		check(err)
+		g, ok := nw.(*netw.Graph)
+		if !ok {
+			check(fmt.Errorf("-static %s: want a 2-D adjacency matrix", *static))
+		}
+		staticGraph = g
+		fmt.Printf("static network from %s: %d nodes, %d edges\n", *static, g.N(), g.Edges())
 	}
 	if *nwin > 0 && *nwin < 6 {
 		d.Windows = []int{0, 20, 40, 60, 80, 100}[:*nwin]
@@ -74,7 +100,10 @@ func main() {
 	dynamic, err := d.Run()
 	check(err)
 	d.Static = true
-	static, err := d.Run()
+	if staticGraph != nil {
+		d.Network = netw.Snapshots{staticGraph}
+	}
+	staticRuns, err := d.Run()
 	check(err)
 	summary, err := llmagent.Finish(agents)
 	fmt.Print(summary)
@@ -83,10 +112,15 @@ func main() {
 	for _, set := range []struct {
 		label string
 		runs  []*history.Run
-	}{{"dynamic (rewired every step, free chat)", dynamic}, {"static (the same graph, 3 rounds)", static}} {
+	}{{"dynamic (rewired every step, free chat)", dynamic}, {"static control (the same graph, 3 rounds only)", staticRuns}} {
 		for _, r := range set.runs {
 			check(r.Save(filepath.Join(*out, "runs", r.Manifest.Name)))
 		}
+		rr, err := history.ReleaseRuns(sc.ID, set.runs)
+		check(err)
+		kind := strings.Fields(set.label)[0]
+		check(history.SaveRelease(filepath.Join(*out, "release", kind), rr))
+		fmt.Println("the release's output files in", filepath.Join(*out, "release", kind, fmt.Sprintf("exp%d", sc.ID)))
 		s := plots.SeriesOf(set.label, set.runs...)
 		series = append(series, s)
 		adoption, _ := history.BandOf(s.Metrics, history.Adoption)
@@ -96,9 +130,9 @@ func main() {
 	}
 	fig := plots.MetricPanels(series, []plots.Metric{
 		{Title: "Adoption rate", YLabel: "share adopting", Value: history.Adoption, Min: 0, Max: 1},
-		{Title: "Mean opinion", YLabel: "mean opinion (0-10 answer / 10)", Value: history.MeanOpinion, Min: 0, Max: 1},
-		{Title: "Opinion variance", YLabel: "variance of opinions", Value: history.VarOpinion},
-		{Title: "Value-action gap", YLabel: "share with o >= 0.6, x = 0 or o < 0.4, x = 1", Value: history.Gap, Min: 0, Max: 1},
+		plots.MeanOpinionMetric,
+		{Title: "Opinion variance", YLabel: "variance of opinions (answer 0-10)", Value: func(m metrics.Snapshot) float64 { return 100 * m.VarOpinion }},
+		{Title: "Value-action gap", YLabel: "share with answer >= 6, x = 0 or < 4, x = 1", Value: history.Gap, Min: 0, Max: 1},
 	})
 	fig.Title = fmt.Sprintf("%s: 50 agents, dynamic vs static network, %s", sc.Title, kind)
 	paths, err := fig.SaveAs(filepath.Join(*out, "dynamic_vs_static"), strings.Split(*formats, ",")...)

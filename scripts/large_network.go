@@ -6,11 +6,14 @@
 // theory agents. Writes adoption and opinion trajectories (mean +/- sd over
 // windows and seeds), final opinion histograms, the network coloured by
 // final opinion, opinion change vs degree, and a run directory per
-// topology and window. With -model (or -replay and a cache) the agents are
-// LLMs instead.
+// topology and window, and the release's output files under out/release.
+// With -model (or -replay and a cache) the agents are LLMs instead; -ba,
+// -ws and -er use the release's adjacency files; -prompts release asks as
+// the release did (its prompts and its five private facts per window).
 //
 //	llmsam scripts/large_network.go -out out/large
 //	go run scripts/large_network.go -out out/large
+//	llmsam scripts/large_network.go -ba BA.npy -ws WS.npy -er ER.npy -coeff DIR
 //	llmsam scripts/large_network.go -model Qwen/Qwen2.5-7B-Instruct -base-url http://localhost:8000/v1 -cache qwen.db
 package main
 
@@ -22,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -43,19 +47,34 @@ func main() {
 	out := flag.String("out", "out/large", "output folder")
 	scen := flag.String("scenario", "dishwasher", "scenario: dishwasher, waste or 5g (or 1, 2, 3)")
 	coeff := flag.String("coeff", "", "folder with the release's coeff{E}_{N}.csv files (default: built-in synthetic population)")
-	ba := flag.String("ba", "", "use this .npy adjacency file (such as the release's BA.npy) for the BA topology")
+	files := map[string]*string{
+		"BA": flag.String("ba", "", "use this .npy adjacency file (the release's BA.npy) for the Barabasi-Albert topology"),
+		"WS": flag.String("ws", "", "use this .npy adjacency file (the release's WS.npy) for the Watts-Strogatz topology"),
+		"ER": flag.String("er", "", "use this .npy adjacency file (the release's ER.npy) for the Erdos-Renyi topology"),
+	}
+	prompts := flag.String("prompts", "default", "LLM prompt set: "+llmagent.PromptSets+" (release: the release's prompts and its five private facts per window)")
 	reps := flag.Int("replicates", 5, "replicates (seeds) per window")
 	seed := flag.Uint64("seed", 1, "base seed")
-	beta := flag.Float64("beta", theory.DefaultBeta, "SAM rationality beta")
+	rule := flag.String("rule", "logistic", "SAM action rule: logistic (fitted to the real answers), beta (sigma(beta (o - lambda)), with -beta) or threshold")
+	beta := flag.Float64("beta", theory.DefaultBeta, "SAM rationality beta of -rule beta")
 	formats := flag.String("formats", "png,pdf", "figure formats, comma separated (png, svg, pdf)")
 	nwin := flag.Int("windows", 0, "use only the first N windows of 0, 10, ..., 60 (0: all 7)")
 	flag.Parse()
 
 	sc, err := scenario.ByName(*scen)
 	check(err)
-	agents, kind, done, err := llmagent.OrTheory(*llmCfg, theory.SAM{Beta: *beta}, fmt.Sprintf("SAM theory agents (beta %g)", *beta))
+	r, err := theory.ParseActionRule(*rule)
+	check(err)
+	model := theory.SAM{Rule: r}
+	label := fmt.Sprintf("SAM theory agents (%s action rule)", r.String())
+	if r == theory.BetaRule {
+		model.Beta = *beta
+		label = fmt.Sprintf("SAM theory agents (beta %g)", *beta)
+	}
+	agents, kind, done, err := llmagent.OrTheory(*llmCfg, model, label)
 	check(err)
 	defer done()
+	check(llmagent.UsePrompts(agents, *prompts))
 	study := protocol.Large{Scenario: sc, Agents: agents, Replicates: *reps, Seed: *seed}
 	if *nwin > 0 && *nwin < 7 {
 		study.Windows = []int{0, 10, 20, 30, 40, 50, 60}[:*nwin]
@@ -68,14 +87,28 @@ func main() {
 		s := study.Pool.Summarize()
 		fmt.Printf("round 1 of the %d real people: adoption %d/%d, mean opinion %.2f / 10\n", s.N, s.Adopters, s.N, 10*s.Opinion)
 	}
-	if *ba != "" {
-		nw, err := netw.LoadNetwork(*ba)
+	study.Topologies = protocol.StudyTopologies()
+	for k, top := range study.Topologies {
+		path := *files[top.Name]
+		if path == "" {
+			continue
+		}
+		nw, err := netw.LoadNetwork(path)
 		check(err)
 		g, ok := nw.(*netw.Graph)
 		if !ok {
-			check(fmt.Errorf("%s: want a 2-D adjacency matrix", *ba))
+			check(fmt.Errorf("-%s %s: want a 2-D adjacency matrix", strings.ToLower(top.Name), path))
 		}
-		study.Topologies = append([]protocol.Topology{protocol.Fixed("BA", g)}, protocol.StudyTopologies()[1:]...)
+		st := netw.DegreeStats(g)
+		fmt.Printf("%s network from %s: %d nodes, %d edges, degree min %d / mean %.2f / max %d\n", top.Name, path, g.N(), g.Edges(), st.Min, st.Mean, st.Max)
+		study.Topologies[k] = protocol.Fixed(top.Name, g)
+	}
+	if *prompts == "release" {
+		if study.Pool == nil {
+			study.Pool, err = pop.Synthetic(sc, 165, *seed)
+			check(err)
+		}
+		study.Pool = llmagent.ReleaseFacts(study.Pool, sc, 101)
 	}
 	fmt.Printf("larger networks: scenario %s, population %s, %s, %d replicates, seed %d\n", sc.Name, source, kind, *reps, *seed)
 	res, err := study.Run()
@@ -84,6 +117,12 @@ func main() {
 	fmt.Print(summary)
 	check(err)
 	check(res.Save(filepath.Join(*out, "runs")))
+	for _, top := range res.Topologies {
+		rr, err := history.ReleaseRuns(sc.ID, res.Runs[top])
+		check(err)
+		check(history.SaveRelease(filepath.Join(*out, "release", top), rr))
+	}
+	fmt.Println("the release's output files in", filepath.Join(*out, "release", "<topology>", fmt.Sprintf("exp%d", sc.ID)))
 
 	var series []plots.Series
 	for _, top := range res.Topologies {

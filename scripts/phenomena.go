@@ -1,13 +1,16 @@
 //go:build ignore
 
 // Phenomena (the study's figure group 5): unpopular norms, paradigm shift
-// and polarization, with their indices. The theory's parameter regions are
-// found by a sweep of the Zino-Ye-Cao (2020) model over lambda and mu (one
-// committed innovator, everyone else at the status quo); the points with
-// the strongest unpopular norm and the clearest paradigm shift are then
-// drawn. Polarization uses the payoff-based model of Aghbolagh et al. (TAC
-// 2023) on two communities of 10. With -model, LLM agents on the 101-agent
-// BA network are measured with the same indices.
+// and polarization, with their indices, on the papers' own set-ups.
+// The regions of the Zino-Ye-Cao (2020) model come from its phase diagram
+// (papers.Chaos2020: n = 200, fresh random 8-regular influence and 4-regular
+// communication layers per run, one random innovator, status-quo start,
+// alpha 0.5, beta 20, 4 n^2 ticks); the panels show an unpopular norm
+// (lambda 0.2, mu 0) and a paradigm shift (lambda 0.9, mu 0), -runs runs
+// each. Polarization is the TAC 2023 paper's example
+// (papers.TAC2023Polarization: two communities of 10 on the paper's directed
+// network, one dissenter each, moderate opinions). With -model, LLM agents on
+// the 101-agent BA network are measured with the same indices.
 //
 //	llmsam scripts/phenomena.go -out out/phenomena
 package main
@@ -25,12 +28,10 @@ import (
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
 	"github.com/llmsam/llmsam/stdlib/metrics"
-	"github.com/llmsam/llmsam/stdlib/netw"
-	"github.com/llmsam/llmsam/stdlib/pop"
+	"github.com/llmsam/llmsam/stdlib/papers"
 	"github.com/llmsam/llmsam/stdlib/protocol"
 	"github.com/llmsam/llmsam/stdlib/scenario"
 	"github.com/llmsam/llmsam/stdlib/sim"
-	"github.com/llmsam/llmsam/stdlib/theory"
 )
 
 func check(err error) {
@@ -40,119 +41,89 @@ func check(err error) {
 	}
 }
 
-// innovatorPeople are n people with opinions spread evenly over 0..1 and no
-// adopters; agent 0 will be the committed innovator.
-func innovatorPeople(n int) pop.Population {
-	p := make(pop.Population, n)
-	for i := range p {
-		p[i] = pop.Person{A: 1.0 / 3, Tau: 1.0 / 3, F: 1.0 / 3, Lambda: 0.5, Opinion0: float64(i%11) / 10}
+// chaosRuns runs the Chaos 2020 set-up on n agents at (lambda, mu) with
+// seeds seed..seed+runs-1, recording every n ticks.
+func chaosRuns(n int, lambda, mu float64, runs int, seed uint64) []*history.Run {
+	c := papers.Chaos2020Defaults(lambda, mu).WithN(n)
+	var out []*history.Run
+	for k := range runs {
+		s, err := c.Study(seed + uint64(k))
+		check(err)
+		r, err := sim.Run(s)
+		check(err)
+		out = append(out, r)
 	}
-	return p
+	return out
 }
 
 func main() {
 	llmCfg := llm.AddFlags(flag.CommandLine)
 	out := flag.String("out", "out/phenomena", "output folder")
-	n := flag.Int("n", 200, "agents in the Zino-Ye-Cao runs")
 	scen := flag.String("scenario", "dishwasher", "scenario of the LLM agents' run")
-	reps := flag.Int("replicates", 5, "replicates per point")
-	seed := flag.Uint64("seed", 1, "seed")
+	n := flag.Int("n", 200, "agents of the Zino-Ye-Cao set-up (the paper: 200)")
+	runs := flag.Int("runs", 20, "runs per point of the Zino-Ye-Cao set-up; replicates of the LLM run")
+	seed := flag.Uint64("seed", 1, "seed: run k uses seed + k")
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
 	exts := strings.Split(*formats, ",")
+	if *runs < 1 || *n < 10 {
+		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))
+	}
+	setup := papers.Chaos2020Defaults(0, 0).WithN(*n)
 
-	graph, err := netw.BarabasiAlbert(*n, 4, *seed)
+	lambdas, mus := []float64{0.1, 0.3, 0.5, 0.7, 0.9}, []float64{0, 0.004, 0.01}
+	rows, err := papers.Chaos2020Sweep(setup, lambdas, mus, *runs, *seed, 0)
 	check(err)
-	base := sim.Study{Network: graph, People: innovatorPeople(*n), Steps: 4**n + 1, Replicates: *reps, Seed: *seed,
-		Committed: []history.Commit{{Agent: 0, Opinion: 1, Action: 1}}}
-	sweep, err := sim.RunSweep(sim.Sweep{Base: base,
-		XName: "lambda", Xs: []float64{0.1, 0.3, 0.5, 0.7, 0.9},
-		YName: "mu", Ys: []float64{0, 0.005, 0.01},
-		Apply: func(s *sim.Study, lambda, mu float64) {
-			s.Agents = theory.ZYC2020{Alpha: 0.5, Beta: 20, Lambda: lambda, Mu: mu}
-		}})
-	check(err)
-
-	regions := plots.Table{Title: "Zino-Ye-Cao 2020 regions (4 n^2 ticks, one innovator)", Header: []string{"lambda", "mu",
-		"final adoption", "final mean opinion", "unpopular-norm index", "paradigm shift"}}
-	var normRun, shiftRun *history.Run
-	bestNorm, bestShift := -1.0, -1.0
-	for iy, row := range sweep.Runs {
-		for ix, r := range row {
-			adoption, _ := r.Band(history.Adoption)
-			opinion, _ := r.Band(history.MeanOpinion)
-			index, _ := r.Band(func(m metrics.Snapshot) float64 { return m.UnpopularNorm })
-			last := len(adoption) - 1
-			shift := metrics.ParadigmShift(adoption, opinion)
-			regions.Add(fmt.Sprint(sweep.Xs[ix]), fmt.Sprint(sweep.Ys[iy]), f2(adoption[last]), f2(opinion[last]), f2(index[last]), fmt.Sprint(shift))
-			if index[last] > bestNorm {
-				bestNorm, normRun = index[last], r
+	adoption, opinion := papers.Chaos2020Means(rows, lambdas, mus)
+	regions := plots.Table{Title: fmt.Sprintf("Zino-Ye-Cao 2020 regions (%s; mean of %d runs)", setup, *runs),
+		Header: []string{"lambda", "mu", "final adoption", "final mean opinion (0-10)", "regime"}}
+	for iy, mu := range mus {
+		for ix, l := range lambdas {
+			a, o := adoption[iy][ix], opinion[iy][ix]
+			regime := "status quo"
+			switch {
+			case a > 0.5 && o > 0.5:
+				regime = "paradigm shift"
+			case a < 0.5 && o > 0.5:
+				regime = "unpopular norm"
 			}
-			if shift && adoption[last] >= bestShift {
-				bestShift, shiftRun = adoption[last], r
-			}
+			regions.Add(fmt.Sprint(l), fmt.Sprint(mu), f2(a), f2(10*o), regime)
 		}
 	}
 	paths, err := regions.Save(filepath.Join(*out, "regions"))
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))
 
-	// Polarization: two communities with opposite views, weakly linked.
-	communities, err := netw.StochasticBlock([]int{10, 10}, [][]float64{{1, 0.05}, {0.05, 1}}, *seed)
+	normRuns := chaosRuns(*n, 0.2, 0, *runs, *seed)
+	shiftRuns := chaosRuns(*n, 0.9, 0, *runs, *seed)
+	polarStudy, err := papers.TAC2023Polarization()
 	check(err)
-	split := make(pop.Population, 20)
-	for i := range split {
-		split[i] = pop.Person{A: 1.0 / 3, Tau: 1.0 / 3, F: 1.0 / 3, Lambda: 0.5, Opinion0: 0.75 + 0.02*float64(i%10), Action0: 1}
-		if i >= 10 {
-			split[i].Opinion0, split[i].Action0 = 0.25-0.02*float64(i%10), 0
-		}
-	}
-	polar, err := sim.Run(sim.Study{Name: "TAC 2023, two communities", Network: communities, People: split,
-		Agents: theory.TAC2023{Lambda: 0.6, Beta: 0.5, TicksPerStep: 1}, Steps: 151, Replicates: *reps, Seed: *seed})
+	polar, err := sim.Run(polarStudy)
 	check(err)
-	pm := polar.Metrics()[0][150]
+	pm := polar.Metrics()[0][polar.Steps()-1]
 
-	// The Zino-Ye-Cao runs settle within a few dozen sweeps of their 4n:
-	// draw the first 60 recorded steps.
-	early := func(r *history.Run) plots.Series {
-		s := plots.SeriesOf("", r)
-		for k := range s.Metrics {
-			if len(s.Metrics[k]) > 60 {
-				s.Metrics[k] = s.Metrics[k][:60]
-			}
-		}
-		return s
+	norm, shift := plots.SeriesOf("unpopular norm", normRuns...), plots.SeriesOf("paradigm shift", shiftRuns...)
+	supporting := plots.Metric{Title: "supporting (answer > 5)", Value: history.Support, Max: 1}
+	adopting := plots.Metric{Title: "adopting", Value: history.Adoption, Max: 1}
+	normIdx, _ := history.BandOf(norm.Metrics, func(m metrics.Snapshot) float64 { return m.UnpopularNorm })
+	panels := []*plots.Figure{
+		plots.Overlay(fmt.Sprintf("Unpopular norm (lambda 0.2, mu 0): index %.2f", normIdx[len(normIdx)-1]), norm, adopting, supporting),
+		plots.Overlay("Paradigm shift (lambda 0.9, mu 0)", shift, adopting, supporting),
 	}
-	label := func(r *history.Run) string {
-		return fmt.Sprintf("lambda %s, mu %s", r.Manifest.Labels["lambda"], r.Manifest.Labels["mu"])
-	}
-	var panels []*plots.Figure
-	if normRun != nil {
-		panels = append(panels, plots.Overlay(fmt.Sprintf("Unpopular norm (%s): index %.2f", label(normRun), bestNorm),
-			early(normRun),
-			plots.Metric{Title: "adopting", Value: history.Adoption, Max: 1},
-			plots.Metric{Title: "supporting (o > 1/2)", Value: history.Support, Max: 1}))
-		fmt.Printf("unpopular norm: %s, index %.2f\n", label(normRun), bestNorm)
-	}
-	if shiftRun != nil {
-		panels = append(panels, plots.Overlay("Paradigm shift ("+label(shiftRun)+")", early(shiftRun),
-			plots.Metric{Title: "adopting", Value: history.Adoption, Max: 1},
-			plots.Metric{Title: "mean opinion", Value: history.MeanOpinion, Max: 1}))
-		fmt.Printf("paradigm shift: %s, final adoption %.2f\n", label(shiftRun), bestShift)
-	}
-	hist := plots.FinalHistograms(plots.SeriesOf("two communities", polar))
-	hist.Panels[0][0].Title.Text = fmt.Sprintf("Polarization: bimodality %.2f, assortativity %.2f", pm.Bimodality, pm.Assortativity)
+	hist := plots.FinalHistograms(plots.SeriesOf("TAC 2023 polarization example", polar))
+	hist.Panels[0][0].Title.Text = fmt.Sprintf("Polarization (TAC 2023 example, 150 ticks):\nbimodality %.2f, assortativity %.2f", pm.Bimodality, pm.Assortativity)
 	panels = append(panels, hist)
 	fmt.Printf("polarization: bimodality coefficient %.2f (> 5/9 suggests two modes), variance %.3f, assortativity %.2f\n", pm.Bimodality, pm.VarOpinion, pm.Assortativity)
-	fig := plots.Row(fmt.Sprintf("Phenomena in theory models (Zino-Ye-Cao: first 60 of %d sweeps of n = %d ticks, mean ± sd over %d seeds)", 4**n, *n, *reps), panels...)
+	fig := plots.Row(fmt.Sprintf("Phenomena on the papers' set-ups. Zino-Ye-Cao 2020: n %d, T 4n^2 (%d steps of n ticks), random %d- and %d-regular layers, random innovator",
+		setup.N, setup.Steps-1, setup.InfluenceDegree, setup.CommunicationDegree), panels...)
 	paths, err = fig.SaveAs(filepath.Join(*out, "phenomena"), exts...)
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))
 
-	indices := plots.Table{Title: "Phenomenon indices at the last step", Header: []string{"run", "adoption", "supporting",
-		"unpopular-norm index", "paradigm shift", "variance", "bimodality", "extremes", "assortativity"}}
-	addIndices := func(name string, runs ...*history.Run) {
-		s := plots.SeriesOf(name, runs...)
+	indices := plots.Table{Title: "Phenomenon indices at the last step (mean over runs; opinions on the answer scale 0-10)", Header: []string{"run", "runs", "adoption",
+		"supporting (answer > 5)", "unpopular-norm index", "paradigm shift", "variance (0-10 scale)", "bimodality", "extremes", "assortativity"}}
+	addIndices := func(name string, rs ...*history.Run) {
+		s := plots.SeriesOf(name, rs...)
 		adoption, _ := history.BandOf(s.Metrics, history.Adoption)
 		opinion, _ := history.BandOf(s.Metrics, history.MeanOpinion)
 		last := len(adoption) - 1
@@ -160,18 +131,15 @@ func main() {
 			v, _ := history.BandOf(s.Metrics, f)
 			return f2(v[last])
 		}
-		indices.Add(name, f2(adoption[last]), mean(history.Support), mean(func(m metrics.Snapshot) float64 { return m.UnpopularNorm }),
-			fmt.Sprint(metrics.ParadigmShift(adoption, opinion)), mean(history.VarOpinion),
+		indices.Add(name, fmt.Sprint(len(s.Metrics)), f2(adoption[last]), mean(history.Support), mean(func(m metrics.Snapshot) float64 { return m.UnpopularNorm }),
+			fmt.Sprint(metrics.ParadigmShift(adoption, opinion)), mean(func(m metrics.Snapshot) float64 { return 100 * m.VarOpinion }),
 			mean(func(m metrics.Snapshot) float64 { return m.Bimodality }), mean(func(m metrics.Snapshot) float64 { return m.Extremes }),
 			mean(func(m metrics.Snapshot) float64 { return m.Assortativity }))
+		fmt.Printf("%s: final adoption %.2f, mean opinion %.2f / 10 (%d runs)\n", name, adoption[last], 10*opinion[last], len(s.Metrics))
 	}
-	if normRun != nil {
-		addIndices("ZYC2020 "+label(normRun), normRun)
-	}
-	if shiftRun != nil {
-		addIndices("ZYC2020 "+label(shiftRun), shiftRun)
-	}
-	addIndices("TAC2023 two communities", polar)
+	addIndices("ZYC2020 lambda 0.2, mu 0", normRuns...)
+	addIndices("ZYC2020 lambda 0.9, mu 0", shiftRuns...)
+	addIndices("TAC2023 polarization example", polar)
 	if llmCfg.Model != "" {
 		sc, err := scenario.ByName(*scen)
 		check(err)
@@ -179,7 +147,7 @@ func main() {
 		check(err)
 		defer agents.Close()
 		res, err := protocol.Large{Scenario: sc, Agents: agents, Windows: []int{0},
-			Topologies: protocol.StudyTopologies()[:1], Replicates: *reps, Seed: *seed}.Run()
+			Topologies: protocol.StudyTopologies()[:1], Replicates: *runs, Seed: *seed}.Run()
 		check(err)
 		summary, err := llmagent.Finish(agents)
 		fmt.Print(summary)

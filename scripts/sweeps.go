@@ -2,12 +2,24 @@
 
 // Theory sweeps (the study's figure group 6): heat maps of the final
 // adoption and mean opinion over two parameters, as in the theory papers.
-// (1) The Zino-Ye-Cao (2020) model over lambda and mu with one committed
-// innovator (n agents on BA(m=4), 4 n^2 ticks); (2) SAM over the dominant
-// agent's message strength s and the rationality beta, on the study's
-// 101-agent BA network with the dishwasher population, 5 rounds.
+//
+// (1) -model zyc2020: the phase diagram of Zino, Ye and Cao (Chaos 2020,
+// Fig. 7) on the paper's set-up (papers.Chaos2020): n = 200, a random
+// 8-regular influence layer and an independent random 4-regular
+// communication layer drawn anew for every run, everyone at the status quo
+// but one stubborn innovator on a random node, alpha 0.5, beta 20, T = 4 n^2
+// ticks, -runs runs per grid point, for each payoff weighting in -weighting
+// (the paper's, and the released code's, which halves the coordination
+// term). Writes OUT/sweep.csv (one row per run), the heat maps, and
+// OUT/boundary (the measured phase boundary per mu beside Theorem 3's
+// threshold at mu = 0).
+//
+// (2) -model sam: SAM over the dominant agent's message strength s and the
+// rationality beta of the sigma(beta (o - lambda)) rule, on the study's
+// 101-agent BA network with the scenario's population, 5 rounds.
 //
 //	llmsam scripts/sweeps.go -out out/sweeps
+//	llmsam scripts/sweeps.go -model zyc2020 -lambda 0.2,0.5,0.9 -mu 0,0.004 -runs 20 -out out/zyc
 package main
 
 import (
@@ -15,11 +27,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
+	"github.com/llmsam/llmsam/stdlib/papers"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
 	"github.com/llmsam/llmsam/stdlib/sim"
@@ -33,52 +47,164 @@ func check(err error) {
 	}
 }
 
+// floats parses a comma-separated list of numbers given to flag name.
+func floats(name, list string) []float64 {
+	var out []float64
+	for _, f := range strings.Split(list, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			check(fmt.Errorf("-%s %q: %q is not a number", name, list, f))
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
 func main() {
 	out := flag.String("out", "out/sweeps", "output folder")
-	n := flag.Int("n", 100, "agents in the Zino-Ye-Cao sweep")
-	reps := flag.Int("replicates", 5, "replicates per grid point")
-	seed := flag.Uint64("seed", 1, "seed")
+	model := flag.String("model", "zyc2020,sam", "sweeps to run: zyc2020, sam or both (comma-separated)")
+	lambdas := flag.String("lambda", "0,0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1", "zyc2020: lambda values")
+	mus := flag.String("mu", "0,0.002,0.004,0.006,0.008,0.01", "zyc2020: mu values")
+	runs := flag.Int("runs", 20, "zyc2020: runs per grid point (the paper: 100); sam: replicates")
+	n := flag.Int("n", 200, "zyc2020: agents")
+	weightings := flag.String("weighting", "paper,code", "zyc2020: payoff weightings to run: paper, code or both")
+	seed := flag.Uint64("seed", 1, "seed: run k of every grid point uses seed + k")
 	formats := flag.String("formats", "png,pdf", "figure formats")
-	scen := flag.String("scenario", "dishwasher", "scenario of the SAM sweep")
+	scen := flag.String("scenario", "dishwasher", "sam: scenario")
 	flag.Parse()
-	sc, err := scenario.ByName(*scen)
-	check(err)
 	exts := strings.Split(*formats, ",")
-	save := func(sw *history.Sweep, name, what string, value func(*history.Run) float64) {
-		fig := plots.HeatMap(sw, value, what, 0, 1)
+	if *runs < 1 || *n < 10 {
+		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))
+	}
+	saveFig := func(fig *plots.Figure, name string) {
 		paths, err := fig.SaveAs(filepath.Join(*out, name), exts...)
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
-
-	// (1) Zino, Ye and Cao (2020): lambda x mu.
-	graph, err := netw.BarabasiAlbert(*n, 4, *seed)
-	check(err)
-	people := make(pop.Population, *n)
-	for i := range people {
-		people[i] = pop.Person{A: 1.0 / 3, Tau: 1.0 / 3, F: 1.0 / 3, Lambda: 0.5, Opinion0: float64(i%11) / 10}
+	for _, m := range strings.Split(*model, ",") {
+		switch m {
+		case "zyc2020":
+			zyc(*out, floats("lambda", *lambdas), floats("mu", *mus), *runs, *n, *weightings, *seed, saveFig)
+		case "sam":
+			sam(*scen, *runs, *seed, saveFig)
+		default:
+			check(fmt.Errorf("-model %q: want zyc2020 or sam", m))
+		}
 	}
-	zyc, err := sim.RunSweep(sim.Sweep{
-		Base: sim.Study{Network: graph, People: people, Steps: *n + 1, Replicates: *reps, Seed: *seed,
-			Committed: []history.Commit{{Agent: 0, Opinion: 1, Action: 1}}},
-		XName: "lambda (weight of one's own opinion)", Xs: []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1},
-		YName: "mu (weight of observed actions)", Ys: []float64{0, 0.002, 0.004, 0.006, 0.008, 0.01},
-		Apply: func(s *sim.Study, lambda, mu float64) {
-			s.Agents = theory.ZYC2020{Alpha: 0.5, Beta: 20, Lambda: lambda, Mu: mu, TicksPerStep: 4 * *n}
-		},
-	})
-	check(err)
-	save(zyc, "zyc2020_adoption", "Zino-Ye-Cao 2020: final adoption", history.FinalMean(history.Adoption))
-	save(zyc, "zyc2020_opinion", "Zino-Ye-Cao 2020: final mean opinion", history.FinalMean(history.MeanOpinion))
+}
 
-	// (2) SAM: dominant-agent strength x rationality.
-	ba, err := netw.BarabasiAlbert(101, 10, *seed)
+// zyc runs the Chaos 2020 phase diagram for each weighting.
+func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, seed uint64, save func(*plots.Figure, string)) {
+	var all []sweepRow
+	boundary := plots.Table{Title: fmt.Sprintf("Zino-Ye-Cao 2020 phase boundary: smallest lambda with mean final adoption > 1/2 (%d runs per point)", runs),
+		Header: []string{"weighting", "mu", "measured boundary (lambda)", "Theorem 3 (mu = 0, beta -> inf, paper's payoffs)"}}
+	for _, wname := range strings.Split(weightings, ",") {
+		base := papers.Chaos2020Defaults(0, 0).WithN(n)
+		switch wname {
+		case "paper":
+		case "code":
+			base.Weighting = theory.CodeWeighting
+		default:
+			check(fmt.Errorf("-weighting %q: want paper or code", wname))
+		}
+		rows, err := papers.Chaos2020Sweep(base, lambdas, mus, runs, seed, 0)
+		check(err)
+		for _, r := range rows {
+			all = append(all, sweepRow{Model: "zyc2020", Weighting: wname, Row: r})
+		}
+		adoption, opinion := papers.Chaos2020Means(rows, lambdas, mus)
+		weighting := "paper's payoffs"
+		name := "zyc2020"
+		if wname == "code" {
+			weighting, name = "released code's payoffs", "zyc2020_code"
+		}
+		setup := fmt.Sprintf("Zino-Ye-Cao 2020, %s\nn %d, T 4n^2, random %d-regular A, %d-regular W (fresh per run)\none random innovator; alpha %g, beta %g; mean of %d runs per cell",
+			weighting, base.N, base.InfluenceDegree, base.CommunicationDegree, base.Alpha, base.Beta, runs)
+		save(plots.HeatMapGrid(adoption, lambdas, mus, "lambda (weight of one's own opinion)", "mu (weight of observed actions)",
+			"final adoption share\n"+setup, 0, 1), name+"_adoption")
+		save(plots.HeatMapGrid(opinion10(opinion), lambdas, mus, "lambda (weight of one's own opinion)", "mu (weight of observed actions)",
+			"final mean opinion (answer 0-10)\n"+setup, 0, 10), name+"_opinion")
+		thm := theory.ZYC2020Threshold(base.InfluenceDegree, base.Alpha)
+		for iy, mu := range mus {
+			b := "none in the grid"
+			for ix, l := range lambdas {
+				if adoption[iy][ix] > 0.5 {
+					b = fmt.Sprintf("<= %g (the grid's first)", l)
+					if ix > 0 {
+						b = fmt.Sprintf("in (%g, %g]", lambdas[ix-1], l)
+					}
+					break
+				}
+			}
+			t := ""
+			if mu == 0 {
+				t = fmt.Sprintf("%.3f", thm)
+				if wname == "code" {
+					// lambda' = 2 lambda / (1 + lambda) = thm  <=>  lambda = thm / (2 - thm)
+					t = fmt.Sprintf("%.3f (paper's %.3f mapped to the code's lambda)", thm/(2-thm), thm)
+				}
+			}
+			boundary.Add(wname, fmt.Sprint(mu), b, t)
+			fmt.Printf("zyc2020 %s weighting, mu %g: boundary %s %s\n", wname, mu, b, t)
+		}
+		for iy, mu := range mus {
+			for ix, l := range lambdas {
+				fmt.Printf("zyc2020 %s weighting: lambda %g mu %g: mean final adoption %.3f, mean final opinion %.2f / 10 (%d runs)\n",
+					wname, l, mu, adoption[iy][ix], 10*opinion[iy][ix], runs)
+			}
+		}
+	}
+	check(writeSweepCSV(filepath.Join(out, "sweep.csv"), all))
+	fmt.Println("wrote", filepath.Join(out, "sweep.csv"))
+	paths, err := boundary.Save(filepath.Join(out, "boundary"))
 	check(err)
-	sam, err := sim.RunSweep(sim.Sweep{
-		Base: sim.Study{Scenario: sc, Network: ba, People: pop.MustSynthetic(sc, 101, *seed),
-			Steps: 6, Replicates: *reps, Seed: *seed},
+	fmt.Println("wrote", strings.Join(paths, ", "))
+}
+
+// opinion10 puts mean opinions on the answer scale 0-10.
+func opinion10(z [][]float64) [][]float64 {
+	out := make([][]float64, len(z))
+	for i, row := range z {
+		for _, v := range row {
+			out[i] = append(out[i], 10*v)
+		}
+	}
+	return out
+}
+
+// sweepRow is one run of a sweep, as sweep.csv holds it.
+type sweepRow struct {
+	Model, Weighting string
+	Row              papers.Chaos2020Row
+}
+
+// writeSweepCSV writes one row per run: model, weighting, lambda, mu, run,
+// seed, final_adoption, final_opinion (opinions on 0-1).
+func writeSweepCSV(path string, rows []sweepRow) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("model,weighting,lambda,mu,run,seed,final_adoption,final_opinion\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%s,%s,%g,%g,%d,%d,%g,%g\n", r.Model, r.Weighting, r.Row.Lambda, r.Row.Mu, r.Row.Run, r.Row.Seed,
+			r.Row.FinalAdoption, r.Row.FinalOpinion)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// sam sweeps SAM's message strength and beta on the study's BA network.
+func sam(scen string, reps int, seed uint64, save func(*plots.Figure, string)) {
+	sc, err := scenario.ByName(scen)
+	check(err)
+	ba, err := netw.BarabasiAlbert(101, 10, seed)
+	check(err)
+	people, err := pop.Synthetic(sc, 101, seed)
+	check(err)
+	sw, err := sim.RunSweep(sim.Sweep{
+		Base:  sim.Study{Scenario: sc, Network: ba, People: people, Steps: 6, Replicates: reps, Seed: seed},
 		XName: "s (dominant agent's message strength)", Xs: []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1},
-		YName: "beta (rationality)", Ys: []float64{1, 2, 5, 10, 20, 50},
+		YName: "beta (rationality of sigma(beta (o - lambda)))", Ys: []float64{1, 2, 5, 10, 20, 50},
 		Apply: func(s *sim.Study, strength, beta float64) {
 			custom := *sc
 			custom.Rounds = []scenario.Round{{Name: "initial"}}
@@ -86,10 +212,12 @@ func main() {
 				custom.Rounds = append(custom.Rounds, scenario.Round{Name: "message", Strength: strength})
 			}
 			s.Scenario = &custom
-			s.Agents = theory.SAM{Beta: beta}
+			s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: beta}
 		},
 	})
 	check(err)
-	save(sam, "sam_adoption", "SAM, "+sc.Name+", BA 101: final adoption", history.FinalMean(history.Adoption))
-	save(sam, "sam_opinion", "SAM, "+sc.Name+", BA 101: final mean opinion", history.FinalMean(history.MeanOpinion))
+	setup := fmt.Sprintf("SAM (beta rule), %s population\nBA(101, m=10), 5 rounds of message s; mean of %d replicates per cell", sc.Name, reps)
+	save(plots.HeatMap(sw, history.FinalMean(history.Adoption), "final adoption share\n"+setup, 0, 1), "sam_adoption")
+	save(plots.HeatMap(sw, func(r *history.Run) float64 { return 10 * history.FinalMean(history.MeanOpinion)(r) },
+		"final mean opinion (answer 0-10)\n"+setup, 0, 10), "sam_opinion")
 }

@@ -7,9 +7,14 @@
 // LLM agents the script also fits SAM to their trajectories (calibration)
 // and reruns the theory with the fitted parameters. It writes adoption and
 // mean opinion per round, opinion histograms per round, and tables of the
-// distances between LLM agents and the theory per scenario and round.
+// distances between LLM agents and the theory per scenario and round. With
+// -models, further models served at the same endpoint (such as a LoRA
+// adapter served by vLLM beside its base model) are run and compared in
+// the same tables. Every run is also written in the release's layout under
+// out/release/<scenario>/<agents>.
 //
 //	llmsam scripts/validation.go -out out/validation
+//	llmsam scripts/validation.go -model Qwen/Qwen2.5-7B-Instruct -models sam-lora -base-url http://localhost:8000/v1 -cache qwen.db
 //	llmsam scripts/validation.go -coeff ../shared/reference/llmsam/coeff \
 //	    -model Qwen/Qwen2.5-7B-Instruct -base-url http://localhost:8000/v1 -cache qwen.db
 package main
@@ -49,20 +54,41 @@ func main() {
 	reps := flag.Int("replicates", 5, "simulations per group")
 	seed := flag.Uint64("seed", 1, "seed")
 	formats := flag.String("formats", "png,pdf", "figure formats")
+	prompts := flag.String("prompts", "default", "LLM prompt set: "+llmagent.PromptSets)
+	more := flag.String("models", "", "further models on the same endpoint to compare, comma separated (each with its own cache file CACHE.MODEL)")
 	flag.Parse()
 	exts := strings.Split(*formats, ",")
 
-	var agents *llmagent.Agents
+	var models []*llmagent.Agents
 	if llmCfg.Model != "" {
-		var err error
-		agents, err = llmagent.Open(*llmCfg)
-		check(err)
-		defer agents.Close()
+		names := []string{llmCfg.Model}
+		for _, m := range strings.Split(*more, ",") {
+			if m = strings.TrimSpace(m); m != "" {
+				names = append(names, m)
+			}
+		}
+		for k, name := range names {
+			cfg := *llmCfg
+			cfg.Model = name
+			if k > 0 && cfg.CachePath != "" {
+				cfg.CachePath += "." + safeName(name)
+			}
+			agents, err := llmagent.Open(cfg)
+			check(err)
+			defer agents.Close()
+			check(llmagent.UsePrompts(agents, *prompts))
+			models = append(models, agents)
+		}
+	} else if *more != "" {
+		check(fmt.Errorf("-models needs -model (the base model) and -base-url"))
 	}
 	summary := plots.Table{Title: "Small groups per round (mean over simulations)", Header: []string{"scenario", "round", "agents", "adoption", "mean opinion (0-10)", "value-action gap"}}
-	fits := plots.Table{Title: "SAM fitted to the LLM agents' small-group runs", Header: []string{"scenario", "transitions", "beta", "mu", "kappa",
-		"s(round 2)", "s(round 3)", "opinion RMSE fitted (defaults)", "action log-likelihood fitted (defaults)", "action agreement fitted (defaults)"}}
-	distances := plots.Table{Title: "LLM agents against SAM theory agents, small groups", Header: []string{"scenario", "round", "against",
+	fits := plots.Table{Title: "SAM (beta rule) fitted to the LLM agents' small-group runs: estimates [95% intervals]; scores in sample, and out of sample (fitted on the even groups, scored on the odd ones); defaults = theory.SAM{}",
+		Header: []string{"scenario", "model", "transitions", "beta", "mu", "kappa", "s(round 2)", "s(round 3)",
+			"opinion RMSE 0-10 fitted (defaults)", "action log-likelihood fitted (defaults)", "action agreement fitted (defaults)",
+			"out of sample: opinion RMSE fitted (defaults)", "out of sample: action log-likelihood fitted (defaults)"}}
+	var failed []string
+	distances := plots.Table{Title: "LLM agents against SAM theory agents, small groups", Header: []string{"scenario", "round", "model", "against",
 		"opinion MAE (0-10)", "opinion RMSE (0-10)", "action agreement", "adoption error", "JS divergence (bits)", "Wasserstein-1 (0-10)", "gap LLM", "gap theory"}}
 	for _, name := range strings.Split(*scenarios, ",") {
 		sc, err := scenario.ByName(name)
@@ -77,41 +103,78 @@ func main() {
 		if *ngroups > 0 && *ngroups < len(groups) {
 			groups = groups[:*ngroups]
 		}
-		run := func(label string, s *scenario.Scenario, model agent.Model) *history.Run {
+		var perGroup []*history.Run
+		run := func(label, dir string, s *scenario.Scenario, model agent.Model) *history.Run {
 			runs, err := protocol.SmallGroups{Scenario: s, Groups: groups, Agents: model, Replicates: *reps, Seed: *seed}.Run()
 			check(err)
+			perGroup = runs
 			pooled, err := history.Pool(label, runs...)
 			check(err)
-			check(pooled.Save(filepath.Join(*out, "runs", sc.Name, strings.Fields(label)[0])))
+			check(pooled.Save(filepath.Join(*out, "runs", sc.Name, dir)))
+			rr, err := history.ReleaseRuns(sc.ID, runs)
+			check(err)
+			check(history.SaveRelease(filepath.Join(*out, "release", sc.Name, dir), rr))
 			return pooled
 		}
-		th := run("theory (SAM defaults)", sc, theory.SAM{})
+		th := run("theory (SAM defaults)", "theory", sc, theory.SAM{})
 		runs := []*history.Run{th}
 		first := th.Metrics()[0][0]
 		source := "synthetic answers"
 		if *coeff != "" {
 			source = "real answers"
 		}
-		fmt.Printf("%s round 1 (%s, %d people): adoption %d/%d, mean opinion %.2f / 10\n",
-			sc.Name, source, len(th.People), int(first.Adoption*float64(len(th.People))+0.5), len(th.People), 10*first.MeanOpinion)
-		if agents != nil {
-			lm := run("LLM ("+llmCfg.Model+")", sc, agents)
+		fmt.Printf("%s round 1 (%s, %d people): adoption %d/%d, mean opinion %.2f / 10; adoption these opinions give under SAM's own action rule: %.3f (a step-1 change by the rule alone, not dynamics)\n",
+			sc.Name, source, len(th.People), int(first.Adoption*float64(len(th.People))+0.5), len(th.People), 10*first.MeanOpinion,
+			theory.SAM{}.RuleAdoption(th.People))
+		for _, agents := range models {
+			model := agents.Client.Config().Model
+			lm := run("LLM ("+model+")", "llm-"+safeName(model), sc, agents)
 			check(llmagent.Check(agents)) // no calibration on runs over the fallback budget
+			lmGroups := perGroup
+			against := []*history.Run{th}
 			fit, err := calibrate.SAM(lm)
-			check(err)
-			fmt.Printf("%s: %s\n", sc.Name, fit)
-			fits.Add(sc.Name, fmt.Sprint(fit.Transitions), f2(fit.Model.Beta), f2(fit.Model.Mu), f2(fit.Model.Kappa),
-				f2(fit.Signals[1]), f2(fit.Signals[len(fit.Signals)-1]),
-				f2(fit.OpinionRMSE)+" ("+f2(fit.DefaultOpinionRMSE)+")", f3(fit.ActionLogLik)+" ("+f3(fit.DefaultLogLik)+")",
-				f3(fit.ActionAgreement)+" ("+f3(fit.DefaultAgree)+")")
-			cal := run("theory (SAM fitted to the LLM)", fit.Scenario(sc), fit.Model)
-			runs = append(runs, lm, cal)
-			for _, against := range []*history.Run{th, cal} {
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "validation: %s, %s: %v\n", sc.Name, model, err)
+				failed = append(failed, sc.Name+" ("+model+")")
+				fits.Add(sc.Name, model, "fit failed: "+err.Error())
+				runs = append(runs, lm)
+			} else {
+				fmt.Printf("%s, %s: %s\n", sc.Name, model, fit)
+				var even, odd []*history.Run
+				for g, r := range lmGroups {
+					if g%2 == 0 {
+						even = append(even, r)
+					} else {
+						odd = append(odd, r)
+					}
+				}
+				oosRMSE, oosLL := "n/a", "n/a"
+				if half, err := calibrate.SAM(even...); err == nil && len(odd) > 0 {
+					fo, do, err := half.Evaluate(odd...)
+					check(err)
+					oosRMSE, oosLL = f2(fo.OpinionRMSE)+" ("+f2(do.OpinionRMSE)+")", f3(fo.ActionLogLik)+" ("+f3(do.ActionLogLik)+")"
+					fmt.Printf("%s, %s out of sample (fitted on %d groups, scored on %d): fitted %v; defaults %v\n", sc.Name, model, len(even), len(odd), fo, do)
+				} else if err != nil {
+					oosRMSE = "fit on the even groups failed: " + err.Error()
+				}
+				ci := func(name string) string {
+					p, _ := fit.Param(name)
+					return fmt.Sprintf("%.2f [%.2f, %.2f]", p.Estimate, p.Lo, p.Hi)
+				}
+				fits.Add(sc.Name, model, fmt.Sprint(fit.Transitions), ci("beta"), ci("mu"), ci("kappa"),
+					ci("s(1)"), ci(fmt.Sprintf("s(%d)", len(fit.Signals)-1)),
+					f2(fit.Fitted.OpinionRMSE)+" ("+f2(fit.Default.OpinionRMSE)+")", f3(fit.Fitted.ActionLogLik)+" ("+f3(fit.Default.ActionLogLik)+")",
+					f3(fit.Fitted.ActionAgreement)+" ("+f3(fit.Default.ActionAgreement)+")", oosRMSE, oosLL)
+				cal := run("theory (SAM fitted to "+model+")", "fitted-"+safeName(model), fit.Scenario(sc), fit.Model)
+				runs = append(runs, lm, cal)
+				against = append(against, cal)
+			}
+			for _, against := range against {
 				ds, err := history.Compare(lm, against)
 				check(err)
 				for t := 1; t < len(ds); t++ {
 					d := ds[t]
-					distances.Add(sc.Name, fmt.Sprint(t+1), against.Manifest.Name, f2(d.OpinionMAE), f2(d.OpinionRMSE), f2(d.ActionAgreement),
+					distances.Add(sc.Name, fmt.Sprint(t+1), model, against.Manifest.Name, f2(d.OpinionMAE), f2(d.OpinionRMSE), f2(d.ActionAgreement),
 						f2(d.AdoptionError), f3(d.JS), f2(d.W1), f2(d.GapA), f2(d.GapB))
 				}
 			}
@@ -137,13 +200,15 @@ func main() {
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
-	llmSummary, err := llmagent.Finish(agents)
-	fmt.Print(llmSummary)
-	check(err)
+	for _, agents := range models {
+		llmSummary, err := llmagent.Finish(agents)
+		fmt.Print(llmSummary)
+		check(err)
+	}
 	paths, err := summary.Save(filepath.Join(*out, "rounds"))
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))
-	if agents != nil {
+	if len(models) > 0 {
 		paths, err = distances.Save(filepath.Join(*out, "distances"))
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
@@ -151,6 +216,20 @@ func main() {
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
+	if len(failed) > 0 {
+		check(fmt.Errorf("the SAM fit failed for %s (see above); the other outputs were written", strings.Join(failed, ", ")))
+	}
+}
+
+// safeName turns a model name into a file or folder name.
+func safeName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }
 
 func f2(x float64) string { return fmt.Sprintf("%.2f", x) }

@@ -24,12 +24,14 @@ func init() {
 		"Model":       reflect.ValueOf((*agent.Model)(nil)),
 		"State":       reflect.ValueOf((*agent.State)(nil)),
 		"Stream":      reflect.ValueOf((*agent.Stream)(nil)),
+		"Thinker":     reflect.ValueOf((*agent.Thinker)(nil)),
 		"Usage":       reflect.ValueOf((*agent.Usage)(nil)),
 		"Validator":   reflect.ValueOf((*agent.Validator)(nil)),
 
 		// interface wrapper definitions
 		"_IOBound":   reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_IOBound)(nil)),
 		"_Model":     reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_Model)(nil)),
+		"_Thinker":   reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_Thinker)(nil)),
 		"_Validator": reflect.ValueOf((*_github_com_llmsam_llmsam_stdlib_agent_Validator)(nil)),
 	}
 }
@@ -51,6 +53,14 @@ type _github_com_llmsam_llmsam_stdlib_agent_Model struct {
 func (W _github_com_llmsam_llmsam_stdlib_agent_Model) Step(ctx context.Context, env *agent.Env, cur *agent.State, next *agent.State) error {
 	return W.WStep(ctx, env, cur, next)
 }
+
+// _github_com_llmsam_llmsam_stdlib_agent_Thinker is an interface wrapper for Thinker type
+type _github_com_llmsam_llmsam_stdlib_agent_Thinker struct {
+	IValue  interface{}
+	WThinks func() bool
+}
+
+func (W _github_com_llmsam_llmsam_stdlib_agent_Thinker) Thinks() bool { return W.WThinks() }
 
 // _github_com_llmsam_llmsam_stdlib_agent_Validator is an interface wrapper for Validator type
 type _github_com_llmsam_llmsam_stdlib_agent_Validator struct {

@@ -10,9 +10,16 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/calibrate/calibrate"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"SAM": reflect.ValueOf(calibrate.SAM),
+		"ErrSeparable": reflect.ValueOf(&calibrate.ErrSeparable).Elem(),
+		"Linear":       reflect.ValueOf(calibrate.Linear),
+		"Logistic":     reflect.ValueOf(calibrate.Logistic),
+		"SAM":          reflect.ValueOf(calibrate.SAM),
 
 		// type definitions
-		"Fit": reflect.ValueOf((*calibrate.Fit)(nil)),
+		"Fit":       reflect.ValueOf((*calibrate.Fit)(nil)),
+		"LinearFit": reflect.ValueOf((*calibrate.LinearFit)(nil)),
+		"LogitFit":  reflect.ValueOf((*calibrate.LogitFit)(nil)),
+		"Param":     reflect.ValueOf((*calibrate.Param)(nil)),
+		"Score":     reflect.ValueOf((*calibrate.Score)(nil)),
 	}
 }

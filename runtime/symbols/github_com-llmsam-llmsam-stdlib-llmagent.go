@@ -4,6 +4,8 @@ package symbols
 
 import (
 	"github.com/llmsam/llmsam/stdlib/llmagent"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
@@ -14,17 +16,21 @@ func init() {
 		"DefaultTemplates":  reflect.ValueOf(llmagent.DefaultTemplates),
 		"ErrFallbackBudget": reflect.ValueOf(&llmagent.ErrFallbackBudget).Elem(),
 		"Finish":            reflect.ValueOf(llmagent.Finish),
-		"Level":             reflect.ValueOf(llmagent.Level),
 		"New":               reflect.ValueOf(llmagent.New),
 		"Open":              reflect.ValueOf(llmagent.Open),
 		"OrTheory":          reflect.ValueOf(llmagent.OrTheory),
 		"Parse":             reflect.ValueOf(llmagent.Parse),
-		"Percent":           reflect.ValueOf(llmagent.Percent),
+		"PromptSets":        reflect.ValueOf(constant.MakeFromLiteral("\"default or release\"", token.STRING, 0)),
+		"ReleaseFacts":      reflect.ValueOf(llmagent.ReleaseFacts),
+		"ReleaseTemplates":  reflect.ValueOf(llmagent.ReleaseTemplates),
 		"Schema":            reflect.ValueOf(&llmagent.Schema).Elem(),
+		"TemplatesByName":   reflect.ValueOf(llmagent.TemplatesByName),
+		"UsePrompts":        reflect.ValueOf(llmagent.UsePrompts),
 
 		// type definitions
 		"Agents":    reflect.ValueOf((*llmagent.Agents)(nil)),
 		"Answer":    reflect.ValueOf((*llmagent.Answer)(nil)),
+		"Block":     reflect.ValueOf((*llmagent.Block)(nil)),
 		"Counts":    reflect.ValueOf((*llmagent.Counts)(nil)),
 		"Data":      reflect.ValueOf((*llmagent.Data)(nil)),
 		"Example":   reflect.ValueOf((*llmagent.Example)(nil)),

@@ -10,14 +10,15 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/metrics/metrics"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Assortativity": reflect.ValueOf(metrics.Assortativity),
-		"Bimodality":    reflect.ValueOf(metrics.Bimodality),
-		"Bin":           reflect.ValueOf(metrics.Bin),
-		"Compare":       reflect.ValueOf(metrics.Compare),
-		"JensenShannon": reflect.ValueOf(metrics.JensenShannon),
-		"Of":            reflect.ValueOf(metrics.Of),
-		"ParadigmShift": reflect.ValueOf(metrics.ParadigmShift),
-		"Wasserstein1":  reflect.ValueOf(metrics.Wasserstein1),
+		"Assortativity":  reflect.ValueOf(metrics.Assortativity),
+		"Bimodality":     reflect.ValueOf(metrics.Bimodality),
+		"Bin":            reflect.ValueOf(metrics.Bin),
+		"Compare":        reflect.ValueOf(metrics.Compare),
+		"JensenShannon":  reflect.ValueOf(metrics.JensenShannon),
+		"Of":             reflect.ValueOf(metrics.Of),
+		"ParadigmShift":  reflect.ValueOf(metrics.ParadigmShift),
+		"Wasserstein1":   reflect.ValueOf(metrics.Wasserstein1),
+		"WassersteinRaw": reflect.ValueOf(metrics.WassersteinRaw),
 
 		// type definitions
 		"Distance": reflect.ValueOf((*metrics.Distance)(nil)),

@@ -19,6 +19,7 @@ func init() {
 		// type definitions
 		"Calibration":  reflect.ValueOf((*scenario.Calibration)(nil)),
 		"Coefficients": reflect.ValueOf((*scenario.Coefficients)(nil)),
+		"Example":      reflect.ValueOf((*scenario.Example)(nil)),
 		"Round":        reflect.ValueOf((*scenario.Round)(nil)),
 		"Scenario":     reflect.ValueOf((*scenario.Scenario)(nil)),
 	}

@@ -12,17 +12,31 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/theory/theory"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"DefaultBeta": reflect.ValueOf(constant.MakeFromLiteral("10", token.INT, 0)),
+		"BetaRule":         reflect.ValueOf(theory.BetaRule),
+		"CodeToPaper":      reflect.ValueOf(theory.CodeToPaper),
+		"CodeWeighting":    reflect.ValueOf(theory.CodeWeighting),
+		"DataLogit":        reflect.ValueOf(&theory.DataLogit).Elem(),
+		"DefaultBeta":      reflect.ValueOf(constant.MakeFromLiteral("10", token.INT, 0)),
+		"LogisticRule":     reflect.ValueOf(theory.LogisticRule),
+		"PaperWeighting":   reflect.ValueOf(theory.PaperWeighting),
+		"ParseActionRule":  reflect.ValueOf(theory.ParseActionRule),
+		"SAMOpinion":       reflect.ValueOf(theory.SAMOpinion),
+		"ThresholdRule":    reflect.ValueOf(theory.ThresholdRule),
+		"ZYC2020Threshold": reflect.ValueOf(theory.ZYC2020Threshold),
 
 		// type definitions
+		"ActionRule":       reflect.ValueOf((*theory.ActionRule)(nil)),
 		"CDC2020":          reflect.ValueOf((*theory.CDC2020)(nil)),
 		"DeGroot":          reflect.ValueOf((*theory.DeGroot)(nil)),
 		"Deffuant":         reflect.ValueOf((*theory.Deffuant)(nil)),
 		"FriedkinJohnsen":  reflect.ValueOf((*theory.FriedkinJohnsen)(nil)),
 		"HegselmannKrause": reflect.ValueOf((*theory.HegselmannKrause)(nil)),
+		"Logit":            reflect.ValueOf((*theory.Logit)(nil)),
+		"Replay":           reflect.ValueOf((*theory.Replay)(nil)),
 		"SAM":              reflect.ValueOf((*theory.SAM)(nil)),
 		"TAC2023":          reflect.ValueOf((*theory.TAC2023)(nil)),
 		"Voter":            reflect.ValueOf((*theory.Voter)(nil)),
+		"Weighting":        reflect.ValueOf((*theory.Weighting)(nil)),
 		"ZYC2020":          reflect.ValueOf((*theory.ZYC2020)(nil)),
 	}
 }

@@ -26,6 +26,13 @@ type IOBound interface {
 	IOBound() bool
 }
 
+// Thinker is implemented by models that write a thought with every answer
+// (LLM agents). The engine clears the thoughts of the next state for models
+// that do not, so that no step carries a thought its agent never had.
+type Thinker interface {
+	Thinks() bool
+}
+
 // Validator is implemented by models that can check their parameters against
 // a population of n agents before a run starts.
 type Validator interface {
@@ -41,6 +48,7 @@ type Env struct {
 	Replicate int                // replicate index
 	Seed      uint64             // the replicate's seed
 	Graph     *netw.Graph        // the network in force at this step
+	Network   netw.Network       // the whole network (Graph is Network.At(Step)); may be nil
 	People    pop.Population     // agent profiles; People[i] is node i
 	Coef      []pop.Coef         // People's coefficients packed for hot loops (set by the engine; may be nil)
 	Scenario  *scenario.Scenario // may be nil for abstract models

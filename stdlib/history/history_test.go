@@ -49,11 +49,9 @@ func TestSaveReleaseLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var agents []struct {
-		ID      int
+	var agents map[string]struct {
 		Profile map[string]any
-		Answers []struct {
-			Step     int
+		Opinion []struct {
 			Thought  string
 			Opinion  int
 			Decision string
@@ -62,8 +60,9 @@ func TestSaveReleaseLayout(t *testing.T) {
 	if err := json.Unmarshal(b, &agents); err != nil {
 		t.Fatal(err)
 	}
-	if len(agents) != 2 || agents[0].Answers[1].Opinion != 6 || agents[0].Answers[1].Decision != "Yes" ||
-		agents[1].Answers[1].Decision != "No" || agents[0].Profile["O_inital_text"] != "cheap, \"good\"" || agents[0].Answers[0].Thought != "hm" {
+	if len(agents) != 2 || agents["James"].Opinion[1].Opinion != 6 || agents["James"].Opinion[1].Decision != "Yes" ||
+		agents["Michael"].Opinion[1].Decision != "No" || agents["James"].Profile["O_inital_text"] != "cheap, \"good\"" ||
+		agents["James"].Opinion[0].Thought != "cheap, \"good\"" || agents["James"].Opinion[1].Thought != "hm" {
 		t.Fatalf("release layout: %s", b)
 	}
 	jl, _ := os.ReadFile(filepath.Join(dir, "history.jsonl"))

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -31,6 +32,9 @@ func Load(dir string) (*Run, error) {
 		return nil, err
 	}
 	n := len(r.People)
+	if err := r.loadFacts(filepath.Join(dir, "facts.csv")); err != nil {
+		return nil, err
+	}
 	if g, err := netw.LoadEdgeList(filepath.Join(dir, "network.edges"), n); err == nil {
 		r.Network = g
 	} else if !os.IsNotExist(err) {
@@ -56,6 +60,30 @@ func Load(dir string) (*Run, error) {
 	}
 	r.loadThoughts(filepath.Join(dir, "history.jsonl"))
 	return r, nil
+}
+
+// loadFacts reads facts.csv (agent,fact) when it exists.
+func (r *Run) loadFacts(path string) error {
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for k, row := range rows[min(1, len(rows)):] {
+		i, err := strconv.Atoi(row[0])
+		if err != nil || i < 0 || i >= len(r.People) || len(row) != 2 {
+			return fmt.Errorf("%s line %d: want agent,fact with agent in [0,%d)", path, k+2, len(r.People))
+		}
+		r.People[i].Fact = row[1]
+	}
+	return nil
 }
 
 // loadStates reads the tidy CSV into replicates.

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,8 +22,9 @@ import (
 //	history.jsonl         the same rows as JSON objects, with the agent's thought
 //	metrics.csv           per replicate and step: adoption, opinion moments, gap, indices, histogram
 //	people.csv            the population in the release's coefficient format
+//	facts.csv             agent,fact: the private fact each agent was given (when any was)
 //	network.edges         the static network as an edge list (network/step_T.edges when dynamic)
-//	release/seed_K.json   the release's layout: per simulation, each agent's profile and answers
+//	release/seed_K.json   replicate K as one simulation of the release's files: agents by name, profile and answers (see SaveRelease)
 //	usage.csv             LLM agents: tries, invalid answers, fallbacks and tokens per replicate, step and agent
 //	report.json           LLM agents: their totals, and this session's requests, cache hits, retries and cost
 //	errors.jsonl          LLM agents: what went wrong this session, one JSON object per line (retries, invalid answers, the error that stopped the run)
@@ -48,6 +50,11 @@ func (r *Run) Save(dir string) error {
 			return err
 		}
 	}
+	if r.hasFacts() {
+		if err := WriteFileAtomic(filepath.Join(dir, "facts.csv"), r.writeFacts); err != nil {
+			return err
+		}
+	}
 	if err := r.saveNetwork(dir); err != nil {
 		return err
 	}
@@ -64,7 +71,7 @@ func (r *Run) Save(dir string) error {
 	}
 	for k, tr := range r.Replicates {
 		name := filepath.Join(dir, "release", fmt.Sprintf("seed_%d.json", k))
-		if err := WriteFileAtomic(name, func(w io.Writer) error { return r.writeRelease(w, tr) }); err != nil {
+		if err := writeIndented(name, releaseSimulation(r.People, tr)); err != nil {
 			return err
 		}
 	}
@@ -217,59 +224,21 @@ func (r *Run) saveNetwork(dir string) error {
 	}
 }
 
-// releaseAgent is one agent in the release's per-seed JSON layout.
-type releaseAgent struct {
-	ID      int             `json:"id"`
-	Profile releaseProfile  `json:"profile"`
-	Answers []releaseAnswer `json:"answers"`
-}
-
-type releaseProfile struct {
-	A        float64 `json:"a"`
-	Tau      float64 `json:"tau"`
-	F        float64 `json:"f"`
-	Lambda   float64 `json:"lambda"`
-	Opinion  float64 `json:"O_inital"`
-	Action   float64 `json:"A_inital"`
-	Text     string  `json:"O_inital_text"`
-	Fact     string  `json:"fact,omitempty"`
-	Degree   int     `json:"degree"`
-	Neighbor []int32 `json:"friends"`
-}
-
-type releaseAnswer struct {
-	Step     int    `json:"step"`
-	Thought  string `json:"Thought"`
-	Opinion  int    `json:"Opinion"`
-	Decision string `json:"Decision"`
-}
-
-func (r *Run) writeRelease(w io.Writer, tr *Trajectory) error {
-	agents := make([]releaseAgent, len(r.People))
-	for i, p := range r.People {
-		a := releaseAgent{ID: i, Profile: releaseProfile{
-			A: p.A, Tau: p.Tau, F: p.F, Lambda: p.Lambda, Opinion: p.Opinion0,
-			Action: float64(p.Action0), Text: p.Reason, Fact: p.Fact,
-		}}
-		if r.Network != nil {
-			g := r.Network.At(0)
-			a.Profile.Degree = g.Degree(i)
-			a.Profile.Neighbor = g.Neighbors(i)
+func (r *Run) hasFacts() bool {
+	for _, p := range r.People {
+		if p.Fact != "" {
+			return true
 		}
-		for t, s := range tr.States {
-			ans := releaseAnswer{Step: t, Opinion: int(math.Round(s.Opinion[i] * 10)), Decision: "No"}
-			if s.Action[i] == 1 {
-				ans.Decision = "Yes"
-			}
-			if s.Thought != nil {
-				ans.Thought = s.Thought[i]
-			}
-			a.Answers = append(a.Answers, ans)
-		}
-		agents[i] = a
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(agents)
+	return false
+}
+
+func (r *Run) writeFacts(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"agent", "fact"})
+	for i, p := range r.People {
+		cw.Write([]string{strconv.Itoa(i), p.Fact})
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -45,6 +45,12 @@ func (c *Client) checkEndpoint(ctx context.Context, ep *endpoint) error {
 		if f == nil {
 			break
 		}
+		if f.Status == http.StatusNotFound || f.Status == http.StatusMethodNotAllowed || f.Status == http.StatusNotImplemented {
+			// No model list here (some proxies): nothing to check against.
+			// A wrong base URL then fails at the first request, with its URL.
+			c.readSlots(ctx, ep)
+			return nil
+		}
 		// A refused connection at the first contact is a wrong URL or a
 		// server that is not running: fail now rather than after minutes.
 		if ctx.Err() != nil || !f.Retryable() || f.Kind == KindRefused || attempt >= c.cfg.MaxRetries {

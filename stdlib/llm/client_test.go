@@ -644,3 +644,16 @@ func TestConfigErrors(t *testing.T) {
 		t.Error("Config.String shows the key")
 	}
 }
+
+// TestNoModelList accepts a server without /v1/models; a wrong base URL
+// then fails at the first request with a 404 naming the URL.
+func TestNoModelList(t *testing.T) {
+	srv := openaitest.New(openaitest.Options{})
+	defer srv.Close()
+	c := newClient(t, Config{BaseURL: srv.URL + "/api"})
+	r := c.Do(context.Background(), requests(1))[0]
+	var e *Error
+	if !errors.As(r.Err, &e) || e.Status != 404 || !strings.Contains(r.Err.Error(), srv.URL+"/api/chat/completions") || !strings.Contains(r.Err.Error(), "ends in /v1") {
+		t.Fatalf("error %v, want a 404 naming the URL", r.Err)
+	}
+}

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
-	"sort"
 	"sync"
 	"text/template"
 
@@ -22,8 +20,8 @@ type Agents struct {
 	Client      *llm.Client
 	Templates   *Templates     // nil: DefaultTemplates()
 	Tries       int            // prompts per agent and step before keeping the previous answer; default 3
-	Examples    int            // worked examples shown to every agent (people with a reason); default 0
-	ExamplePool pop.Population // where examples come from; default the study's people
+	Examples    int            // round-1 examples of people with a reason added to the scenario's worked examples; default 0
+	ExamplePool pop.Population // where those come from (never the agent itself); default the study's people
 	MaxFriends  int            // friends listed in a prompt (0: all), chosen at random per agent and step
 	NoMemory    bool           // hide the agent's own earlier answers, as the release did
 	NoThought   bool           // the prompts do not ask for a thought: answers without one are valid
@@ -47,7 +45,7 @@ func (a *Agents) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]any{
 		"llm": a.Client.Config().Public(), "tries": a.tries(), "examples": a.Examples,
 		"max_friends": a.MaxFriends, "memory": !a.NoMemory, "custom_templates": a.Templates != nil,
-		"thought_required": !a.NoThought, "request_seeds": seedRule,
+		"thought_required": !a.NoThought, "request_seeds": a.seedRule(), "prompts": a.templates().Name,
 	})
 }
 
@@ -96,14 +94,10 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 	if next.Thought == nil {
 		next.Thought = make([]string, n)
 	}
-	tpl := a.templates()
 	cfg := a.Client.Config()
-	shared, err := a.render(tpl.Shared, Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Examples: a.examples(env)})
-	if err != nil {
-		return err
-	}
 	type job struct {
 		agent  int
+		shared string // the shared text (system message)
 		prompt string // agent and round text
 		usage  agent.Usage
 		done   bool
@@ -113,11 +107,11 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 		if env.IsCommitted(i) {
 			continue
 		}
-		text, err := a.agentText(tpl, env, cur, i)
+		shared, text, err := a.Prompt(env, cur, i)
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, &job{agent: i, prompt: text, usage: agent.Usage{Agent: i}})
+		jobs = append(jobs, &job{agent: i, shared: shared, prompt: text, usage: agent.Usage{Agent: i}})
 	}
 	seeds := newSeeder(env)
 	parser := Parser{ThoughtOptional: a.NoThought}
@@ -131,12 +125,12 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			pending = append(pending, j)
 			r := llm.Request{
 				ID:    fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, j.agent, try),
-				Agent: j.agent, Seed: seeds.seed(j.agent, try), Attempt: try,
+				Agent: j.agent, Seed: a.requestSeed(seeds, env, j.agent, try), Attempt: try,
 			}
 			if cfg.Mode == llm.Completion {
-				r.Prompt = shared + "\n" + j.prompt + "\n\n# Answer\n"
+				r.Prompt = j.shared + "\n" + j.prompt + a.completionSuffix()
 			} else {
-				r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: j.prompt}}
+				r.Messages = []llm.Message{{Role: "system", Content: j.shared}, {Role: "user", Content: j.prompt}}
 				r.Schema = Schema
 			}
 			reqs = append(reqs, r)
@@ -170,7 +164,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 					// an invalid answer, asked again with a new seed.
 					u.Invalid++
 					u.Errors = append(u.Errors, failureRecord(env.Step, j.agent, try, le.Failure, "invalid: "+le.Kind))
-					a.tally.sample(env.Step, j.agent, try, le.Message, "")
+					a.tally.sample(env.Step, j.agent, try, fmt.Sprintf("HTTP %d twice from %s: %s", le.Status, le.Endpoint, le.Message), "")
 					continue
 				}
 				if stop == nil || (errors.Is(stop, context.Canceled) && !errors.Is(resp.Err, context.Canceled)) {
@@ -240,91 +234,6 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 func failureRecord(step, agentIdx, try int, f llm.Failure, kind string) agent.ErrorRecord {
 	return agent.ErrorRecord{Step: step, Agent: agentIdx, Try: try, Attempt: f.Attempt, Kind: kind,
 		Endpoint: f.Endpoint, Status: f.Status, Message: f.Message}
-}
-
-// agentText renders the agent and round parts of agent i's prompt.
-func (a *Agents) agentText(tpl *Templates, env *agent.Env, cur *agent.State, i int) (string, error) {
-	d := Data{Scenario: env.Scenario, Round: env.Round, Step: env.Step, Person: env.People[i], Agent: i}
-	if !a.NoMemory {
-		for t, st := range env.Past {
-			d.Memory = append(d.Memory, turn(st, t, i))
-		}
-	}
-	friends := env.Graph.Neighbors(i)
-	d.Degree = len(friends)
-	shown := make([]int, len(friends))
-	for k, f := range friends {
-		shown[k] = int(f)
-	}
-	if a.MaxFriends > 0 && len(shown) > a.MaxFriends {
-		s := agent.NewStream(env.Seed^0x667269656e64, env.Step, i)
-		for k := range a.MaxFriends { // partial Fisher-Yates
-			r := k + s.IntN(len(shown)-k)
-			shown[k], shown[r] = shown[r], shown[k]
-		}
-		shown = shown[:a.MaxFriends]
-		sort.Ints(shown)
-	}
-	d.Shown = len(shown)
-	for _, f := range shown {
-		d.Friends = append(d.Friends, turn(cur, env.Step-1, f))
-	}
-	agentPart, err := a.render(tpl.Agent, d)
-	if err != nil {
-		return "", err
-	}
-	roundPart, err := a.render(tpl.Round, d)
-	if err != nil {
-		return "", err
-	}
-	return agentPart + roundPart, nil
-}
-
-// turn is agent i's answer in state st.
-func turn(st *agent.State, step, i int) Turn {
-	t := Turn{Step: step, Agent: i, Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
-	if st.Action[i] == 1 {
-		t.Decision = "Yes"
-	}
-	if st.Thought != nil {
-		t.Thought = st.Thought[i]
-	}
-	return t
-}
-
-// examples picks the worked examples: the first Examples people of the
-// pool with a reason, in an order fixed by a hash of their index, so that
-// every agent and every run sees the same ones.
-func (a *Agents) examples(env *agent.Env) []Example {
-	if a.Examples <= 0 {
-		return nil
-	}
-	pool := a.ExamplePool
-	if pool == nil {
-		pool = env.People
-	}
-	type cand struct {
-		i int
-		h uint64
-	}
-	var cs []cand
-	for i, p := range pool {
-		if p.Reason != "" {
-			s := agent.NewStream(0x6578616d706c65, 0, i)
-			cs = append(cs, cand{i, s.Uint64()})
-		}
-	}
-	sort.Slice(cs, func(x, y int) bool { return cs[x].h < cs[y].h })
-	var out []Example
-	for _, c := range cs[:min(a.Examples, len(cs))] {
-		p := pool[c.i]
-		t := Turn{Agent: c.i, Thought: p.Reason, Opinion: int(math.Round(p.Opinion0 * 10)), Decision: "No"}
-		if p.Action0 == 1 {
-			t.Decision = "Yes"
-		}
-		out = append(out, Example{Person: p, Turn: t})
-	}
-	return out
 }
 
 func (a *Agents) render(t *template.Template, d Data) (string, error) {

@@ -36,7 +36,7 @@ func BenchmarkStudy101LLM(b *testing.B) {
 			// One client for all iterations, as a long study keeps its
 			// connections; each iteration uses another seed, so that no
 			// answer comes from the client's cache.
-			c, err := llm.New(llm.Config{Model: "m", BaseURL: srv.BaseURL(), Concurrency: tc.concurrency, Quiet: true})
+			c, err := llm.New(llm.Config{Model: "test-model", BaseURL: srv.BaseURL(), Concurrency: tc.concurrency, Quiet: true})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -76,7 +76,7 @@ func BenchmarkClientOverhead(b *testing.B) {
 	}
 	b.Run("server", func(b *testing.B) {
 		for b.Loop() {
-			c, _ := llm.New(llm.Config{Model: "m", BaseURL: srv.BaseURL(), Quiet: true})
+			c, _ := llm.New(llm.Config{Model: "test-model", BaseURL: srv.BaseURL(), Quiet: true})
 			for _, r := range c.Do(context.Background(), reqs) {
 				if r.Err != nil {
 					b.Fatal(r.Err)
@@ -87,7 +87,7 @@ func BenchmarkClientOverhead(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "us/request")
 	})
 	b.Run("cache", func(b *testing.B) {
-		c, _ := llm.New(llm.Config{Model: "m", BaseURL: srv.BaseURL(), Quiet: true})
+		c, _ := llm.New(llm.Config{Model: "test-model", BaseURL: srv.BaseURL(), Quiet: true})
 		defer c.Close()
 		c.Do(context.Background(), reqs)
 		b.ResetTimer()

@@ -38,7 +38,11 @@ func (t *tally) sample(step, agentIdx, try int, why, raw string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if len(t.samples) < 3 {
-		t.samples = append(t.samples, fmt.Sprintf("step %d, agent %d, try %d: %s: %q", step, agentIdx, try, why, cutText(raw, 300)))
+		s := fmt.Sprintf("step %d, agent %d, try %d: %s", step, agentIdx, try, why)
+		if raw != "" {
+			s += fmt.Sprintf(": %q", cutText(raw, 300))
+		}
+		t.samples = append(t.samples, s)
 	}
 }
 

@@ -3,6 +3,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 )
@@ -15,8 +16,12 @@ type Distance struct {
 	ActionAgreement float64 // share of agents taking the same action
 	AdoptionError   float64 // |adoption_a - adoption_b|
 	JS              float64 // Jensen-Shannon divergence (bits) between 11-bin opinion histograms
-	W1              float64 // Wasserstein-1 between opinion histograms, 0-10 scale
-	GapA, GapB      float64 // value-action gap share of each state
+	// W1 is the Wasserstein-1 distance between the two raw opinion
+	// distributions on the 0-10 scale (the mean gap between sorted
+	// opinions): unlike the histograms, it sees differences within a bin,
+	// which theory opinions off the answer grid have.
+	W1         float64
+	GapA, GapB float64 // value-action gap share of each state
 }
 
 // Compare computes the distance between two states of the same size.
@@ -44,7 +49,7 @@ func Compare(a, b *agent.State) (Distance, error) {
 	sa, sb := Of(a, nil), Of(b, nil)
 	d.AdoptionError = math.Abs(sa.Adoption - sb.Adoption)
 	d.JS = JensenShannon(sa.Hist[:], sb.Hist[:])
-	d.W1 = Wasserstein1(sa.Hist[:], sb.Hist[:])
+	d.W1 = WassersteinRaw(a.Opinion, b.Opinion)
 	d.GapA, d.GapB = sa.Gap, sb.Gap
 	return d, nil
 }
@@ -68,6 +73,23 @@ func JensenShannon(p, q []float64) float64 {
 		m[i] = (p[i] + q[i]) / 2
 	}
 	return max(0, (kl(p, m)+kl(q, m))/2)
+}
+
+// WassersteinRaw returns the Wasserstein-1 distance, on the 0-10 scale,
+// between the empirical distributions of two equally long samples of
+// opinions in [0,1]: the mean absolute difference of the sorted values.
+func WassersteinRaw(a, b []float64) float64 {
+	if len(a) != len(b) || len(a) == 0 {
+		return math.NaN()
+	}
+	sa, sb := slices.Clone(a), slices.Clone(b)
+	slices.Sort(sa)
+	slices.Sort(sb)
+	w := 0.0
+	for i := range sa {
+		w += math.Abs(sa[i] - sb[i])
+	}
+	return 10 * w / float64(len(sa))
 }
 
 // Wasserstein1 returns the earth mover's distance between two histograms on

@@ -66,6 +66,10 @@ func TestDistances(t *testing.T) {
 	if w := Wasserstein1(p, q); w != 2 {
 		t.Errorf("W1 = %g, want 2", w)
 	}
+	// Raw opinions: 0.42 and 0.38 share a histogram bin but not a value.
+	if w := WassersteinRaw([]float64{0.42, 0.9}, []float64{0.9, 0.38}); math.Abs(w-0.2) > 1e-12 {
+		t.Errorf("raw W1 = %g, want 10 * mean(0.04, 0) = 0.2", w)
+	}
 	a := state([]float64{0, 1, 0.5, 0.5}, []uint8{0, 1, 1, 0})
 	b := state([]float64{0.2, 1, 0.5, 0.1}, []uint8{0, 1, 0, 0})
 	d, err := Compare(a, b)
@@ -96,6 +100,9 @@ func TestAssortativity(t *testing.T) {
 func TestParadigmShift(t *testing.T) {
 	if !ParadigmShift([]float64{0.2, 0.4, 0.7}, []float64{0.4, 0.55, 0.7}) {
 		t.Error("missed a shift")
+	}
+	if ParadigmShift([]float64{0.2, 0.4, 0.7}, []float64{0.6, 0.65, 0.7}) {
+		t.Error("opinions already above 1/2 at the start: no paradigm shift")
 	}
 	if ParadigmShift([]float64{0.2, 0.4, 0.7}, []float64{0.4, 0.45, 0.45}) {
 		t.Error("adoption without opinions is not a paradigm shift")

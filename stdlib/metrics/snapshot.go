@@ -13,13 +13,16 @@ type Snapshot struct {
 	MeanOpinion float64     // mean opinion in [0,1]
 	VarOpinion  float64     // population variance of opinions
 	Hist        [11]float64 // share of agents per answer 0..10 (opinion rounded to a tenth)
-	Support     float64     // share of agents with opinion > 1/2
+	Support     float64     // share of agents with opinion > 1/2 (the neutral answer 5, o = 1/2, does not count)
 	// GapHigh is the share with o >= 0.6 that do not adopt, GapLow the share
 	// with o < 0.4 that adopt; Gap is their sum: the value-action gap.
 	GapHigh, GapLow, Gap float64
 	// UnpopularNorm is |Support - Adoption| when the majority action
 	// disagrees with the majority private opinion (one side of 1/2 each),
 	// and 0 otherwise: how strongly people act against what most think.
+	// Neutral answers (o = 1/2, the answer 5) count as not supporting the
+	// new option: a population of neutral non-adopters shows no unpopular
+	// norm, neutral adopters count as acting against the majority opinion.
 	UnpopularNorm float64
 	Extremes      float64 // share with o <= 0.1 or o >= 0.9
 	Bimodality    float64 // Sarle's bimodality coefficient; > 5/9 suggests two modes
@@ -149,14 +152,15 @@ func Assortativity(g *netw.Graph, o []float64) float64 {
 	return cov / math.Sqrt(va*vb)
 }
 
-// ParadigmShift reports whether a trajectory shows a paradigm shift: the
-// adoption rate crosses 1/2 from below and the mean opinion follows (ends
-// above 1/2 and above where it started).
+// ParadigmShift reports whether a trajectory shows a paradigm shift in
+// both layers: the adoption rate crosses 1/2 from below (starts below, ends
+// above) and so does the mean opinion. A population that already supported
+// the new option and only catches up in action is not a paradigm shift.
 func ParadigmShift(adoption, meanOpinion []float64) bool {
 	if len(adoption) < 2 || len(meanOpinion) != len(adoption) {
 		return false
 	}
 	last := len(adoption) - 1
 	return adoption[0] < 0.5 && adoption[last] > 0.5 &&
-		meanOpinion[last] > 0.5 && meanOpinion[last] > meanOpinion[0]
+		meanOpinion[0] < 0.5 && meanOpinion[last] > 0.5
 }

@@ -8,7 +8,10 @@ import (
 
 // Graph is a static network stored as compressed sparse rows: the neighbours
 // of node i are Targets[Offsets[i]:Offsets[i+1]], sorted ascending, without
-// duplicates or self-loops. An undirected graph stores each edge in both rows.
+// duplicates, and without self-loops unless built by a Builder with
+// AllowSelfLoops or by FromDenseSelfLoops (some models' matrices count an
+// agent's own state among its neighbours'). An undirected graph stores each
+// edge in both rows (a self-loop once).
 // Weights, when non-nil, runs parallel to Targets.
 //
 // A Graph is immutable once built and safe for concurrent reads.
@@ -39,7 +42,13 @@ func (g *Graph) Edges() int {
 	if g.directed {
 		return len(g.targets)
 	}
-	return len(g.targets) / 2
+	loops := 0
+	for i := range g.N() {
+		if g.HasEdge(i, i) {
+			loops++
+		}
+	}
+	return (len(g.targets) + loops) / 2
 }
 
 // Degree returns the out-degree of node i (the degree when undirected).
@@ -138,11 +147,12 @@ func (g *Graph) At(step int) *Graph { return g }
 
 // Builder accumulates edges and builds a Graph. Duplicate edges are merged
 // (their weights summed when weighted, otherwise kept once) and self-loops
-// are rejected.
+// are rejected unless AllowSelfLoops was called.
 type Builder struct {
 	n        int
 	directed bool
 	weighted bool
+	loops    bool
 	us, vs   []int32
 	ws       []float64
 }
@@ -152,13 +162,20 @@ func NewBuilder(n int, directed, weighted bool) *Builder {
 	return &Builder{n: n, directed: directed, weighted: weighted}
 }
 
+// AllowSelfLoops makes the builder accept edges u->u, stored once in row u.
+// Models that average over neighbours then count the node's own state.
+func (b *Builder) AllowSelfLoops() *Builder {
+	b.loops = true
+	return b
+}
+
 // Add adds the edge u->v (and v->u when undirected) with weight w, which is
 // ignored for unweighted builders.
 func (b *Builder) Add(u, v int, w float64) error {
 	if u < 0 || u >= b.n || v < 0 || v >= b.n {
 		return fmt.Errorf("edge (%d,%d): node out of range [0,%d)", u, v, b.n)
 	}
-	if u == v {
+	if u == v && !b.loops {
 		return fmt.Errorf("edge (%d,%d): self-loops are not allowed", u, v)
 	}
 	b.us = append(b.us, int32(u))
@@ -181,8 +198,10 @@ func (b *Builder) Build() *Graph {
 	count := func(u int32) { offsets[u+1]++ }
 	for k := range b.us {
 		count(b.us[k])
-		if !b.directed {
+		if !b.directed && b.us[k] != b.vs[k] {
 			count(b.vs[k])
+		} else if !b.directed {
+			m--
 		}
 	}
 	for i := range n {
@@ -209,7 +228,7 @@ func (b *Builder) Build() *Graph {
 			w = b.ws[k]
 		}
 		put(b.us[k], b.vs[k], w)
-		if !b.directed {
+		if !b.directed && b.us[k] != b.vs[k] {
 			put(b.vs[k], b.us[k], w)
 		}
 	}
@@ -284,6 +303,17 @@ func FromEdges(n int, directed bool, pairs ...[2]int) (*Graph, error) {
 // absent edges. Unless directed, the matrix must be symmetric; the diagonal
 // must be zero. Entries other than 0 and 1 make a weighted graph.
 func FromDense(n int, m []float64, directed bool) (*Graph, error) {
+	return fromDense(n, m, directed, false)
+}
+
+// FromDenseSelfLoops is FromDense with non-zero diagonal entries kept as
+// self-loops, for matrices in which an agent's own state counts among its
+// neighbours' (the TAC 2023 paper's networks).
+func FromDenseSelfLoops(n int, m []float64, directed bool) (*Graph, error) {
+	return fromDense(n, m, directed, true)
+}
+
+func fromDense(n int, m []float64, directed, loops bool) (*Graph, error) {
 	if len(m) != n*n {
 		return nil, fmt.Errorf("matrix has %d entries, want %d x %d = %d", len(m), n, n, n*n)
 	}
@@ -297,7 +327,7 @@ func FromDense(n int, m []float64, directed bool) (*Graph, error) {
 			if x < 0 {
 				return nil, fmt.Errorf("entry (%d,%d) = %g: weights must be non-negative", i, j, x)
 			}
-			if i == j && x != 0 {
+			if i == j && x != 0 && !loops {
 				return nil, fmt.Errorf("entry (%d,%d) = %g: self-loops are not allowed (diagonal must be 0)", i, j, x)
 			}
 			if !directed && x != m[j*n+i] {
@@ -309,9 +339,10 @@ func FromDense(n int, m []float64, directed bool) (*Graph, error) {
 		}
 	}
 	b := NewBuilder(n, directed, weighted)
+	b.loops = loops
 	for i := range n {
 		for j := range n {
-			if x := m[i*n+j]; x != 0 && (directed || j > i) {
+			if x := m[i*n+j]; x != 0 && (directed || j >= i) {
 				b.us = append(b.us, int32(i))
 				b.vs = append(b.vs, int32(j))
 				if weighted {
@@ -336,7 +367,7 @@ func DisjointUnion(gs ...*Graph) (*Graph, error) {
 		weighted = weighted || g.Weighted()
 	}
 	directed := len(gs) > 0 && gs[0].Directed()
-	b := NewBuilder(n, directed, weighted)
+	b := NewBuilder(n, directed, weighted).AllowSelfLoops() // the parts' own loops
 	off := 0
 	for _, g := range gs {
 		for _, e := range g.EdgeList() {

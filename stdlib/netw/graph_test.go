@@ -182,3 +182,61 @@ func TestRewireKeepsEdgeCount(t *testing.T) {
 		}
 	}
 }
+
+func TestRandomRegular(t *testing.T) {
+	for _, c := range []struct{ n, d int }{{200, 8}, {200, 4}, {16, 4}, {10, 9}, {7, 2}} {
+		for seed := range uint64(5) {
+			g, err := RandomRegular(c.n, c.d, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.Edges() != c.n*c.d/2 {
+				t.Fatalf("n %d d %d: %d edges", c.n, c.d, g.Edges())
+			}
+			for i := range c.n {
+				if g.Degree(i) != c.d || g.HasEdge(i, i) {
+					t.Fatalf("n %d d %d seed %d: node %d has degree %d (self-loop %v)", c.n, c.d, seed, i, g.Degree(i), g.HasEdge(i, i))
+				}
+			}
+		}
+	}
+	a, _ := RandomRegular(200, 8, 1)
+	b, _ := RandomRegular(200, 8, 2)
+	same := 0
+	for _, e := range a.EdgeList() {
+		if b.HasEdge(e.U, e.V) {
+			same++
+		}
+	}
+	if same > a.Edges()/4 {
+		t.Fatalf("two seeds share %d of %d edges: not independent draws", same, a.Edges())
+	}
+	for _, bad := range [][2]int{{5, 3}, {4, 4}, {-1, 2}} {
+		if _, err := RandomRegular(bad[0], bad[1], 1); err == nil {
+			t.Errorf("RandomRegular(%d, %d) accepted", bad[0], bad[1])
+		}
+	}
+}
+
+func TestSelfLoops(t *testing.T) {
+	m := []float64{1, 1, 0, 1, 0, 1, 0, 1, 1}
+	if _, err := FromDense(3, m, false); err == nil {
+		t.Fatal("FromDense accepted a diagonal")
+	}
+	g, err := FromDenseSelfLoops(3, m, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Edges() != 4 || !g.HasEdge(0, 0) || g.HasEdge(1, 1) || g.Degree(0) != 2 || g.Degree(1) != 2 {
+		t.Fatalf("%v: edges %d, degrees %d %d %d", g, g.Edges(), g.Degree(0), g.Degree(1), g.Degree(2))
+	}
+	d := g.Dense()
+	for k := range m {
+		if d[k] != m[k] {
+			t.Fatalf("Dense %v, want %v", d, m)
+		}
+	}
+	if err := NewBuilder(2, false, false).Add(1, 1, 1); err == nil {
+		t.Fatal("a builder without AllowSelfLoops accepted a loop")
+	}
+}

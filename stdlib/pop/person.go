@@ -3,6 +3,7 @@ package pop
 import (
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Person is one agent's profile.
@@ -161,4 +162,14 @@ func (p Population) Summarize() Summary {
 	s.Lambda /= n
 	s.Opinion /= n
 	return s
+}
+
+// ReleaseName returns the name the LLM-SAM release gave agent i of a group
+// or window of n: James, Michael, David, Emily when n < 5, else User0 ...
+// User{n-1}. Its output files are keyed by these names.
+func ReleaseName(n, i int) string {
+	if n < 5 {
+		return [...]string{"James", "Michael", "David", "Emily"}[i]
+	}
+	return "User" + strconv.Itoa(i)
 }

@@ -16,12 +16,26 @@ type Scenario struct {
 	Ask    string // the yes/no question; Yes means action x = 1
 	Costs  string // what the trade-off coefficient lambda refers to
 
+	// Opinion says what the 0-10 opinion means in this scenario (the
+	// decision is asked separately), e.g. "how satisfied you are with this
+	// dishwasher ...: 0 completely dissatisfied, 10 completely satisfied".
+	Opinion string
+	// Source names who brings the rounds' new information (the seller, the
+	// community, the operator): the f coefficient is the weight of what it says.
+	Source string
+	// Examples are real participants of the scenario shown to LLM agents as
+	// worked examples (their coefficients and their answers in every round).
+	Examples []Example
+
 	// Rounds[0] is the first round (initial answers, no new information);
 	// later rounds bring new information from the dominant agent.
 	Rounds []Round
 	// Facts are short private facts, favourable or not; agent i receives
 	// Facts[i % len(Facts)].
 	Facts []string
+	// Favours[k] tells whether Facts[k] speaks for the option (x = 1);
+	// optional, for documentation and checks.
+	Favours []bool
 
 	// Calibration holds the statistics of the real population that the
 	// synthetic sampler reproduces.
@@ -55,6 +69,15 @@ type Calibration struct {
 
 // Coefficients groups the four per-person coefficients.
 type Coefficients struct{ A, Tau, F, Lambda float64 }
+
+// Example is a real participant of a scenario: coefficients and the 0-10
+// opinion and Yes/No decision given in each round.
+type Example struct {
+	PoolRow   int // 0-based row in the scenario's pooled population (coeff{E}_3, _4, _5 concatenated)
+	Coef      Coefficients
+	Opinions  []int  // per round, 0..10
+	Decisions []bool // per round, true for Yes
+}
 
 // Schedule returns the round used at each of steps steps. With as many steps
 // as rounds or fewer, step t uses Rounds[t]. With more steps (the dynamic
@@ -110,6 +133,13 @@ func (s *Scenario) Clone() *Scenario {
 	c := *s
 	c.Rounds = append([]Round(nil), s.Rounds...)
 	c.Facts = append([]string(nil), s.Facts...)
+	c.Favours = append([]bool(nil), s.Favours...)
+	c.Examples = nil
+	for _, e := range s.Examples {
+		e.Opinions = append([]int(nil), e.Opinions...)
+		e.Decisions = append([]bool(nil), e.Decisions...)
+		c.Examples = append(c.Examples, e)
+	}
 	return &c
 }
 

@@ -22,7 +22,7 @@ func ExampleRun() {
 		Scenario:   scenario.Dishwasher(),
 		Network:    graph,
 		People:     pop.MustSynthetic(scenario.Dishwasher(), 101, 1),
-		Agents:     theory.SAM{Beta: 10},
+		Agents:     theory.SAM{Rule: theory.BetaRule, Beta: 10},
 		Steps:      3,
 		Replicates: 5,
 		Seed:       1,
@@ -50,7 +50,7 @@ func ExampleRunSweep() {
 			Scenario: scenario.FiveG(), Steps: 3, Replicates: 3, Quiet: true},
 		XName: "beta", Xs: []float64{2, 20},
 		YName: "mu", Ys: []float64{0, 1},
-		Apply: func(s *sim.Study, beta, mu float64) { s.Agents = theory.SAM{Beta: beta, Mu: mu} },
+		Apply: func(s *sim.Study, beta, mu float64) { s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: beta, Mu: mu} },
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -25,7 +25,7 @@ func study(t testing.TB, n int) sim.Study {
 	}
 	return sim.Study{
 		Name: "det", Scenario: scenario.Dishwasher(), Network: g,
-		People: pop.MustSynthetic(scenario.Dishwasher(), n, 1), Agents: theory.SAM{Beta: 8, Kappa: 0.3, Mu: 0.2},
+		People: pop.MustSynthetic(scenario.Dishwasher(), n, 1), Agents: theory.SAM{Rule: theory.BetaRule, Beta: 8, Kappa: 0.3, Mu: 0.2},
 		Steps: 4, Replicates: 5, Seed: 42, Quiet: true,
 	}
 }
@@ -210,7 +210,7 @@ func TestSweep(t *testing.T) {
 			sc := *scenario.Dishwasher()
 			sc.Rounds = []scenario.Round{{Name: "initial"}, {Name: "r2", Strength: y}, {Name: "r3", Strength: y}}
 			s.Scenario = &sc
-			s.Agents = theory.SAM{Beta: x}
+			s.Agents = theory.SAM{Rule: theory.BetaRule, Beta: x}
 		},
 	})
 	if err != nil {

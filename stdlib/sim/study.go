@@ -193,11 +193,14 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 		}
 		env := &agent.Env{
 			Run: s.Name, Labels: s.Labels, Step: t, Steps: s.Steps, Replicate: r, Seed: seed, Recorder: record,
-			Graph: s.Network.At(t), People: s.People, Coef: s.coef, Scenario: s.Scenario,
+			Graph: s.Network.At(t), Network: s.Network, People: s.People, Coef: s.coef, Scenario: s.Scenario,
 			Round: schedule[t], Initial: tr.States[0], Past: tr.States,
 			Committed: committed, Workers: workers,
 		}
 		next := cur.Clone()
+		if !thinks(s.Agents) {
+			next.Thought = nil // a model without thoughts writes none: the round-1 reasons stay at step 0
+		}
 		if err := stepSafely(ctx, s.Agents, env, cur, next); err != nil {
 			return tr, fmt.Errorf("study %q replicate %d step %d: %w", s.Name, r, t, err)
 		}
@@ -208,6 +211,12 @@ func (s *Study) replicate(ctx context.Context, r, workers int, bar *progress) (t
 		bar.add(1)
 	}
 	return tr, nil
+}
+
+// thinks reports whether a model writes thoughts (agent.Thinker).
+func thinks(m agent.Model) bool {
+	t, ok := m.(agent.Thinker)
+	return ok && t.Thinks()
 }
 
 // sortUsage orders usage records by step and agent, whatever order the

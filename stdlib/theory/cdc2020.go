@@ -3,14 +3,13 @@ package theory
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 )
 
 // CDC2020 is the best-response coevolution model with a prejudice term of
-// Zino, Ye and Cao, "Coevolution of opinions and actions in networks with
-// prejudice" (IEEE CDC 2020). On the {-1,+1} action scale and [-1,1]
+// Zino, Ye and Cao, "A Coevolutionary Model for Actions and Opinions in
+// Social Networks" (59th IEEE Conference on Decision and Control, 2020). On the {-1,+1} action scale and [-1,1]
 // opinions (converted from and to the states' [0,1] and {0,1}), with a single
 // row-stochastic W (the step's graph), one uniformly chosen free agent per
 // tick applies
@@ -20,8 +19,10 @@ import (
 //	o_i <- (1 - gamma_i) sum_j W_ij ((1 - mu_i) o_j + mu_i x_j) + gamma_i u_i
 //
 // where u_i is agent i's prejudice (external input) on [-1,1], its initial
-// opinion unless Us is set. Deterministic apart from the order
-// of revisions. One recorded step is TicksPerStep ticks (n when 0).
+// opinion unless Us is set. Deterministic apart from the order of revisions
+// (which Replay can fix). An agent without neighbours keeps its state. One
+// recorded step is TicksPerStep ticks (n when 0). Checked tick for tick
+// against the authors' CAOcdc.m (see the papers package).
 type CDC2020 struct {
 	Alpha        float64   // advantage of the new action, >= 0
 	Lambda       float64   // weight of one's own opinion in the action choice, [0,1]
@@ -32,6 +33,7 @@ type CDC2020 struct {
 	Gammas       []float64 `json:",omitempty"`
 	Us           []float64 `json:",omitempty"` // per-agent prejudice on [-1,1]; nil: initial opinions
 	TicksPerStep int
+	Replay       *Replay `json:"-"` // fixed revision order; nil draws it from the seed
 }
 
 // Validate checks the parameters for n agents.
@@ -57,7 +59,7 @@ func (m CDC2020) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 	n := cur.N()
 	o, x := toSigned(next)
 	g := env.Graph
-	err := revise(ctx, env, n, m.TicksPerStep, func(i int, _ *rand.Rand) {
+	err := revise(ctx, "CDC2020", env, n, m.TicksPerStep, m.Replay, false, func(i int, _ *ticker) {
 		if len(g.Neighbors(i)) == 0 {
 			return
 		}

@@ -3,7 +3,6 @@ package theory
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 )
@@ -168,12 +167,12 @@ type Voter struct {
 
 // Step implements agent.Model.
 func (m Voter) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {
-	return revise(ctx, env, cur.N(), m.TicksPerStep, func(i int, r *rand.Rand) {
+	return revise(ctx, "Voter", env, cur.N(), m.TicksPerStep, nil, false, func(i int, tk *ticker) {
 		nb := env.Graph.Neighbors(i)
 		if len(nb) == 0 {
 			return
 		}
-		j := nb[r.IntN(len(nb))]
+		j := nb[tk.r.IntN(len(nb))]
 		next.Action[i] = next.Action[j]
 		next.Opinion[i] = next.Opinion[j]
 	})

@@ -22,7 +22,7 @@ func TestSAMLinearOpinions(t *testing.T) {
 	g := mustGraph(t)(netw.WattsStrogatz(n, 4, 0.2, 1))
 	people := pop.MustSynthetic(scenario.WasteSorting(), n, 5)
 	steps := 6
-	res := run(t, sim.Study{Scenario: scenario.WasteSorting(), Network: g, People: people, Agents: SAM{Beta: math.Inf(1)}, Steps: steps})
+	res := run(t, sim.Study{Scenario: scenario.WasteSorting(), Network: g, People: people, Agents: SAM{Rule: ThresholdRule}, Steps: steps})
 	o := mat.NewVecDense(n, people.Opinions())
 	w := rowStochastic(g)
 	sched := scenario.WasteSorting().Schedule(steps)
@@ -59,7 +59,7 @@ func TestSAMStochasticActions(t *testing.T) {
 		people[i] = pop.Person{Tau: 1, Lambda: 0.5, Opinion0: 0.6}
 	}
 	g := netw.NewBuilder(n, false, false).Build() // isolated agents keep o = 0.6
-	res := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 5}, Steps: 2, Seed: 3})
+	res := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 5}, Steps: 2, Seed: 3})
 	want := 1 / (1 + math.Exp(-5*(0.6-0.5)))
 	got := final(res, 0).Adoption()
 	if sd := math.Sqrt(want * (1 - want) / float64(n)); math.Abs(got-want) > 5*sd {
@@ -90,43 +90,6 @@ func TestSAMCommittedAndFeedback(t *testing.T) {
 	env := &agent.Env{Round: scenario.Round{Strength: 0.8}}
 	if s := m.Signal(env, st); math.Abs(s-(0.5*0.8+0.5*0.5)) > 1e-15 {
 		t.Fatalf("signal %g, want 0.65", s)
-	}
-}
-
-// innovatorStudy is Zino, Ye and Cao's set-up: one committed innovator at
-// x = o = 1, everybody else at the status quo action with uniform opinions.
-func innovatorStudy(t *testing.T, lambda, mu float64, seed uint64) *history.Run {
-	n := 200
-	g := mustGraph(t)(netw.BarabasiAlbert(n, 4, seed))
-	people := uniformPeople(n, seed, 1.0/3, 1.0/3, 1.0/3, 0.5)
-	return run(t, sim.Study{
-		Network: g, People: people, Steps: 4*n + 1, Seed: seed,
-		Agents:    ZYC2020{Alpha: 0.5, Beta: 20, Lambda: lambda, Mu: mu},
-		Committed: []history.Commit{{Agent: 0, Opinion: 1, Action: 1}},
-	})
-}
-
-// TestZYC2020Phenomena reproduces the two regimes of Zino, Ye and Cao (2020)
-// over 4 n^2 ticks: with high lambda the innovation spreads in both layers (a
-// paradigm shift); with small lambda and mu opinions move toward the
-// innovation while the status-quo action survives (an unpopular norm).
-func TestZYC2020Phenomena(t *testing.T) {
-	for _, seed := range []uint64{1, 2, 3} {
-		shift := innovatorStudy(t, 0.9, 0.001, seed)
-		ad, mo := shift.Band(history.Adoption)
-		op, _ := shift.Band(history.MeanOpinion)
-		last := len(ad) - 1
-		if ad[last] < 0.9 || op[last] < 0.8 {
-			t.Errorf("seed %d, lambda 0.9: final adoption %.3f, mean opinion %.3f; want a paradigm shift (> 0.9, > 0.8)", seed, ad[last], op[last])
-		}
-		_ = mo
-		norm := innovatorStudy(t, 0.1, 0.001, seed)
-		ad, _ = norm.Band(history.Adoption)
-		op, _ = norm.Band(history.MeanOpinion)
-		snap := norm.Metrics()[0][last]
-		if ad[last] > 0.05 || op[last] < 0.6 || snap.UnpopularNorm < 0.5 {
-			t.Errorf("seed %d, lambda 0.1: final adoption %.3f, mean opinion %.3f, index %.2f; want an unpopular norm", seed, ad[last], op[last], snap.UnpopularNorm)
-		}
 	}
 }
 
@@ -194,29 +157,6 @@ func TestTAC2023PotentialNeverDecreases(t *testing.T) {
 	}
 }
 
-// TestTAC2023Polarization is the paper's polarization set-up: two
-// communities of 10 with opposite initial opinions and actions, weakly
-// linked, lambda 0.6, beta 0.5, gamma 0, alpha 0, 150 ticks: each community
-// keeps its side.
-func TestTAC2023Polarization(t *testing.T) {
-	g := mustGraph(t)(netw.StochasticBlock([]int{10, 10}, [][]float64{{1, 0.05}, {0.05, 1}}, 4))
-	people := uniformPeople(20, 1, 1.0/3, 1.0/3, 1.0/3, 0.5)
-	for i := range people {
-		if i < 10 {
-			people[i].Opinion0, people[i].Action0 = 0.8+0.02*float64(i), 1
-		} else {
-			people[i].Opinion0, people[i].Action0 = 0.2-0.02*float64(i-10), 0
-		}
-	}
-	res := run(t, sim.Study{Network: g, People: people, Agents: TAC2023{Lambda: 0.6, Beta: 0.5, TicksPerStep: 1}, Steps: 151})
-	s := final(res, 0)
-	for i := range 20 {
-		if (i < 10) != (s.Action[i] == 1) || (i < 10) != (s.Opinion[i] > 0.5) {
-			t.Fatalf("agent %d: o=%.2f x=%d; want each community on its own side", i, s.Opinion[i], s.Action[i])
-		}
-	}
-}
-
 func TestCDC2020BestResponse(t *testing.T) {
 	// With lambda = 1 each agent acts on the sign of its own opinion.
 	n := 30
@@ -246,7 +186,8 @@ func TestCDC2020BestResponse(t *testing.T) {
 
 func TestValidateRejectsBadParameters(t *testing.T) {
 	for _, m := range []agent.Validator{
-		SAM{Mu: 2}, SAM{Betas: []float64{1}}, ZYC2020{Lambda: -1}, TAC2023{Lambda: 1, Beta: 0.5},
+		SAM{Mu: 2}, SAM{Rule: BetaRule, Betas: []float64{1}}, SAM{Beta: 10}, SAM{Rule: ThresholdRule, Beta: 1}, SAM{Rule: 7},
+		SAM{Rule: BetaRule, Logit: &DataLogit}, ZYC2020{Lambda: -1}, TAC2023{Lambda: 1, Beta: 0.5},
 		TAC2023{Lambda: 0.5, Beta: 0}, CDC2020{Us: []float64{2, 0, 0}}, FriedkinJohnsen{Susceptibility: 1.5},
 		DeGroot{SelfWeight: -0.1}, Deffuant{M: 0.9},
 	} {
@@ -267,8 +208,18 @@ func TestSAMFastPathMatchesGeneral(t *testing.T) {
 	for i := range betas {
 		betas[i] = 7
 	}
-	fast := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 7}, Steps: 4, Seed: 3, Workers: 2})
-	general := run(t, sim.Study{Network: g, People: people, Agents: SAM{Beta: 7, Betas: betas}, Steps: 4, Seed: 3, Workers: 2})
+	fast := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 7}, Steps: 4, Seed: 3, Workers: 2})
+	general := run(t, sim.Study{Network: g, People: people, Agents: SAM{Rule: BetaRule, Beta: 7, Betas: betas}, Steps: 4, Seed: 3, Workers: 2})
+	same(t, fast, general)
+	// The default logistic rule: fast path against the general one (forced
+	// by per-agent kappas, all 0).
+	fast = run(t, sim.Study{Network: g, People: people, Agents: SAM{}, Steps: 4, Seed: 3, Workers: 2})
+	general = run(t, sim.Study{Network: g, People: people, Agents: SAM{Kappas: make([]float64, n)}, Steps: 4, Seed: 3, Workers: 2})
+	same(t, fast, general)
+}
+
+func same(t *testing.T, fast, general *history.Run) {
+	t.Helper()
 	for step := range fast.Replicates[0].States {
 		a, b := fast.Replicates[0].States[step], general.Replicates[0].States[step]
 		for i := range a.Opinion {
@@ -276,5 +227,75 @@ func TestSAMFastPathMatchesGeneral(t *testing.T) {
 				t.Fatalf("step %d agent %d: fast (%g, %d) vs general (%g, %d)", step, i, a.Opinion[i], a.Action[i], b.Opinion[i], b.Action[i])
 			}
 		}
+	}
+}
+
+// TestTAC2023IsolatedAgentKeepsState: an agent without neighbours has
+// nothing to respond to and keeps its opinion and action.
+func TestTAC2023IsolatedAgentKeepsState(t *testing.T) {
+	g := mustGraph(t)(netw.FromEdges(3, false, [2]int{0, 1}))
+	people := uniformPeople(3, 1, 1.0/3, 1.0/3, 1.0/3, 0.5)
+	people[2].Opinion0, people[2].Action0 = 0.95, 1
+	res := run(t, sim.Study{Network: g, People: people, Agents: TAC2023{Lambda: 0.3, Beta: 0.5, Gamma: 0.2}, Steps: 20})
+	if s := final(res, 0); s.Opinion[2] != 0.95 || s.Action[2] != 1 {
+		t.Fatalf("isolated agent moved to o %g x %d", s.Opinion[2], s.Action[2])
+	}
+}
+
+// TestReplayIsFollowedAndChecked: a replay fixes who revises, and a short
+// replay or one naming a committed agent is an error.
+func TestReplayIsFollowedAndChecked(t *testing.T) {
+	g := netw.Complete(4)
+	people := uniformPeople(4, 1, 1.0/3, 1.0/3, 1.0/3, 0.5)
+	rp := &Replay{Agents: []int{2, 2, 2, 2, 2, 2}, Uniforms: []float64{0, 0, 0, 0, 0, 0}}
+	res := run(t, sim.Study{Network: g, People: people, Agents: ZYC2020{Beta: 1, Lambda: 0.5, TicksPerStep: 2, Replay: rp}, Steps: 4})
+	s := final(res, 0)
+	for i := range 4 {
+		moved := s.Opinion[i] != people[i].Opinion0
+		if moved != (i == 2) || (i == 2 && s.Action[i] != 1) {
+			t.Fatalf("agent %d moved %v (action %d); only agent 2 revises, and u = 0 adopts", i, moved, s.Action[i])
+		}
+	}
+	for _, bad := range []sim.Study{
+		{Network: g, People: people, Agents: ZYC2020{Beta: 1, TicksPerStep: 2, Replay: rp}, Steps: 5},
+		{Network: g, People: people, Agents: TAC2023{Lambda: 0.5, Beta: 0.5, TicksPerStep: 2, Replay: rp}, Steps: 3,
+			Committed: []history.Commit{{Agent: 2, Opinion: 1, Action: 1}}},
+	} {
+		bad.Quiet = true
+		if _, err := sim.Run(bad); err == nil {
+			t.Errorf("%T: bad replay accepted", bad.Agents)
+		}
+	}
+}
+
+// TestSAMLogisticRuleIsTheDataDefault: with opinions that do not move
+// (isolated agents, tau = 1), the default rule keeps adoption where the
+// data's logistic puts it, and Beta set without BetaRule is refused.
+func TestSAMLogisticRuleIsTheDataDefault(t *testing.T) {
+	n := 20000
+	people := make(pop.Population, n)
+	r := uniformPeople(n, 3, 0, 1, 0, 0.5)
+	for i := range people {
+		people[i] = pop.Person{Tau: 1, Lambda: 0.2 + 0.6*float64(i%7)/6, Opinion0: r[i].Opinion0}
+	}
+	g := netw.NewBuilder(n, false, false).Build()
+	res := run(t, sim.Study{Network: g, People: people, Agents: SAM{}, Steps: 2, Seed: 4})
+	want := SAM{}.RuleAdoption(people)
+	sum := 0.0
+	for _, p := range people {
+		sum += sigmoid(DataLogit.Intercept + DataLogit.Opinion*p.Opinion0 + DataLogit.Lambda*p.Lambda)
+	}
+	if math.Abs(sum/float64(n)-want) > 1e-12 {
+		t.Fatalf("RuleAdoption %g, direct %g", want, sum/float64(n))
+	}
+	got := final(res, 0).Adoption()
+	if sd := math.Sqrt(0.25 / float64(n)); math.Abs(got-want) > 5*sd {
+		t.Fatalf("step-1 adoption %.4f under the data's logistic, want %.4f +/- %.4f", got, want, 5*sd)
+	}
+	if _, err := sim.Run(sim.Study{Network: g, People: people, Agents: SAM{Beta: 10}, Steps: 2, Quiet: true}); err == nil {
+		t.Fatal("SAM{Beta: 10} without BetaRule must be refused, not run with another rule")
+	}
+	if r, err := ParseActionRule("threshold"); err != nil || r != ThresholdRule {
+		t.Fatal(r, err)
 	}
 }

@@ -12,4 +12,8 @@
 // same seed always gives the same run. Models that work on the {-1,+1}
 // action scale and [-1,1] opinions convert at the boundary: states always
 // hold opinions in [0,1] and actions in {0,1}.
+//
+// The papers' own set-ups (graphs, initial conditions, tick sequences) are
+// presets in package papers, checked tick for tick against the authors'
+// released code; docs/MODELS.md gives the equations and the evidence.
 package theory

@@ -3,7 +3,6 @@ package theory
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 
@@ -102,20 +101,37 @@ func adopterShare(g *netw.Graph, i int, x []uint8) (float64, bool) {
 }
 
 // revise runs one step of an asynchronous model: perStep revisions (n when
-// 0), each by a uniformly chosen free (not committed) agent, drawn from the
-// step's generator r, which move may use for its own draws. It stops with
-// ctx's error, checked every 4096 revisions.
-func revise(ctx context.Context, env *agent.Env, n, perStep int, move func(i int, r *rand.Rand)) error {
-	free := freeAgents(n, env.Committed)
-	if len(free) == 0 {
-		return nil
+// 0), each by a uniformly chosen free (not committed) agent drawn from the
+// step's generator, or by the agents of rep when it is not nil. move may
+// draw its uniform numbers with tk.uniform (from rep's draws when given).
+// draws says whether move does. It stops with ctx's error, checked every
+// 4096 revisions.
+func revise(ctx context.Context, model string, env *agent.Env, n, perStep int, rep *Replay, draws bool, move func(i int, tk *ticker)) error {
+	per := ticks(perStep, n)
+	tk := &ticker{r: env.Global(), rep: rep}
+	if rep != nil {
+		tk.k = (env.Step - 1) * per
+		if err := rep.check(model, tk.k, per, n, env.Committed, draws); err != nil {
+			return err
+		}
+	} else {
+		tk.free = freeAgents(n, env.Committed)
+		if len(tk.free) == 0 {
+			return nil
+		}
 	}
-	r := env.Global()
-	for t := range ticks(perStep, n) {
+	for t := range per {
 		if t%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		move(free[r.IntN(len(free))], r)
+		var i int
+		if rep != nil {
+			i = rep.Agents[tk.k]
+		} else {
+			i = tk.free[tk.r.IntN(len(tk.free))]
+		}
+		move(i, tk)
+		tk.k++
 	}
 	return ctx.Err()
 }

@@ -3,15 +3,15 @@ package theory
 import (
 	"context"
 	"math"
-	"math/rand/v2"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/netw"
 )
 
 // TAC2023 is the payoff-based opinion-action coevolution model of Aghbolagh,
-// Ye, Zino, Chen and Cao, "Coevolution of opinions and actions on networks"
-// (IEEE Transactions on Automatic Control 68(12), 2023). On the {-1,+1}
+// Ye, Zino, Cao and Chen, "Coevolutionary Dynamics of Actions and Opinions
+// in Social Networks" (IEEE Transactions on Automatic Control 68(12), 2023;
+// arXiv 2206.07242). On the {-1,+1}
 // action scale and [-1,1] opinions, with an opinion layer W (the step's
 // graph) and an action layer A (Influence, or the step's graph when nil),
 // both row-stochastic, one uniformly chosen free agent per tick makes a joint
@@ -25,9 +25,11 @@ import (
 // u_i is the prejudice (the initial opinion unless Us is set). With
 // homogeneous parameters on an undirected network (A = W) the game has a
 // weighted potential that never decreases, so actions settle in finite time.
-// The paper's set-ups: pluralistic ignorance with two groups of 25 (gamma
-// 0.7/0.2, beta 0.4, lambda 0.2/0.7, Alpha 0, 350 ticks) and polarization on
-// two communities of 10 (lambda 0.6, beta 0.5, gamma 0, Alpha 0, 150 ticks).
+// The layers may have self-loops (the paper's matrices do: an agent's own
+// opinion and action count); an agent without neighbours on either layer
+// keeps its state. The paper's set-ups (pluralistic ignorance, polarization)
+// are in the papers package, from the paper's matrices, initial conditions
+// and tick sequences, and checked tick for tick against the authors' code.
 // One recorded step is TicksPerStep ticks (n when 0).
 type TAC2023 struct {
 	Alpha        float64     // advantage of the new action, >= 0
@@ -40,6 +42,7 @@ type TAC2023 struct {
 	Us           []float64   `json:",omitempty"` // per-agent prejudice on [-1,1]; nil: initial opinions
 	Influence    *netw.Graph `json:"-"`
 	TicksPerStep int
+	Replay       *Replay `json:"-"` // fixed revision order; nil draws it from the seed
 }
 
 // Validate checks the parameters for n agents.
@@ -66,10 +69,13 @@ func (m TAC2023) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 	for i := range up {
 		up[i] = next.Action[i]
 	}
-	err := revise(ctx, env, n, m.TicksPerStep, func(i int, _ *rand.Rand) {
+	err := revise(ctx, "TAC2023", env, n, m.TicksPerStep, m.Replay, false, func(i int, _ *ticker) {
 		lam, beta, gam := pick(m.Lambdas, m.Lambda, i), pick(m.Betas, m.Beta, i), pick(m.Gammas, m.Gamma, i)
-		wo, _ := rowMean(w, i, o)
-		q, _ := adopterShare(a, i, up)
+		wo, okW := rowMean(w, i, o)
+		q, okA := adopterShare(a, i, up)
+		if !okW || !okA {
+			return // no neighbours on a layer: nothing to respond to
+		}
 		mi := (1 - lam) * ((1-gam)*wo + gam*prejudice(m.Us, env, i))
 		delta := lam * (2*beta*mi + (1-beta)*((2+m.Alpha)*q-1))
 		if delta > 1e-6 {

@@ -39,6 +39,7 @@ func main() {
 		openaitest.Truncated:   flag.Float64("truncated", 0, "share of answers cut off (every try)"),
 	}
 	repeat := flag.Bool("repeat-500", false, "answer the same 500 twice to the same request")
+	times := flag.Int("times", 1, "attempts of a request that get its 429, 500, drop or hang (the rest are answered)")
 	flag.Parse()
 	if host, _, err := net.SplitHostPort(*addr); err != nil || !net.ParseIP(host).IsLoopback() {
 		fmt.Fprintf(os.Stderr, "serve: -addr %q: want a loopback address such as 127.0.0.1:8089\n", *addr)
@@ -48,7 +49,7 @@ func main() {
 		Context: *ctxWords, Latency: *latency, Capacity: *capacity}
 	for _, f := range []openaitest.Fault{openaitest.TooMany, openaitest.ServerError, openaitest.Drop, openaitest.Hang, openaitest.Garbage, openaitest.Truncated} {
 		if r := *rates[f]; r > 0 {
-			rule := openaitest.Rule{Fault: f, Rate: r}
+			rule := openaitest.Rule{Fault: f, Rate: r, Times: *times}
 			switch {
 			case f == openaitest.Garbage || f == openaitest.Truncated:
 				rule.Times = 1 << 30 // an answer, not a transient failure: the same request always gets it

@@ -77,7 +77,7 @@ def main():
         # step: minutes of work if the interrupt does not stop it.
         long_run = ("people := pop.MustSynthetic(scenario.Dishwasher(), 1500, 1)\n"
                     "run, err := sim.Run(sim.Study{Name: \"long\", Scenario: scenario.Dishwasher(), Network: netw.Complete(1500), People: people,\n"
-                    "\tAgents: theory.SAM{Beta: 10}, Steps: 100000, Seed: 1})\n"
+                    "\tAgents: theory.SAM{}, Steps: 100000, Seed: 1})\n"
                     "fmt.Println(\"finished:\", run != nil, err)")
         for how in ("message", "signal"):
             msg_id = kc.execute(long_run)

@@ -26,6 +26,7 @@ var Documented = []string{
 	"github.com/llmsam/llmsam/stdlib/llmagent",
 	"github.com/llmsam/llmsam/stdlib/metrics",
 	"github.com/llmsam/llmsam/stdlib/netw",
+	"github.com/llmsam/llmsam/stdlib/papers",
 	"github.com/llmsam/llmsam/stdlib/pop",
 	"github.com/llmsam/llmsam/stdlib/protocol",
 	"github.com/llmsam/llmsam/stdlib/scenario",

@@ -1,0 +1,4 @@
+function varargout = plot(varargin)
+  % No-op: the golden runs draw nothing.
+  varargout = cell(1, nargout);
+end
