@@ -41,9 +41,14 @@ Usage:
   llmsam SCRIPT.go [ARGS]        run a Go script; ARGS are the script's own flags
   llmsam run NOTEBOOK.md [FLAGS] run the go blocks of a Markdown notebook and
                                  write NOTEBOOK.out.md with outputs and figures
+                                 (-html for a standalone page; -h for flags)
   llmsam run NOTEBOOK.ipynb      run a Jupyter notebook headless; outputs written into it
   llmsam kernel install --user   install the Jupyter kernel "llmsam (Go)"
-  llmsam version                 print the version
+  llmsam import-batch -cache FILE -model NAME RESULTS.jsonl
+                                 store an OpenAI batch's answers in the response
+                                 cache the requests were exported with
+  llmsam version                 print the version and source commit
+  llmsam help                    this text
 
 The study's figures: llmsam scripts/large_network.go (see scripts/).
 `
@@ -72,7 +77,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case cmd == "import-batch":
 		return runImportBatch(args[1:], stdout, stderr)
 	case cmd == "version":
-		fmt.Fprintf(stdout, "llmsam %s (%s)\n", history.Version(), history.GoVersion())
+		commit, modified := history.Source()
+		if commit == "" {
+			commit = "commit unknown"
+		} else if modified {
+			commit += ", modified"
+		}
+		fmt.Fprintf(stdout, "llmsam %s (%s, %s)\n", history.Version(), commit, history.GoVersion())
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(stdout, usage)
 	default:
@@ -103,7 +114,7 @@ func runScript(ctx context.Context, path string, args []string, stdout, stderr i
 		fmt.Fprintln(stderr, "interrupted")
 		return 130
 	case errors.As(err, &panicked):
-		fmt.Fprintln(stderr, panicked.Msg)
+		fmt.Fprintln(stderr, panicked.Error())
 		return 2
 	}
 	fmt.Fprintln(stderr, err)

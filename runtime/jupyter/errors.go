@@ -3,50 +3,47 @@ package jupyter
 import (
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/llmsam/llmsam/runtime/host"
 )
 
 // errorOutput turns a cell's error into Jupyter's error output: its kind,
-// its message, and a traceback that quotes the cell's line at the position
-// the compiler or the panic gave, with a caret under the column.
-func errorOutput(name, code string, err error) Output {
-	ename := "CompileError"
+// its message, and a traceback that quotes the line at the position the
+// compiler or the panic gave (in this cell or an earlier one, from
+// sources), with a caret under the column.
+func errorOutput(err error, sources map[string]string) Output {
+	ename := "Error"
+	var pos host.Position
+	var compile *host.CompileError
 	var panicked host.PanicError
 	var exit host.ExitError
 	switch {
+	case errors.As(err, &compile):
+		ename, pos = "CompileError", compile.Pos
 	case errors.As(err, &panicked):
-		ename = "Panic"
+		ename, pos = "Panic", panicked.Pos
 	case errors.As(err, &exit):
 		ename = "Exit"
 	}
 	msg := err.Error()
 	tb := strings.Split(strings.TrimRight(msg, "\n"), "\n")
-	if line, col, ok := Position(name, msg); ok {
-		lines := strings.Split(code, "\n")
-		if line >= 1 && line <= len(lines) {
-			src := strings.ReplaceAll(lines[line-1], "\t", "    ")
-			// the caret goes under column col of the original line (tabs widened)
-			prefix := lines[line-1][:min(max(col-1, 0), len(lines[line-1]))]
-			pad := len(strings.ReplaceAll(prefix, "\t", "    "))
-			gutter := fmt.Sprintf("%4d | ", line)
-			tb = append(tb, "", gutter+src, strings.Repeat(" ", len(gutter)-2)+"| "+strings.Repeat(" ", pad)+"^")
-		}
+	if src, ok := sources[pos.File]; ok && pos.IsValid() {
+		tb = append(tb, quote(pos, src)...)
 	}
 	first, _, _ := strings.Cut(msg, "\n")
 	return Output{Type: ErrorType, EName: ename, EValue: first, Traceback: tb}
 }
 
-// Position finds the first "NAME:LINE:COL" in an error message.
-func Position(name, msg string) (line, col int, ok bool) {
-	m := regexp.MustCompile(regexp.QuoteMeta(name) + `:(\d+):(\d+)`).FindStringSubmatch(msg)
-	if m == nil {
-		return 0, 0, false
+// quote returns the source line at pos with a caret under its column.
+func quote(pos host.Position, src string) []string {
+	lines := strings.Split(src, "\n")
+	if pos.Line > len(lines) {
+		return nil
 	}
-	line, _ = strconv.Atoi(m[1])
-	col, _ = strconv.Atoi(m[2])
-	return line, col, true
+	line := lines[pos.Line-1]
+	widen := func(s string) string { return strings.ReplaceAll(s, "\t", "    ") }
+	pad := len(widen(line[:min(max(pos.Col-1, 0), len(line))]))
+	gutter := fmt.Sprintf("%4d | ", pos.Line)
+	return []string{"", gutter + widen(line), strings.Repeat(" ", len(gutter)-2) + "| " + strings.Repeat(" ", pad) + "^"}
 }

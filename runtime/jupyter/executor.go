@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -41,8 +42,8 @@ type Executor struct {
 	host *host.Host
 
 	mu      sync.Mutex
-	emit    func(Output) // the running cell's sink, nil between cells
-	figures []string     // figure files the running cell saved
+	emit    func(Output)      // the running cell's sink, nil between cells
+	sources map[string]string // cells' sources by name, to quote in tracebacks
 	count   int
 	cell    int // cells run, for outputs that arrive after their cell ended
 	history []string
@@ -53,7 +54,7 @@ type Executor struct {
 }
 
 // New returns an executor with a fresh, preloaded host, and makes it the
-// process's listener for saved figures and progress.
+// process's listener for the progress of long runs.
 func New(opt Options) (*Executor, error) {
 	if len(opt.Args) == 0 {
 		opt.Args = []string{"notebook"}
@@ -67,7 +68,7 @@ func New(opt Options) (*Executor, error) {
 	if opt.ProgressEvery <= 0 {
 		opt.ProgressEvery = 250 * time.Millisecond
 	}
-	e := &Executor{opt: opt}
+	e := &Executor{opt: opt, sources: map[string]string{}}
 	e.stdout, e.stderr = &stream{name: "stdout", e: e}, &stream{name: "stderr", e: e}
 	var stdout, stderr io.Writer = e.stdout, e.stderr
 	if opt.CaptureProcess {
@@ -87,15 +88,13 @@ func New(opt Options) (*Executor, error) {
 		return nil, err
 	}
 	e.host = h
-	session.OnFigure(e.figureSaved)
 	session.OnProgress(e.startProgress)
 	return e, nil
 }
 
-// Close stops listening for figures and progress and gives the process
-// its stdout and stderr back.
+// Close stops listening for progress and gives the process its stdout and
+// stderr back.
 func (e *Executor) Close() {
-	session.OnFigure(nil)
 	session.OnProgress(nil)
 	if e.capture != nil {
 		e.capture.restore()
@@ -146,7 +145,7 @@ func (e *Executor) Run(ctx context.Context, code string, store bool, emit func(O
 	}
 	count := e.count
 	e.cell++
-	e.emit, e.figures = emit, nil
+	e.emit = emit
 	e.mu.Unlock()
 
 	stop := make(chan struct{})
@@ -174,27 +173,32 @@ func (e *Executor) Run(ctx context.Context, code string, store bool, emit func(O
 	}()
 
 	name := CellName(count)
-	res, err := e.host.RunCell(ctx, name, code)
-	for _, n := range res.Notes {
+	e.mu.Lock()
+	e.sources[name] = code
+	e.mu.Unlock()
+	out := e.host.Exec(ctx, host.Cell{Name: name, Source: code})
+	for _, n := range out.Notes {
 		fmt.Fprintln(e.stderr, "note:", n)
 	}
-	e.sendFigures()
+	e.sendFigures(out.Figures)
 	var exit host.ExitError
 	switch {
 	case ctx.Err() != nil:
 		// Interrupted: also when the cell caught the cancelled run's error.
-		out := Output{Type: ErrorType, EName: "Interrupted", EValue: "the cell was interrupted",
+		o := Output{Type: ErrorType, EName: "Interrupted", EValue: "the cell was interrupted",
 			Traceback: []string{"interrupted: " + name + " was cancelled (the kernel is ready for the next cell)"}}
-		e.send(out)
-		return count, &out
-	case errors.As(err, &exit) && exit.Code == 0:
+		e.send(o)
+		return count, &o
+	case errors.As(out.Err, &exit) && exit.Code == 0:
 		return count, nil
-	case err != nil:
-		out := errorOutput(name, code, err)
-		e.send(out)
-		return count, &out
-	case res.Show:
-		e.send(e.result(count, res))
+	case out.Err != nil:
+		e.mu.Lock()
+		o := errorOutput(out.Err, e.sources)
+		e.mu.Unlock()
+		e.send(o)
+		return count, &o
+	case out.Display != "":
+		e.send(e.result(count, out.Value, out.Display))
 	}
 	return count, nil
 }
@@ -228,16 +232,17 @@ func (e *Executor) flushStreams() {
 	}
 }
 
-// result is the output of a cell's last expression: a figure as an image,
-// anything else as text.
-func (e *Executor) result(count int, res host.Result) Output {
-	out := Output{Type: ResultType, Count: count, Data: Bundle{"text/plain": res.String()}}
-	if fig, ok := asFigure(res.Value); ok {
+// result is the output of a cell's last expression: a figure as an image
+// (with its summary as text), anything else as the REPL shows it.
+func (e *Executor) result(count int, v reflect.Value, text string) Output {
+	out := Output{Type: ResultType, Count: count, Data: Bundle{"text/plain": text}}
+	if fig, ok := asFigure(v); ok {
 		data, meta, err := e.renderFigure(fig)
 		if err != nil {
 			out.Data["text/plain"] = "figure: " + err.Error()
 			return out
 		}
+		data["text/plain"] = text
 		out.Data, out.Metadata = data, meta
 	}
 	return out

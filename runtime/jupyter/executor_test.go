@@ -83,7 +83,7 @@ func TestStreamsAndResult(t *testing.T) {
 		t.Errorf("stdout %q, stderr %q", out, errs)
 	}
 	res := c.of(ResultType)
-	if len(res) != 1 || res[0].Data["text/plain"] != "21" || res[0].Count != 1 {
+	if len(res) != 1 || res[0].Data["text/plain"] != "21 (int)" || res[0].Count != 1 {
 		t.Fatalf("results %+v, want one 21", res)
 	}
 	if c.outs[len(c.outs)-1].Type != ResultType {
@@ -155,7 +155,7 @@ func TestErrorPosition(t *testing.T) {
 		t.Errorf("%d error outputs", len(errs))
 	}
 	// The session goes on.
-	if _, failed := e.Run(context.Background(), "a", true, c.add); failed != nil {
+	if _, failed := e.Run(context.Background(), "c := 3\nc", true, c.add); failed != nil {
 		t.Fatal(failed.Traceback)
 	}
 }
@@ -189,7 +189,7 @@ fmt.Println(run != nil, err)`, true, c.add)
 		}
 	}
 	var next collect
-	if _, failed := e.Run(context.Background(), "1 + 1", true, next.add); failed != nil || next.of(ResultType)[0].Data["text/plain"] != "2" {
+	if _, failed := e.Run(context.Background(), "1 + 1", true, next.add); failed != nil || next.of(ResultType)[0].Data["text/plain"] != "2 (int)" {
 		t.Fatalf("the cell after the interrupt: %+v %+v", failed, next.outs)
 	}
 	for _, o := range next.outs {
@@ -207,5 +207,23 @@ func TestQuickRunShowsNoProgress(t *testing.T) {
 	}
 	if d := c.of(DisplayType); len(d) != 0 {
 		t.Errorf("a run shorter than ProgressAfter left displays: %+v", d)
+	}
+}
+
+func TestPanicPosition(t *testing.T) {
+	e := newExecutor(t, Options{})
+	var c collect
+	if _, failed := e.Run(context.Background(), "func at(xs []int, i int) int {\n\treturn xs[i]\n}", true, c.add); failed != nil {
+		t.Fatal(failed.Traceback)
+	}
+	_, failed := e.Run(context.Background(), "xs := []int{1, 2}\nat(xs, 5)", true, c.add)
+	if failed == nil || failed.EName != "Panic" {
+		t.Fatalf("want a panic, got %+v", failed)
+	}
+	tb := strings.Join(failed.Traceback, "\n")
+	// The panic is in cell 1's function; the traceback quotes that line.
+	if !strings.HasPrefix(failed.EValue, "cell 1:2:") || !strings.Contains(tb, "index out of range") ||
+		!strings.Contains(tb, "   2 |     return xs[i]\n     |     ^") {
+		t.Errorf("panic %q, traceback:\n%s", failed.EValue, tb)
 	}
 }

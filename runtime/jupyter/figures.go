@@ -19,29 +19,10 @@ import (
 	"github.com/llmsam/llmsam/plots"
 )
 
-// figureSaved records a figure file the running cell wrote.
-func (e *Executor) figureSaved(path string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.emit == nil {
-		return // saved by a goroutine after its cell ended: nothing to attach it to
-	}
-	for _, p := range e.figures {
-		if p == path {
-			return
-		}
-	}
-	e.figures = append(e.figures, path)
-}
-
 // sendFigures sends the figures the cell saved, one display per figure:
 // the files of one figure in several formats (x.png, x.svg, x.pdf) make one
 // bundle with the formats a notebook shows.
-func (e *Executor) sendFigures() {
-	e.mu.Lock()
-	paths := e.figures
-	e.figures = nil
-	e.mu.Unlock()
+func (e *Executor) sendFigures(paths []string) {
 	var order []string
 	groups := map[string][]string{}
 	for _, p := range paths {

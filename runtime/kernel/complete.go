@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmsam/llmsam/runtime/host"
-	"github.com/llmsam/llmsam/runtime/repl"
 )
 
 // byteOffset converts a cursor position in code points (the protocol's
@@ -23,22 +22,15 @@ func byteOffset(code string, cursor int) int {
 	return off
 }
 
-// completions completes the word before the cursor with the REPL's
-// completion and returns the span it replaces, in code points.
+// completions completes the word before the cursor as the REPL does and
+// returns the span it replaces, in code points.
 func completions(h *host.Host, code string, cursor int) (start, end int, matches []string) {
 	off := byteOffset(code, cursor)
-	lineStart := strings.LastIndexByte(code[:off], '\n') + 1
-	lineEnd := len(code)
-	if i := strings.IndexByte(code[off:], '\n'); i >= 0 {
-		lineEnd = off + i
-	}
-	head, got := repl.Complete(h, code[lineStart:lineEnd], off-lineStart)
-	end = utf8.RuneCountInString(code[:off])
-	start = utf8.RuneCountInString(code[:lineStart+len(head)])
+	from, got := h.Complete(code, off)
 	if got == nil {
 		got = []string{}
 	}
-	return start, end, got
+	return utf8.RuneCountInString(code[:from]), utf8.RuneCountInString(code[:off]), got
 }
 
 // inspection returns :doc's text for the (possibly qualified) name at the
@@ -62,12 +54,9 @@ func inspection(h *host.Host, code string, cursor int) (string, bool) {
 		end += n
 	}
 	word := strings.Trim(code[start:end], ".")
-	if word == "" {
-		return "", false
-	}
 	// Try the whole name, then drop trailing parts (sim.Study.Steps -> sim.Study).
 	for w := word; w != ""; {
-		if text, ok := repl.Doc(w); ok {
+		if text, ok := h.Doc(w); ok {
 			return text, true
 		}
 		i := strings.LastIndexByte(w, '.')

@@ -166,17 +166,22 @@ func (k *Kernel) inspect(sck zmq4.Socket, m *Message) {
 }
 
 // isComplete answers with the REPL's continuation rule: input goes on while
-// a brace, parenthesis, string or comment is open.
+// the Go grammar says more lines could complete it (an open brace, an
+// unfinished call or string); a syntax error more lines cannot fix is
+// "invalid".
 func (k *Kernel) isComplete(sck zmq4.Socket, m *Message) {
 	var req struct {
 		Code string `json:"code"`
 	}
 	unmarshal(m, &req)
-	if host.Incomplete(req.Code) {
+	switch c, _ := host.CheckComplete(req.Code); c {
+	case host.InputIncomplete:
 		k.reply(sck, m, "is_complete_reply", map[string]any{"status": "incomplete", "indent": indentOf(req.Code)})
-		return
+	case host.InputInvalid:
+		k.reply(sck, m, "is_complete_reply", map[string]any{"status": "invalid"})
+	default:
+		k.reply(sck, m, "is_complete_reply", map[string]any{"status": "complete"})
 	}
-	k.reply(sck, m, "is_complete_reply", map[string]any{"status": "complete"})
 }
 
 // history answers with the cells run in this kernel (the newest last).

@@ -105,7 +105,7 @@ func TestJupyterClient(t *testing.T) {
 		t.Errorf("kernel_info %v", c)
 	}
 	if c := js(get("execute")); !strings.Contains(c, `"name":"stdout","text":"nAgents is 6\n"`) ||
-		!strings.Contains(c, `{"content":{"data":{"text/plain":"42"},"execution_count":1,"metadata":{}},"type":"execute_result"}`) {
+		!strings.Contains(c, `{"content":{"data":{"text/plain":"42 (int)"},"execution_count":1,"metadata":{}},"type":"execute_result"}`) {
 		t.Errorf("execute: %s", c)
 	}
 	if c := get("complete"); js(c["matches"]) != `["netw.BarabasiAlbert"]` || c["start"] != float64(56) || c["end"] != float64(66) {
@@ -133,7 +133,8 @@ func TestJupyterClient(t *testing.T) {
 	if !strings.Contains(js(c["outputs"]), `"type":"error"`) {
 		t.Errorf("no error output on IOPub: %s", js(c["outputs"]))
 	}
-	if c := get("panic"); c["status"] != "error" || c["ename"] != "Panic" || !strings.Contains(js(c["traceback"]), "index out of range") {
+	if c := get("panic"); c["status"] != "error" || c["ename"] != "Panic" || !strings.Contains(js(c["traceback"]), "cell 3:2:1: panic: runtime error: index out of range") ||
+		!strings.Contains(js(c["traceback"]), `"   2 | xs[3]","     | ^"`) {
 		t.Errorf("panic: %v", c)
 	}
 	if c := get("history"); c["status"] != "ok" || c["n"] != float64(3) {
@@ -152,7 +153,7 @@ func TestJupyterClient(t *testing.T) {
 		if strings.Contains(js(c["outputs"]), "finished:") {
 			t.Errorf("interrupt by %s: the cell went on after the run: %s", how, js(c["outputs"]))
 		}
-		if c["after"] != "ok" || !strings.Contains(js(c["after_outputs"]), `"text/plain":"2"`) {
+		if c["after"] != "ok" || !strings.Contains(js(c["after_outputs"]), `"text/plain":"2 (int)"`) {
 			t.Errorf("interrupt by %s: the next cell: %v", how, c)
 		}
 	}
@@ -251,7 +252,7 @@ func TestNBConvertStudy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"101 people: mean a 0.", fmt.Sprintf("%d\n", g.Edges()), "replicate 0, step 9: adoption 0."} {
+	for _, want := range []string{"101 people: mean a 0.", fmt.Sprintf("%d (int)\n", g.Edges()), "replicate 0, step 9: adoption 0."} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("the outputs lack %q:\n%s", want, text.String())
 		}

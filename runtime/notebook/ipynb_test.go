@@ -60,7 +60,7 @@ func TestIPYNB(t *testing.T) {
 	if s, _ := json.Marshal(c.Outputs[0]); string(s) != `{"name":"stdout","output_type":"stream","text":["x is 2\n","again\n"]}` {
 		t.Errorf("stream output %s", s)
 	}
-	if s, _ := json.Marshal(c.Outputs[1]); string(s) != `{"data":{"text/plain":["42"]},"execution_count":2,"metadata":{},"output_type":"execute_result"}` {
+	if s, _ := json.Marshal(c.Outputs[1]); string(s) != `{"data":{"text/plain":["42 (int)"]},"execution_count":2,"metadata":{},"output_type":"execute_result"}` {
 		t.Errorf("result %s", s)
 	}
 	if data, _ := got.Cells[3].Outputs[0]["data"].(map[string]any); data == nil || data["image/png"] == nil {
