@@ -73,6 +73,7 @@ func TestScriptsInterpretedAndCompiled(t *testing.T) {
 		"examples/sweep_heatmap.go":   {{"-replicates", "2"}},
 		"examples/custom_model.go":    {nil},
 		"examples/llm_agents.go":      {append([]string{"-n", "30", "-replicates", "2"}, llmArgs...)},
+		"examples/million.go":         {{"-n", "2000", "-sim-endpoints", "4", "-sim-slots", "64", "-sim-latency", "20ms"}},
 	}
 	files, _ := filepath.Glob(filepath.Join(r, "scripts", "*.go"))
 	more, _ := filepath.Glob(filepath.Join(r, "examples", "*.go"))

@@ -11,13 +11,15 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/agent/agent"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"NewState":    reflect.ValueOf(agent.NewState),
-		"NewStream":   reflect.ValueOf(agent.NewStream),
-		"ParallelFor": reflect.ValueOf(agent.ParallelFor),
-		"StepKey":     reflect.ValueOf(agent.StepKey),
-		"StreamAt":    reflect.ValueOf(agent.StreamAt),
+		"HourlyProfile": reflect.ValueOf(agent.HourlyProfile),
+		"NewState":      reflect.ValueOf(agent.NewState),
+		"NewStream":     reflect.ValueOf(agent.NewStream),
+		"ParallelFor":   reflect.ValueOf(agent.ParallelFor),
+		"StepKey":       reflect.ValueOf(agent.StepKey),
+		"StreamAt":      reflect.ValueOf(agent.StreamAt),
 
 		// type definitions
+		"Activation":  reflect.ValueOf((*agent.Activation)(nil)),
 		"Env":         reflect.ValueOf((*agent.Env)(nil)),
 		"ErrorRecord": reflect.ValueOf((*agent.ErrorRecord)(nil)),
 		"IOBound":     reflect.ValueOf((*agent.IOBound)(nil)),

@@ -21,17 +21,26 @@ type entry struct {
 	ID           string          `json:"id"`
 	Request      json.RawMessage `json:"request"`
 	Text         string          `json:"text"`
+	Choices      []string        `json:"choices,omitempty"` // every answer of a request with n > 1
 	FinishReason string          `json:"finish_reason"`
 	Usage        Usage           `json:"usage"`
 }
 
-// cache stores answers by key, in memory and, with a path, in a bbolt file
-// (crash-safe: every write is a committed transaction).
+// cache stores answers by key: with a path, in a bbolt file only
+// (crash-safe: every write is a committed transaction), so that a run of a
+// million agents holds no answer in memory; without one, in memory, at
+// most memEntries of the latest answers, without their request bodies.
 type cache struct {
 	mu  sync.Mutex
-	mem map[string]entry
+	mem map[string]entry // the newest answers
+	old map[string]entry // the generation before, dropped when mem fills up
 	db  *bolt.DB
 }
+
+// memEntries bounds the answers kept in memory without a cache file: two
+// generations of memEntries/2 (dropping a whole map is cheaper than
+// deleting entries one by one from a map that keeps growing).
+const memEntries = 1 << 16
 
 func openCache(path string) (*cache, error) {
 	c := &cache{mem: map[string]entry{}}
@@ -62,12 +71,17 @@ func openCache(path string) (*cache, error) {
 }
 
 func (c *cache) get(key string) (entry, bool) {
-	c.mu.Lock()
-	e, ok := c.mem[key]
-	c.mu.Unlock()
-	if ok || c.db == nil {
+	if c.db == nil {
+		c.mu.Lock()
+		e, ok := c.mem[key]
+		if !ok {
+			e, ok = c.old[key]
+		}
+		c.mu.Unlock()
 		return e, ok
 	}
+	var e entry
+	ok := false
 	c.db.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(answersBucket).Get([]byte(key)); v != nil {
 			ok = json.Unmarshal(v, &e) == nil
@@ -78,10 +92,14 @@ func (c *cache) get(key string) (entry, bool) {
 }
 
 func (c *cache) put(key string, e entry) error {
-	c.mu.Lock()
-	c.mem[key] = e
-	c.mu.Unlock()
 	if c.db == nil {
+		e.Request = nil
+		c.mu.Lock()
+		if len(c.mem) >= memEntries/2 {
+			c.old, c.mem = c.mem, make(map[string]entry, memEntries/2)
+		}
+		c.mem[key] = e
+		c.mu.Unlock()
 		return nil
 	}
 	v, err := json.Marshal(e)

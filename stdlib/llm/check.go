@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -23,8 +24,23 @@ func (c *Client) Check(ctx context.Context) error {
 	if c.checked {
 		return c.checkErr
 	}
-	for _, ep := range c.endpoints {
-		if err := c.checkEndpoint(ctx, ep); err != nil {
+	// Endpoints are checked 32 at a time (a fleet may have hundreds); the
+	// error reported is the first endpoint's in the configured order.
+	errs := make([]error, len(c.endpoints))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 32)
+	for i, ep := range c.endpoints {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = c.checkEndpoint(ctx, ep)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err() // not kept: a later call may check again
 			}
@@ -33,6 +49,7 @@ func (c *Client) Check(ctx context.Context) error {
 		}
 	}
 	c.checked = true
+	c.checkOK.Store(true)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -25,6 +26,10 @@ type Client struct {
 	checkMu  sync.Mutex
 	checked  bool
 	checkErr error
+	checkOK  atomic.Bool // Check passed: the fast path of every request
+
+	answers    *answerLog // Config.AnswersLog, or nil
+	stopChecks context.CancelFunc
 }
 
 // Stats are a client's running totals.
@@ -56,22 +61,55 @@ func New(cfg Config) (*Client, error) {
 		MaxIdleConnsPerHost: cfg.Concurrency,
 		IdleConnTimeout:     90 * time.Second,
 	}}
-	for _, u := range append([]string{cfg.BaseURL}, cfg.Endpoints...) {
-		c.endpoints = append(c.endpoints, &endpoint{url: strings.TrimRight(u, "/"), limit: newLimiter(cfg.Concurrency)})
+	urls := append([]string{cfg.BaseURL}, cfg.Endpoints...)
+	weights, err := weightsOf(len(urls), cfg.Weights)
+	if err != nil {
+		c.cache.close()
+		return nil, err
+	}
+	for i, u := range urls {
+		pool, err := newHTTPPool(u, cfg.APIKey, max(1, int(math.Ceil(float64(cfg.Concurrency)*weights[i]))))
+		if err != nil {
+			c.cache.close()
+			return nil, err
+		}
+		// An endpoint of weight w takes up to w x Concurrency requests at once.
+		cap := max(1, int(math.Round(float64(cfg.Concurrency)*weights[i])))
+		c.endpoints = append(c.endpoints, &endpoint{url: strings.TrimRight(u, "/"), weight: weights[i], limit: newLimiter(cap), pool: pool})
 	}
 	c.router = newRouter(c.endpoints)
+	var stop context.CancelFunc
+	c.router.ctx, stop = context.WithCancel(context.Background())
+	c.router.check = c.healthy
+	c.stopChecks = stop
+	if cfg.AnswersLog != "" {
+		if c.answers, err = openAnswerLog(cfg.AnswersLog); err != nil {
+			c.cache.close()
+			return nil, err
+		}
+	}
 	if cfg.BatchExport != "" {
 		c.batchFile = &batchWriter{path: cfg.BatchExport}
 	}
 	return c, nil
 }
 
-// Close closes the cache and the batch file.
+// Close closes the cache, the batch file, the answers log and the
+// connections, and stops the health checks.
 func (c *Client) Close() error {
 	c.stopProgress()
+	c.stopChecks()
+	for _, ep := range c.endpoints {
+		ep.pool.close()
+	}
 	var err error
 	if c.batchFile != nil {
 		err = c.batchFile.close()
+	}
+	if c.answers != nil {
+		if aerr := c.answers.close(); err == nil {
+			err = aerr
+		}
 	}
 	if cerr := c.cache.close(); err == nil {
 		err = cerr
@@ -109,7 +147,7 @@ func (c *Client) Do(ctx context.Context, reqs []Request) []Response {
 	c.startProgress()
 	out := make([]Response, len(reqs))
 	var wg sync.WaitGroup
-	limit := make(chan struct{}, c.cfg.Concurrency*len(c.endpoints))
+	limit := make(chan struct{}, c.capacity())
 	for i := range reqs {
 		if ctx.Err() != nil {
 			out[i].Err = ctx.Err()
@@ -129,14 +167,15 @@ func (c *Client) Do(ctx context.Context, reqs []Request) []Response {
 
 // one answers one request: from the cache, or from a server with retries.
 func (c *Client) one(ctx context.Context, r Request) Response {
-	body, err := c.Body(r)
+	body, err := c.pooledBody(r)
 	if err != nil {
 		return Response{Err: err}
 	}
+	defer bodies.Put(&body) // nothing keeps the body once the request is done
 	key := c.key(body)
 	if e, ok := c.cache.get(key); ok {
 		c.stats.Cached.Add(1)
-		return Response{Text: e.Text, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
+		return Response{Text: e.Text, Choices: e.Choices, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
 	}
 	switch {
 	case c.cfg.Replay:
@@ -150,8 +189,10 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 		}
 		return Response{Err: fmt.Errorf("%w (%s)", ErrBatchPending, c.cfg.BatchExport)}
 	}
-	if err := c.Check(ctx); err != nil {
-		return Response{Err: err}
+	if !c.checkOK.Load() {
+		if err := c.Check(ctx); err != nil {
+			return Response{Err: err}
+		}
 	}
 	var fails []Failure
 	for attempt := 0; ; attempt++ {
@@ -166,14 +207,19 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 		c.stats.Requests.Add(1)
 		resp, f, wait := c.send(ctx, ep, body)
 		c.stats.InFlight.Add(-1)
-		c.router.release(ep, epoch, f == nil, f != nil && f.overload())
+		c.router.release(ep, epoch, f)
 		if f == nil {
 			c.stats.Answered.Add(1)
 			c.stats.PromptTokens.Add(int64(resp.Usage.PromptTokens))
 			c.stats.CompletionTokens.Add(int64(resp.Usage.CompletionTokens))
 			resp.Retries, resp.Failures = attempt, fails
-			if err := c.cache.put(key, entry{ID: r.ID, Request: body, Text: resp.Text, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
+			if err := c.cache.put(key, entry{ID: r.ID, Request: body, Text: resp.Text, Choices: resp.Choices, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
 				resp.Err = fmt.Errorf("llm: caching the answer to %s: %w", r.ID, err)
+			}
+			if c.answers != nil {
+				if err := c.answers.add(r.ID, key, resp); err != nil && resp.Err == nil {
+					resp.Err = err
+				}
 			}
 			return resp
 		}

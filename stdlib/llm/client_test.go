@@ -298,20 +298,36 @@ func TestConcurrencyCapAndRouting(t *testing.T) {
 	if a.Count()+b.Count() != 100 || a.Count() < 30 || b.Count() < 30 {
 		t.Fatalf("load %d / %d, want it shared", a.Count(), b.Count())
 	}
-	// Below the cap, agent k goes to endpoint k mod 2.
+	// Below the cap, every request of an agent goes to its home endpoint,
+	// and homes are spread over the endpoints.
 	a2 := openaitest.New(openaitest.Options{})
 	b2 := openaitest.New(openaitest.Options{})
 	defer a2.Close()
 	defer b2.Close()
 	c2 := newClient(t, Config{BaseURL: a2.BaseURL(), Endpoints: []string{b2.BaseURL()}})
-	for i := range 10 {
-		mustAnswer(t, c2.Do(context.Background(), []Request{requests(10)[i]}))
-	}
-	for _, r := range a2.Requests() {
-		if !strings.Contains(string(r.Body), "agent 0") && !strings.Contains(string(r.Body), "agent 2") &&
-			!strings.Contains(string(r.Body), "agent 4") && !strings.Contains(string(r.Body), "agent 6") && !strings.Contains(string(r.Body), "agent 8") {
-			t.Fatalf("an odd agent went to endpoint 0: %s", r.Body)
+	for try := range 3 {
+		for i := range 20 {
+			r := requests(20)[i]
+			r.Seed += int64(100 * try)
+			mustAnswer(t, c2.Do(context.Background(), []Request{r}))
 		}
+	}
+	home := map[string]string{}
+	for name, srv := range map[string]*openaitest.Server{"a": a2, "b": b2} {
+		for _, r := range srv.Requests() {
+			var body struct {
+				Messages []Message `json:"messages"`
+			}
+			json.Unmarshal(r.Body, &body)
+			agent := body.Messages[1].Content
+			if h, ok := home[agent]; ok && h != name {
+				t.Fatalf("%s went to two endpoints", agent)
+			}
+			home[agent] = name
+		}
+	}
+	if a2.Count() == 0 || b2.Count() == 0 || len(home) != 20 {
+		t.Fatalf("homes: %v", home)
 	}
 }
 
@@ -363,6 +379,7 @@ func TestKeyIsTheBody(t *testing.T) {
 		"BaseURL": "http://127.0.0.1:2/v1", "Endpoints": []string{"http://127.0.0.1:3/v1"}, "APIKey": "sk-x", "Concurrency": 3,
 		"Timeout": time.Second, "MaxRetries": 1, "RetryBase": time.Millisecond, "PriceInput": 1.0, "PriceOutput": 2.0,
 		"BudgetTokens": 10, "BudgetUSD": 1.0, "FallbackBudget": 0.5, "CachePath": "", "Replay": true, "BatchExport": "", "Quiet": true,
+		"Weights": []float64{2}, "AnswersLog": filepath.Join(t.TempDir(), "answers.jsonl"),
 	}
 	base := Config{Model: "m", BaseURL: "http://127.0.0.1:1/v1", Quiet: true}
 	req := requests(1)[0]
@@ -642,6 +659,32 @@ func TestConfigErrors(t *testing.T) {
 	cfg := Config{Model: "m", APIKey: "sk-hidden"}
 	if strings.Contains(cfg.String(), "sk-hidden") {
 		t.Error("Config.String shows the key")
+	}
+}
+
+// TestBodyIsWhatJSONMarshalWrites checks that bodies built by appending are
+// byte for byte those json.Marshal writes for the wire struct, so that the
+// cache keys of existing caches stay valid.
+func TestBodyIsWhatJSONMarshalWrites(t *testing.T) {
+	texts := []string{"", "plain", "quote \" backslash \\ <tag> & amp", "line\nbreak\ttab\u2028", "caf\u00e9 \U0001F600", "bad \xff utf8"}
+	for _, cfg := range []Config{
+		{Model: "m", BaseURL: "http://127.0.0.1:1/v1"},
+		{Model: "m<&>", BaseURL: "http://127.0.0.1:1/v1", Temperature: 0.7, TopP: 0.95, MaxTokens: 99, Stop: []string{"END", "\n#"}, Seed: 77},
+		{Model: "m", BaseURL: "http://127.0.0.1:1/v1", Mode: Completion, Temperature: 1e-7},
+		{Model: "m", BaseURL: "http://127.0.0.1:1/v1", NoSchema: true, Extra: map[string]any{"top_k": 20, "repetition_penalty": 1.1}},
+	} {
+		c := newClient(t, cfg)
+		for i, text := range texts {
+			for _, n := range []int{0, 1, 8} {
+				r := Request{ID: "x", Seed: int64(i * 1234567), N: n, Schema: schema, Prompt: text + "p",
+					Messages: []Message{{Role: "system", Content: "shared " + text}, {Role: "user", Content: text}}}
+				got, gerr := c.Body(r)
+				want, werr := c.wireBody(r)
+				if gerr != nil || werr != nil || string(got) != string(want) {
+					t.Fatalf("%+v, text %q, n %d:\n got %s (%v)\nwant %s (%v)", cfg, text, n, got, gerr, want, werr)
+				}
+			}
+		}
 	}
 }
 

@@ -30,11 +30,12 @@ const (
 
 // Config configures a Client. Zero fields take the defaults noted.
 type Config struct {
-	Model     string   // model name, e.g. "Qwen/Qwen2.5-7B-Instruct" or "gpt-4o-mini"
-	BaseURL   string   // default $OPENAI_BASE_URL, else https://api.openai.com/v1
-	Endpoints []string // further base URLs sharing the load (replicas of the same model)
-	APIKey    string   // default $OPENAI_API_KEY; never stored
-	Mode      Mode     // default Chat
+	Model     string    // model name, e.g. "Qwen/Qwen2.5-7B-Instruct" or "gpt-4o-mini"
+	BaseURL   string    // default $OPENAI_BASE_URL, else https://api.openai.com/v1
+	Endpoints []string  // further base URLs sharing the load (replicas of the same model)
+	Weights   []float64 // capacity of BaseURL and each of Endpoints, in that order (nil: 1 each): an endpoint of weight w is home to a share of agents in proportion to w and takes up to w x Concurrency requests at once
+	APIKey    string    // default $OPENAI_API_KEY; never stored
+	Mode      Mode      // default Chat
 
 	Temperature    float64        // sampling temperature, sent even when 0
 	TopP           float64        // 0 leaves the server's default
@@ -56,6 +57,7 @@ type Config struct {
 	Replay         bool           // answer only from the cache; a miss is an error
 	BatchExport    string         // write cache misses to this OpenAI batch JSONL file instead of sending them
 	Quiet          bool           // no progress bar
+	AnswersLog     string         // stream every answer received to this JSONL file as it arrives ("" for none)
 }
 
 // fieldRole says whether a Config field can change what a server answers.
@@ -80,10 +82,11 @@ var fieldRoles = map[string]fieldRole{
 	"Timeout": sessionField, "MaxRetries": sessionField, "RetryBase": sessionField, "PriceInput": sessionField,
 	"PriceOutput": sessionField, "BudgetTokens": sessionField, "BudgetUSD": sessionField, "FallbackBudget": sessionField,
 	"CachePath": sessionField, "Replay": sessionField, "BatchExport": sessionField, "Quiet": sessionField,
+	"Weights": sessionField, "AnswersLog": sessionField,
 }
 
 // bodyFields are the request body's own fields, which Extra must not set.
-var bodyFields = []string{"model", "messages", "prompt", "temperature", "top_p", "max_tokens", "stop", "seed", "response_format"}
+var bodyFields = []string{"model", "messages", "prompt", "temperature", "top_p", "max_tokens", "stop", "seed", "n", "response_format"}
 
 // FromEnv returns a configuration for model with OPENAI_BASE_URL and
 // OPENAI_API_KEY from the environment, like the OpenAI SDKs.

@@ -23,6 +23,21 @@ func AddFlags(fs *flag.FlagSet) *Config {
 		}
 		return nil
 	})
+	fs.Func("endpoints-file", "a fleet file: one base URL per line with an optional weight (its capacity relative to -concurrency); sets -base-url and -endpoints", func(path string) error {
+		specs, err := ReadEndpoints(path)
+		if err != nil {
+			return err
+		}
+		cfg.BaseURL, cfg.Endpoints, cfg.Weights = specs[0].URL, nil, nil
+		for i, sp := range specs {
+			if i > 0 {
+				cfg.Endpoints = append(cfg.Endpoints, sp.URL)
+			}
+			cfg.Weights = append(cfg.Weights, sp.Weight)
+		}
+		return nil
+	})
+	fs.StringVar(&cfg.AnswersLog, "answers-log", "", "stream every answer received to this JSONL file as it arrives")
 	fs.Func("mode", "chat (default) or completion (raw prompt with a stop string, the release's vLLM mode)", func(s string) error {
 		cfg.Mode = Mode(s)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sync"
 )
 
 // Message is one chat message.
@@ -22,6 +23,7 @@ type Request struct {
 	Seed     int64           // this request's sampling seed (shifted by Config.Seed)
 	Attempt  int             // which try of the agent this is, for error records (the seed tells tries apart)
 	Schema   json.RawMessage // JSON schema of the answer, for structured output in chat mode
+	N        int             // answers wanted from this one prompt (the body's n; part of the cache key); 0 or 1 for one
 }
 
 // Usage counts tokens.
@@ -33,6 +35,7 @@ type Usage struct {
 // Response is the answer to a Request.
 type Response struct {
 	Text         string
+	Choices      []string // every answer of a request with N > 1 (Text is the first)
 	FinishReason string
 	Usage        Usage
 	Cached       bool      // answered from the cache
@@ -53,6 +56,7 @@ type wire struct {
 	MaxTokens      int             `json:"max_tokens"`
 	Stop           []string        `json:"stop,omitempty"`
 	Seed           int64           `json:"seed"`
+	N              int             `json:"n,omitempty"`
 	ResponseFormat *responseFormat `json:"response_format,omitempty"`
 }
 
@@ -77,10 +81,52 @@ func (c *Client) path() string {
 
 // Body returns the exact JSON body r is sent with under the client's
 // configuration: the bytes the cache key is computed from and the batch
-// file holds.
+// file holds. It is built by appending (appendBody), byte for byte what
+// json.Marshal writes for the wire struct (wireBody, checked by the tests).
 func (c *Client) Body(r Request) ([]byte, error) {
+	b, err := appendBody(make([]byte, 0, 512+len(r.Prompt)+messagesLen(r.Messages)), &c.cfg, &r, c.seed(r.Seed))
+	if err != nil {
+		return nil, err
+	}
+	return mergeJSON(b, c.cfg.Extra)
+}
+
+// bodies recycles request bodies: a million requests would otherwise
+// allocate gigabytes for the collector to sweep.
+var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// pooledBody is Body in a recycled buffer, for Client.one, which returns
+// it to bodies when the request is done.
+func (c *Client) pooledBody(r Request) ([]byte, error) {
+	buf := bodies.Get().(*[]byte)
+	b, err := appendBody((*buf)[:0], &c.cfg, &r, c.seed(r.Seed))
+	if err != nil {
+		bodies.Put(buf)
+		return nil, err
+	}
+	if len(c.cfg.Extra) > 0 {
+		bodies.Put(buf)
+		return mergeJSON(b, c.cfg.Extra) // a fresh slice
+	}
+	return b, nil
+}
+
+func messagesLen(ms []Message) int {
+	n := 0
+	for _, m := range ms {
+		n += len(m.Content) + 32
+	}
+	return n + len(ms)*16
+}
+
+// wireBody is Body through json.Marshal of the wire struct: the reference
+// appendBody is checked against.
+func (c *Client) wireBody(r Request) ([]byte, error) {
 	w := wire{Model: c.cfg.Model, Temperature: c.cfg.Temperature, TopP: c.cfg.TopP, MaxTokens: c.cfg.MaxTokens,
 		Stop: c.cfg.Stop, Seed: c.seed(r.Seed)}
+	if r.N > 1 {
+		w.N = r.N
+	}
 	if c.cfg.Mode == Completion {
 		if r.Prompt == "" {
 			return nil, fmt.Errorf("llm: request %s has no Prompt (completion mode)", r.ID)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -14,47 +13,42 @@ import (
 	"time"
 )
 
-// send posts one body to an endpoint and reads the answer. It returns the
-// answer, or the failure and, for a 429 or 503, how long the server asked
-// to wait.
+// send posts one body to an endpoint over the endpoint's own keep-alive
+// connections and reads the answer. It returns the answer, or the failure
+// and, for a 429 or 503, how long the server asked to wait.
 func (c *Client) send(ctx context.Context, ep *endpoint, body []byte) (Response, *Failure, time.Duration) {
-	url := ep.url + c.path()
-	callCtx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	fail := func(f Failure) (Response, *Failure, time.Duration) {
-		f.Endpoint = url
-		f.Message = c.redact(f.Message)
-		return Response{}, &f, 0
-	}
-	req, err := http.NewRequestWithContext(callCtx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return fail(Failure{Kind: KindNetwork, Message: err.Error()})
-	}
-	req.Header.Set("Content-Type", "application/json")
-	c.authorize(req)
-	resp, err := c.http.Do(req)
-	timedOut := func() bool { return ctx.Err() == nil && errors.Is(callCtx.Err(), context.DeadlineExceeded) }
-	if err != nil {
-		return fail(transportFailure(err, timedOut()))
-	}
-	data, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		return fail(transportFailure(err, timedOut()))
-	}
-	if resp.StatusCode != http.StatusOK {
-		r, f, _ := fail(statusFailure(resp.StatusCode, data))
-		var wait time.Duration
-		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-			wait = retryAfter(resp.Header)
+	var (
+		resp Response
+		f    *Failure
+		wait time.Duration
+	)
+	err := ep.pool.do(ctx, c.cfg.Timeout, http.MethodPost, c.path(), body, func(status int, h *respHeader, data []byte) error {
+		if status != http.StatusOK {
+			sf := statusFailure(status, data)
+			f = &sf
+			if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
+				wait = retryAfter(http.Header{"Retry-After": {h.retryAfter}, "Retry-After-Ms": {h.retryAfterMS}})
+			}
+			return nil
 		}
-		return r, f, wait
-	}
-	answer, err := parseAnswer(data)
+		a, err := parseAnswer(data)
+		if err != nil {
+			f = &Failure{Status: status, Kind: KindMalformed, Message: err.Error() + ": " + cut(string(data), 300)}
+			return nil
+		}
+		resp = a
+		return nil
+	})
 	if err != nil {
-		return fail(Failure{Status: resp.StatusCode, Kind: KindMalformed, Message: err.Error() + ": " + cut(string(data), 300)})
+		tf := transportFailure(err, errors.Is(err, errTimeout) && ctx.Err() == nil)
+		f = &tf
 	}
-	return answer, nil, 0
+	if f != nil {
+		f.Endpoint = ep.url + c.path()
+		f.Message = c.redact(f.Message)
+		return Response{}, f, wait
+	}
+	return resp, nil, 0
 }
 
 func (c *Client) authorize(r *http.Request) {
@@ -84,28 +78,54 @@ type wireAnswer struct {
 	Usage Usage `json:"usage"`
 }
 
-// parseAnswer reads the first choice of a chat completion or a completion.
+// parseAnswer reads a chat completion or a completion: the first choice as
+// Text, and every choice in Choices when there are several. The one-pass
+// scanner reads the common shape; anything else is decoded by
+// encoding/json, which reads the same (TestScanAnswerMatchesEncodingJSON).
 func parseAnswer(data []byte) (Response, error) {
-	var a wireAnswer
-	if err := json.Unmarshal(data, &a); err != nil {
-		return Response{}, fmt.Errorf("the answer is not JSON (%v)", err)
+	a, err := scanAnswer(data)
+	if err != nil {
+		if a, err = slowAnswer(data); err != nil {
+			return Response{}, fmt.Errorf("the answer is not JSON (%v)", err)
+		}
 	}
-	if len(a.Choices) == 0 {
+	if len(a.texts) == 0 {
 		return Response{}, fmt.Errorf("the answer has no choices")
 	}
-	ch := a.Choices[0]
-	r := Response{FinishReason: ch.FinishReason, Usage: a.Usage}
-	switch {
-	case ch.Message != nil:
-		if ch.Message.Content != nil {
-			r.Text = *ch.Message.Content
+	for _, has := range a.hasText {
+		if !has {
+			return Response{}, fmt.Errorf("the answer's choice has neither message nor text")
 		}
-	case ch.Text != nil:
-		r.Text = *ch.Text
-	default:
-		return Response{}, fmt.Errorf("the answer's choice has neither message nor text")
+	}
+	r := Response{Text: a.texts[0], FinishReason: a.finish[0], Usage: a.usage}
+	if len(a.texts) > 1 {
+		r.Choices = a.texts
 	}
 	return r, nil
+}
+
+// slowAnswer decodes an answer with encoding/json.
+func slowAnswer(data []byte) (answerJSON, error) {
+	var w wireAnswer
+	if err := json.Unmarshal(data, &w); err != nil {
+		return answerJSON{}, err
+	}
+	var a answerJSON
+	for _, ch := range w.Choices {
+		text, has := "", false
+		switch {
+		case ch.Message != nil:
+			has = true
+			if ch.Message.Content != nil {
+				text = *ch.Message.Content
+			}
+		case ch.Text != nil:
+			text, has = *ch.Text, true
+		}
+		a.texts, a.finish, a.hasText = append(a.texts, text), append(a.finish, ch.FinishReason), append(a.hasText, has)
+	}
+	a.usage = w.Usage
+	return a, nil
 }
 
 // retryAfter reads retry-after-ms (OpenAI) or Retry-After (seconds, possibly

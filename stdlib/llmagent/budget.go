@@ -110,11 +110,11 @@ func (a *Agents) Summary() string {
 
 // Check returns an error when the agents went over the fallback budget,
 // whatever the number of agent-steps so far; scripts call it before they
-// calibrate or compare on LLM runs. For a model that is not *Agents it
-// returns nil.
+// calibrate or compare on LLM runs. For a model without LLM agents (see
+// agentsOf) it returns nil.
 func Check(m agent.Model) error {
-	a, ok := m.(*Agents)
-	if !ok || a == nil {
+	a := agentsOf(m)
+	if a == nil {
 		return nil
 	}
 	return a.budgetError(true)
@@ -122,18 +122,38 @@ func Check(m agent.Model) error {
 
 // Finish ends a script's LLM session: it returns the one-line summary
 // (with its newline) and Check's error, so that no figure or table is made
-// from a run over the fallback budget. For a model that is not *Agents it
+// from a run over the fallback budget. For a model without LLM agents it
 // returns "" and nil. Scripts print the line, then stop on the error:
 //
 //	summary, err := llmagent.Finish(agents)
 //	fmt.Print(summary)
 //	check(err)
 func Finish(m agent.Model) (string, error) {
-	a, ok := m.(*Agents)
-	if !ok || a == nil {
+	a := agentsOf(m)
+	if a == nil {
 		return "", nil
 	}
 	return a.Summary() + "\n", a.budgetError(true)
+}
+
+// agentsOf returns the LLM agents behind a model: *Agents, the agents of
+// *Archetypes, or either wrapped in agent.Activation; nil for others.
+func agentsOf(m agent.Model) *Agents {
+	switch v := m.(type) {
+	case *Agents:
+		return v
+	case *Archetypes:
+		if v != nil {
+			return v.Agents
+		}
+	case agent.Activation:
+		return agentsOf(v.Model)
+	case *agent.Activation:
+		if v != nil {
+			return agentsOf(v.Model)
+		}
+	}
+	return nil
 }
 
 func cutText(s string, n int) string {

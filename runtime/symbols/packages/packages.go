@@ -13,6 +13,7 @@ var Documented = []string{
 	"github.com/llmsam/llmsam/stdlib/agent",
 	"github.com/llmsam/llmsam/stdlib/calibrate",
 	"github.com/llmsam/llmsam/stdlib/flagcheck",
+	"github.com/llmsam/llmsam/stdlib/fleetsim",
 	"github.com/llmsam/llmsam/stdlib/history",
 	"github.com/llmsam/llmsam/stdlib/llm",
 	"github.com/llmsam/llmsam/stdlib/llmagent",

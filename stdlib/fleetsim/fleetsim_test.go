@@ -1,0 +1,121 @@
+package fleetsim
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/llmsam/llmsam/stdlib/llm"
+	"github.com/llmsam/llmsam/stdlib/llmagent"
+)
+
+func TestReadPromptWeightsSummaryLines(t *testing.T) {
+	body := []byte(`{"messages":[{"role":"user","content":"lambda = 0.35\n# Your answers so far\nRound 1: opinion 2, decision No.\n- 4 of them: opinion 8, decision Yes\n- friend 3: opinion 5, decision No\n- 50% of them: opinion 10, decision Yes\nyour opinion of the option"}]}`)
+	mean, lambda := readPrompt(body)
+	if lambda != 0.35 || mean != (2+4*8+5+500)/56.0 {
+		t.Fatalf("mean %g lambda %g, want %g and 0.35", mean, lambda, (2+4*8+5+500)/56.0)
+	}
+	quoted := []byte(`{"messages":[{"role":"system","content":"{\"thought\": \"...\", \"opinion\": 2}"},{"role":"user","content":"- friend 4: {\"thought\": \"x\", \"opinion\": 9, \"decision\": \"Yes\"}\n- friend 5: {\"thought\": \"y\", \"opinion\": 7, \"decision\": \"No\"}"}]}`)
+	if m, _ := readPrompt(quoted); m != 8 {
+		t.Fatalf("answers quoted as JSON in the user message: mean %g, want 8 (the system message's example left out)", m)
+	}
+	if m, l := readPrompt([]byte(`{"prompt":"nothing here"}`)); m != 5 || l != 0.5 {
+		t.Fatalf("defaults: %g %g", m, l)
+	}
+}
+
+func TestFleetAnswersTheAgentsFormat(t *testing.T) {
+	f, err := Start(Options{Endpoints: 3, Slots: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, mode := range []llm.Mode{llm.Chat, llm.Completion} {
+		c, err := llm.New(llm.Config{Model: "m", BaseURL: f.URLs()[0], Endpoints: f.URLs()[1:], Mode: mode, Quiet: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reqs []llm.Request
+		for i := range 30 {
+			text := "lambda = 0.90\nRound 1: opinion 9, decision Yes.\n- friend 1: opinion 9, decision Yes"
+			r := llm.Request{Agent: i, Seed: int64(i), Schema: llmagent.Schema}
+			if mode == llm.Chat {
+				r.Messages = []llm.Message{{Role: "system", Content: "shared"}, {Role: "user", Content: text}}
+			} else {
+				r.Prompt = text + "\n# Answer\n"
+			}
+			reqs = append(reqs, r)
+		}
+		yes := 0
+		for i, resp := range c.Do(context.Background(), reqs) {
+			if resp.Err != nil {
+				t.Fatalf("%s request %d: %v", mode, i, resp.Err)
+			}
+			a, err := llmagent.Parse(resp.Text)
+			if err != nil {
+				t.Fatalf("%s answer %q: %v", mode, resp.Text, err)
+			}
+			if a.Opinion < 8 || a.Opinion > 10 || a.Thought == "" {
+				t.Fatalf("%s answer %+v: want an opinion within 1.5 of 9", mode, a)
+			}
+			if a.Decision {
+				yes++
+			}
+			if resp.Usage.PromptTokens == 0 || resp.Usage.CompletionTokens == 0 {
+				t.Fatalf("%s: no usage in %+v", mode, resp)
+			}
+		}
+		if yes == 0 || yes == 30 {
+			t.Fatalf("%s: %d of 30 said yes at opinion ~9 and lambda 0.9: the seed should decide", mode, yes)
+		}
+		c.Close()
+	}
+	for i := range 3 {
+		if f.Endpoint(i).Served() == 0 {
+			t.Fatalf("endpoint %d served nothing", i)
+		}
+	}
+}
+
+func post(t *testing.T, url, body string) (int, string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestFleetChoicesAndFaults(t *testing.T) {
+	f, err := Start(Options{Endpoints: 1, Slots: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ep := f.Endpoint(0)
+	status, body := post(t, ep.URL()+"/chat/completions", `{"model":"x","n":4,"seed":7,"messages":[{"role":"user","content":"hi"}]}`)
+	if status != 200 || strings.Count(body, `"index":`) != 4 || !strings.Contains(body, `"model":"x"`) {
+		t.Fatalf("n=4: %d %s", status, body)
+	}
+	if status, body := post(t, ep.URL()+"/nowhere", `{}`); status != 404 {
+		t.Fatalf("unknown path: %d %s", status, body)
+	}
+	ep.SetFault(ServerError)
+	if status, _ := post(t, ep.URL()+"/chat/completions", `{}`); status != 500 {
+		t.Fatalf("ServerError: status %d", status)
+	}
+	ep.SetFault(Drop)
+	if status, msg := post(t, ep.URL()+"/chat/completions", `{}`); status != 0 {
+		t.Fatalf("Drop: status %d %s", status, msg)
+	}
+	ep.SetFault(Healthy)
+	resp, err := http.Get(ep.URL() + "/models")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("models after recovery: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}

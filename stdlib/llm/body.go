@@ -1,0 +1,70 @@
+package llm
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// appendBody appends the JSON body of r under cfg with the given seed, byte
+// for byte what json.Marshal writes for the wire struct (field order,
+// omitted empty fields, escapes), without reflection.
+func appendBody(dst []byte, cfg *Config, r *Request, seed int64) ([]byte, error) {
+	dst = append(dst, `{"model":`...)
+	dst = appendJSONString(dst, cfg.Model)
+	if cfg.Mode == Completion {
+		if r.Prompt == "" {
+			return nil, fmt.Errorf("llm: request %s has no Prompt (completion mode)", r.ID)
+		}
+		dst = append(dst, `,"prompt":`...)
+		dst = appendJSONString(dst, r.Prompt)
+	} else {
+		if len(r.Messages) == 0 {
+			return nil, fmt.Errorf("llm: request %s has no Messages (chat mode)", r.ID)
+		}
+		dst = append(dst, `,"messages":[`...)
+		for i, m := range r.Messages {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, `{"role":`...)
+			dst = appendJSONString(dst, m.Role)
+			dst = append(dst, `,"content":`...)
+			dst = appendJSONString(dst, m.Content)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"temperature":`...)
+	dst = appendJSONFloat(dst, cfg.Temperature)
+	if cfg.TopP != 0 {
+		dst = append(dst, `,"top_p":`...)
+		dst = appendJSONFloat(dst, cfg.TopP)
+	}
+	dst = append(dst, `,"max_tokens":`...)
+	dst = strconv.AppendInt(dst, int64(cfg.MaxTokens), 10)
+	if len(cfg.Stop) > 0 {
+		dst = append(dst, `,"stop":[`...)
+		for i, s := range cfg.Stop {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, s)
+		}
+		dst = append(dst, ']')
+	}
+	dst = append(dst, `,"seed":`...)
+	dst = strconv.AppendInt(dst, seed, 10)
+	if r.N > 1 {
+		dst = append(dst, `,"n":`...)
+		dst = strconv.AppendInt(dst, int64(r.N), 10)
+	}
+	if cfg.Mode != Completion && !cfg.NoSchema && len(r.Schema) > 0 {
+		dst = append(dst, `,"response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":`...)
+		var err error
+		if dst, err = appendRawJSON(dst, r.Schema); err != nil {
+			return nil, fmt.Errorf("llm: request %s: schema: %w", r.ID, err)
+		}
+		dst = append(dst, `,"strict":true}}`...)
+	}
+	return append(dst, '}'), nil
+}

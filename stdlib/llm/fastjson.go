@@ -1,0 +1,530 @@
+package llm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// appendJSONString appends s as a JSON string exactly as encoding/json
+// encodes it (HTML-safe escapes, invalid UTF-8 as \ufffd, U+2028 and U+2029
+// escaped), without reflection: request bodies are built by appending, and
+// stay byte-identical to json.Marshal's, so cache keys do not change.
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if jsonSafe[b] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// jsonSafe marks the ASCII bytes encoding/json writes as they are.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
+
+// answerJSON is what llmsam reads of a completion: the choices' texts and
+// finish reasons, and the usage.
+type answerJSON struct {
+	texts   []string
+	finish  []string
+	hasText []bool // the choice had a message content or a text
+	usage   Usage
+}
+
+var errSlowPath = errors.New("not the common shape")
+
+// scanAnswer reads a chat completion or completion body in one pass
+// without reflection. It returns errSlowPath for anything it does not
+// handle (the caller then decodes with encoding/json, which also reports
+// malformed answers), so its results are those of encoding/json.
+func scanAnswer(data []byte) (answerJSON, error) {
+	s := scanner{d: data}
+	var a answerJSON
+	err := s.object(func(key []byte) error {
+		switch string(key) {
+		case "choices":
+			return s.array(func() error {
+				var text, finish string
+				has, message := false, false
+				err := s.object(func(k []byte) error {
+					switch string(k) {
+					case "message":
+						if s.null() {
+							return nil
+						}
+						message, has, text = true, true, ""
+						return s.object(func(mk []byte) error {
+							if string(mk) != "content" {
+								return s.skip()
+							}
+							if s.null() {
+								return nil
+							}
+							v, err := s.str()
+							text = v
+							return err
+						})
+					case "text":
+						v, err := s.str()
+						if !message {
+							text, has = v, true
+						}
+						return err
+					case "finish_reason":
+						if s.null() {
+							return nil
+						}
+						v, err := s.str()
+						finish = v
+						return err
+					}
+					return s.skip()
+				})
+				a.texts, a.finish, a.hasText = append(a.texts, text), append(a.finish, finish), append(a.hasText, has)
+				return err
+			})
+		case "usage":
+			return s.object(func(k []byte) error {
+				switch string(k) {
+				case "prompt_tokens":
+					v, err := s.integer()
+					a.usage.PromptTokens = v
+					return err
+				case "completion_tokens":
+					v, err := s.integer()
+					a.usage.CompletionTokens = v
+					return err
+				}
+				return s.skip()
+			})
+		}
+		return s.skip()
+	})
+	if err != nil {
+		return answerJSON{}, err
+	}
+	s.ws()
+	if s.i != len(s.d) {
+		return answerJSON{}, errSlowPath
+	}
+	return a, nil
+}
+
+// scanner is a minimal JSON reader for scanAnswer.
+type scanner struct {
+	d []byte
+	i int
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.d) {
+		switch s.d[s.i] {
+		case ' ', '\t', '\n', '\r':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+func (s *scanner) peek() byte {
+	s.ws()
+	if s.i < len(s.d) {
+		return s.d[s.i]
+	}
+	return 0
+}
+
+func (s *scanner) expect(c byte) error {
+	if s.peek() != c {
+		return errSlowPath
+	}
+	s.i++
+	return nil
+}
+
+// object reads {"key": value, ...}, calling field with each key; field must
+// consume the value.
+func (s *scanner) object(field func(key []byte) error) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		key, err := s.rawKey()
+		if err != nil {
+			return err
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		if err := field(key); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return errSlowPath
+		}
+	}
+}
+
+func (s *scanner) array(elem func() error) error {
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	if s.peek() == ']' {
+		s.i++
+		return nil
+	}
+	for {
+		if err := elem(); err != nil {
+			return err
+		}
+		switch s.peek() {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return nil
+		default:
+			return errSlowPath
+		}
+	}
+}
+
+// rawKey reads a key without escapes (keys with escapes take the slow path).
+func (s *scanner) rawKey() ([]byte, error) {
+	if err := s.expect('"'); err != nil {
+		return nil, err
+	}
+	start := s.i
+	for s.i < len(s.d) {
+		switch c := s.d[s.i]; {
+		case c == '"':
+			s.i++
+			return s.d[start : s.i-1], nil
+		case c == '\\' || c < 0x20:
+			return nil, errSlowPath
+		}
+		s.i++
+	}
+	return nil, errSlowPath
+}
+
+func (s *scanner) null() bool {
+	if s.peek() == 'n' && s.i+4 <= len(s.d) && string(s.d[s.i:s.i+4]) == "null" {
+		s.i += 4
+		return true
+	}
+	return false
+}
+
+// str reads a string value, decoding escapes as encoding/json does.
+func (s *scanner) str() (string, error) {
+	if err := s.expect('"'); err != nil {
+		return "", err
+	}
+	start := s.i
+	for s.i < len(s.d) {
+		c := s.d[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return string(s.d[start : s.i-1]), nil
+		case c == '\\':
+			return s.strEscaped(start)
+		case c < 0x20:
+			return "", errSlowPath
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(s.d[s.i:])
+			if r == utf8.RuneError && size == 1 {
+				return "", errSlowPath
+			}
+			s.i += size
+			continue
+		}
+		s.i++
+	}
+	return "", errSlowPath
+}
+
+func (s *scanner) strEscaped(start int) (string, error) {
+	out := append([]byte(nil), s.d[start:s.i]...)
+	for s.i < len(s.d) {
+		c := s.d[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return string(out), nil
+		case c < 0x20:
+			return "", errSlowPath
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(s.d[s.i:])
+			if r == utf8.RuneError && size == 1 {
+				return "", errSlowPath
+			}
+			out = append(out, s.d[s.i:s.i+size]...)
+			s.i += size
+			continue
+		case c != '\\':
+			j := s.i + 1 // copy the run of plain ASCII at once
+			for j < len(s.d) && s.d[j] >= 0x20 && s.d[j] < utf8.RuneSelf && s.d[j] != '"' && s.d[j] != '\\' {
+				j++
+			}
+			out = append(out, s.d[s.i:j]...)
+			s.i = j
+			continue
+		}
+		if s.i+1 >= len(s.d) {
+			return "", errSlowPath
+		}
+		e := s.d[s.i+1]
+		s.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := s.hex4()
+			if !ok {
+				return "", errSlowPath
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if s.i+1 < len(s.d) && s.d[s.i] == '\\' && s.d[s.i+1] == 'u' {
+					save := s.i
+					s.i += 2
+					if v, ok := s.hex4(); ok {
+						r2 = v
+					} else {
+						return "", errSlowPath
+					}
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						out = utf8.AppendRune(out, dec)
+						continue
+					}
+					s.i = save
+				}
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return "", errSlowPath
+		}
+	}
+	return "", errSlowPath
+}
+
+func (s *scanner) hex4() (rune, bool) {
+	if s.i+4 > len(s.d) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(s.d[s.i:s.i+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	s.i += 4
+	return rune(v), true
+}
+
+// integer reads a non-negative integer that fits an int.
+func (s *scanner) integer() (int, error) {
+	s.ws()
+	start := s.i
+	for s.i < len(s.d) && s.d[s.i] >= '0' && s.d[s.i] <= '9' {
+		s.i++
+	}
+	if s.i == start || s.i-start > 15 {
+		return 0, errSlowPath
+	}
+	if s.i < len(s.d) && (s.d[s.i] == '.' || s.d[s.i] == 'e' || s.d[s.i] == 'E') {
+		return 0, errSlowPath
+	}
+	v, _ := strconv.Atoi(string(s.d[start:s.i]))
+	return v, nil
+}
+
+// skip consumes any value, checking its syntax: strings, literals and
+// integers by hand, anything else with encoding/json.
+func (s *scanner) skip() error {
+	s.ws()
+	if s.i < len(s.d) {
+		switch c := s.d[s.i]; {
+		case c == '"':
+			_, err := s.str()
+			return err
+		case c == 'n' || c == 't' || c == 'f':
+			for _, lit := range []string{"null", "true", "false"} {
+				if len(s.d)-s.i >= len(lit) && string(s.d[s.i:s.i+len(lit)]) == lit {
+					s.i += len(lit)
+					return nil
+				}
+			}
+			return errSlowPath
+		case c >= '0' && c <= '9':
+			j := s.i
+			for j < len(s.d) && s.d[j] >= '0' && s.d[j] <= '9' {
+				j++
+			}
+			if j < len(s.d) && (s.d[j] == '.' || s.d[j] == 'e' || s.d[j] == 'E') {
+				break // a float: checked below
+			}
+			if c == '0' && j-s.i > 1 {
+				return errSlowPath
+			}
+			s.i = j
+			return nil
+		}
+	}
+	start := s.i
+	depth, inStr := 0, false
+	for s.i < len(s.d) {
+		c := s.d[s.i]
+		s.i++
+		switch {
+		case inStr:
+			if c == '\\' {
+				s.i++
+			} else if c == '"' {
+				inStr = false
+				if depth == 0 {
+					return s.valid(start)
+				}
+			}
+		case c == '"':
+			inStr = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth == 0 { // the end of the enclosing value ends a scalar
+				s.i--
+				return s.valid(start)
+			}
+			depth--
+			if depth == 0 {
+				return s.valid(start)
+			}
+		case depth == 0 && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t'):
+			s.i--
+			return s.valid(start)
+		}
+	}
+	if depth == 0 && !inStr && s.i > start {
+		return s.valid(start)
+	}
+	return errSlowPath
+}
+
+func (s *scanner) valid(start int) error {
+	if v := s.d[start:s.i]; len(v) == 0 || !json.Valid(v) {
+		return errSlowPath
+	}
+	return nil
+}
+
+// appendJSONFloat appends f as encoding/json encodes a float64.
+func appendJSONFloat(dst []byte, f float64) []byte {
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	dst = strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' { // e-09 becomes e-9, as encoding/json writes it
+		n := len(dst)
+		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
+			dst[n-2] = dst[n-1]
+			dst = dst[:n-1]
+		}
+	}
+	return dst
+}
+
+// compactSchemas caches schemas as encoding/json writes a RawMessage
+// (compacted, HTML-escaped), keyed by their text.
+var compactSchemas sync.Map
+
+func appendRawJSON(dst []byte, raw json.RawMessage) ([]byte, error) {
+	if v, ok := compactSchemas.Load(string(raw)); ok {
+		return append(dst, v.([]byte)...), nil
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return dst, err
+	}
+	var h bytes.Buffer
+	json.HTMLEscape(&h, b.Bytes())
+	compactSchemas.Store(string(raw), h.Bytes())
+	return append(dst, h.Bytes()...), nil
+}

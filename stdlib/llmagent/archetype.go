@@ -1,0 +1,815 @@
+package llmagent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"text/template"
+
+	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/llm"
+	"github.com/llmsam/llmsam/stdlib/pop"
+)
+
+// Archetypes are LLM agents that share requests, as AgentTorch's archetypes
+// do (Chopra et al., 2024): agents whose prompts would carry the same
+// information up to a Resolution form one archetype, which gets one request
+// per step asking for Answers answers (the request's n); each member then
+// takes one of them, drawn from its own seeded stream. With the Exact
+// resolution every agent gets its own prompt, as with Agents, and only
+// agents whose prompts are identical share a request (asking for as many
+// answers as they are). Agents held by the engine (committed, or inactive
+// under agent.Activation) send nothing.
+//
+// An archetype's prompt shows its bins' coefficients and its latest own
+// answer (no thought) at the mean of the population's values in each bin,
+// and its friends' latest answers as shares per opinion bin and decision,
+// instead of each friend's answer.
+type Archetypes struct {
+	Agents     *Agents    // client, templates, tries, memory and friend options
+	Resolution Resolution // how finely agents are told apart; the zero value is the default
+	Answers    int        // answers asked per archetype and step; default 8
+	// Seeds asks each answer in a request of its own, with its own seed,
+	// instead of one request with n answers: for servers without n (llama.cpp's
+	// llama-server answers one choice per request).
+	Seeds bool
+	Round *template.Template // the round part of an archetype's prompt (nil: the default, executed with an ArchetypeData)
+	// Report, when set, receives each step's counts (from several
+	// goroutines when replicates run at once).
+	Report func(StepReport)
+}
+
+// Resolution says which agents share a request.
+type Resolution struct {
+	// Exact: only agents whose prompts are identical share a request (the
+	// per-agent model, with duplicate prompts merged).
+	Exact bool
+	// Coefficients is the number of equal bins of a, tau and lambda on
+	// [0, 1] (f follows from a + tau + f = 1); default 4.
+	Coefficients int
+	// Opinions is the number of bins of the 0-10 answer scale, for the
+	// agent's own opinion and its friends'; default 3 (0-3, 4-7, 8-10).
+	Opinions int
+	// Shares is how finely the share of friends in each opinion bin and
+	// decision is told: shares are rounded to multiples of 1/Shares (a
+	// cell with friends in it never rounds to 0); default 3 (0, 33, 67,
+	// 100%).
+	//
+	// The default gives 51,426 archetypes for 10^6 synthetic dishwasher
+	// agents on a BA(m = 5) network at their initial answers.
+	Shares int
+}
+
+// Exact is the resolution at which every agent has its own prompt.
+var Exact = Resolution{Exact: true}
+
+func (r Resolution) withDefaults() Resolution {
+	if r.Coefficients <= 0 {
+		r.Coefficients = 4
+	}
+	if r.Opinions <= 0 {
+		r.Opinions = 3
+	}
+	if r.Shares <= 0 {
+		r.Shares = 3
+	}
+	return r
+}
+
+// StepReport counts what one step of one replicate asked.
+type StepReport struct {
+	Replicate int `json:"replicate"`
+	Step      int `json:"step"`
+	Active    int `json:"active"`     // agents that answered at this step
+	Groups    int `json:"archetypes"` // distinct prompts (archetypes)
+	Requests  int `json:"requests"`   // requests sent or served from the cache, re-asks included
+	Fallbacks int `json:"fallbacks"`  // agents that kept their previous answer
+}
+
+// ArchetypeData is what an archetype's templates see: the Data of its
+// representative (Person holds its bins' values, Memory its latest own
+// answer at its bin's value) and the friends' answers as shares.
+type ArchetypeData struct {
+	Data
+	Summary []Share // non-empty cells only, in bin order, Yes before No
+}
+
+// Share is the share of an agent's friends whose latest answer fell in one
+// opinion bin with one decision.
+type Share struct {
+	Percent  int    // rounded to the resolution's step
+	Opinion  int    // the bin's value on the 0-10 scale (the mean answer in the bin at this step)
+	Low      int    // the bin's lowest opinion
+	High     int    // the bin's highest opinion
+	Decision string // "Yes" or "No"
+}
+
+const archetypeRoundText = `
+# {{.Label}}
+{{if .Round.FreeChat}}{{if .News}}The news still stands: {{.News}}
+{{end}}Talk with your friends. If someone's view convinces you, change your opinion and decision to match; if you keep yours, try to persuade the others.
+{{else if .News}}New information from {{.Scenario.Source}}: {{.News}}
+{{end}}{{if .Summary}}Your friends' latest answers:
+{{range .Summary}}- {{.Percent}}% of them: opinion {{.Opinion}} (between {{.Low}} and {{.High}}), decision {{.Decision}}
+{{end}}{{else if .Step}}You have no friends to hear from.
+{{end}}
+{{if .Final}}You have now made up your mind on your final opinion and decision. {{end}}{{.Scenario.Ask}} Give your opinion ({{.Scenario.Opinion}}) and your decision, as the JSON object only.`
+
+var defaultArchetypeRound = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("archetype-round").Funcs(funcs).Parse(archetypeRoundText))
+})
+
+// IOBound tells the engine that the agents wait on servers.
+func (a *Archetypes) IOBound() bool { return true }
+
+// Name implements the engine's model naming.
+func (a *Archetypes) Name() string {
+	if a.Resolution.Exact {
+		return a.Agents.Name() + " (duplicate prompts merged)"
+	}
+	return a.Agents.Name() + " (archetypes)"
+}
+
+// MarshalJSON describes the archetypes in a manifest.
+func (a *Archetypes) MarshalJSON() ([]byte, error) {
+	inner, err := a.Agents.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	r := a.Resolution.withDefaults()
+	return json.Marshal(map[string]any{"agents": json.RawMessage(inner), "exact": r.Exact, "coefficient_bins": r.Coefficients,
+		"opinion_bins": r.Opinions, "share_steps": r.Shares, "answers": a.answers(), "custom_round": a.Round != nil})
+}
+
+func (a *Archetypes) answers() int {
+	if a.Answers <= 0 {
+		return 8
+	}
+	return a.Answers
+}
+
+// Validate checks the archetypes before a run.
+func (a *Archetypes) Validate(n int) error {
+	if a.Agents == nil {
+		return fmt.Errorf("llmagent: Archetypes.Agents is nil: set LLM agents (llmagent.New(client))")
+	}
+	r := a.Resolution
+	if r.Coefficients < 0 || r.Opinions < 0 || r.Shares < 0 || r.Opinions > 11 {
+		return fmt.Errorf("llmagent: Resolution %+v: want bins >= 0 (0 for the default) and at most 11 opinion bins", r)
+	}
+	return a.Agents.Validate(n)
+}
+
+// archMember is one agent's place in the grouping.
+type archMember struct {
+	key   uint64
+	agent int32
+}
+
+// group is one archetype: members[lo:hi] of the sorted member list.
+type group struct {
+	lo, hi int32
+	key    uint64
+}
+
+// Step implements agent.Model.
+func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {
+	if env.Scenario == nil {
+		return fmt.Errorf("llmagent: the study needs a Scenario")
+	}
+	n := cur.N()
+	if next.Thought == nil {
+		next.Thought = make([]string, n)
+	}
+	res := a.Resolution.withDefaults()
+	ag := a.Agents
+	tpl := ag.templates()
+	cfg := ag.Client.Config()
+	prompts := newPromptCache(ag, tpl)
+
+	members, groups := a.group(res, env, cur)
+
+	// What each archetype's requests got: the usage of its first member
+	// (the archetype's spending and errors) and the valid answers.
+	type state struct {
+		mu    sync.Mutex // with Seeds, several requests answer one archetype at once
+		usage agent.Usage
+		got   [][]Answer // this try's valid answers, per request
+		valid []Answer
+	}
+	type job struct{ g, sub int } // archetype g's request sub (0 unless Seeds)
+	st := make([]state, len(groups))
+	for g := range groups {
+		st[g].usage.Agent = int(members[groups[g].lo].agent)
+	}
+	var requests atomic.Int64
+	var (
+		stopMu     sync.Mutex
+		stop       error
+		stopRecord *agent.ErrorRecord
+		stopGroup  int
+	)
+	seeds := newSeeder(env)
+	parser := Parser{ThoughtOptional: ag.NoThought}
+	round := a.Round
+	var bins *binValues
+	if !res.Exact {
+		bins = newBinValues(res, env, cur)
+		if round == nil {
+			round = defaultArchetypeRound()
+		}
+	}
+	wanted := func(g int) int { // answers archetype g asks for
+		if res.Exact {
+			return int(groups[g].hi - groups[g].lo)
+		}
+		return a.answers()
+	}
+	jobsOf := func(gs []int) []job {
+		var out []job
+		for _, g := range gs {
+			n := 1
+			if a.Seeds {
+				n = wanted(g)
+			}
+			for sub := range n {
+				out = append(out, job{g, sub})
+			}
+			st[g].got = make([][]Answer, n)
+		}
+		return out
+	}
+	groupIdx := make([]int, len(groups))
+	for g := range groupIdx {
+		groupIdx[g] = g
+	}
+	pending := jobsOf(groupIdx)
+	for try := 0; try < ag.tries() && len(pending) > 0; try++ {
+		var renderErr atomic.Pointer[error]
+		ag.Client.Stream(ctx, len(pending), func(k int) llm.Request {
+			g, sub := pending[k].g, pending[k].sub
+			rep := int(members[groups[g].lo].agent)
+			want := wanted(g)
+			if a.Seeds {
+				want = 1
+			}
+			var shared, text string
+			var err error
+			if res.Exact {
+				shared, text, err = prompts.exact(env, cur, rep)
+			} else {
+				shared, text, err = prompts.archetype(round, res, bins, env, cur, rep)
+			}
+			if err != nil {
+				renderErr.CompareAndSwap(nil, &err)
+			}
+			var r llm.Request
+			switch {
+			case res.Exact && wanted(g) == 1:
+				// One agent's own prompt: its id, endpoint and seed as Agents sends them.
+				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
+					Agent: rep, Seed: seeds.seed(rep, try), Attempt: try}
+			case a.Seeds:
+				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/k%d/t%d", env.Run, env.Replicate, env.Step, rep, sub, try),
+					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try<<16|sub), Attempt: try}
+			default:
+				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
+					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try), Attempt: try, N: want}
+			}
+			if cfg.Mode == llm.Completion {
+				r.Prompt = shared + "\n" + text + ag.completionSuffix()
+			} else {
+				r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
+				r.Schema = Schema
+			}
+			return r
+		}, func(k int, resp llm.Response) {
+			g, sub := pending[k].g, pending[k].sub
+			s := &st[g]
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			u := &s.usage
+			rep := u.Agent
+			requests.Add(1)
+			u.Tries++
+			u.Retries += resp.Retries
+			if resp.Cached {
+				u.Cached++
+			} else {
+				u.Requests += 1 + resp.Retries
+			}
+			for _, f := range resp.Failures {
+				u.Errors = append(u.Errors, failureRecord(env.Step, rep, try, f, f.Kind))
+			}
+			if resp.Err != nil {
+				var le *llm.Error
+				isLLM := errors.As(resp.Err, &le)
+				if errors.Is(resp.Err, llm.ErrRepeated) && isLLM {
+					// The request itself makes the server fail: an invalid
+					// answer, asked again with a new seed.
+					u.Invalid++
+					u.Errors = append(u.Errors, failureRecord(env.Step, rep, try, le.Failure, "invalid: "+le.Kind))
+					ag.tally.sample(env.Step, rep, try, le.Message, "")
+					return
+				}
+				stopMu.Lock()
+				if stop == nil || (errors.Is(stop, context.Canceled) && !errors.Is(resp.Err, context.Canceled)) {
+					stop, stopRecord, stopGroup = fmt.Errorf("archetype of agent %d: %w", rep, resp.Err), nil, g
+					if isLLM {
+						r := failureRecord(env.Step, rep, try, le.Failure, "fatal: "+le.Kind)
+						stopRecord = &r
+					}
+				}
+				stopMu.Unlock()
+				return
+			}
+			u.PromptTokens += resp.Usage.PromptTokens
+			u.CompletionTokens += resp.Usage.CompletionTokens
+			if !resp.Cached {
+				u.Cost += (float64(resp.Usage.PromptTokens)*cfg.PriceInput + float64(resp.Usage.CompletionTokens)*cfg.PriceOutput) / 1e6
+			}
+			texts := resp.Choices
+			if len(texts) == 0 {
+				texts = []string{resp.Text}
+			}
+			for _, t := range texts {
+				ans, err := parseAnswer(parser, t)
+				if err != nil {
+					msg := err.Error()
+					if resp.FinishReason == "length" {
+						msg += fmt.Sprintf(" (the answer was cut at -max-tokens %d)", cfg.MaxTokens)
+					}
+					u.Invalid++
+					u.Errors = append(u.Errors, agent.ErrorRecord{Step: env.Step, Agent: rep, Try: try, Kind: "invalid",
+						Message: msg, Raw: cutText(t, 2048)})
+					ag.tally.sample(env.Step, rep, try, msg, t)
+					continue
+				}
+				s.got[sub] = append(s.got[sub], ans)
+			}
+		})
+		if p := renderErr.Load(); p != nil {
+			return *p
+		}
+		if stop != nil {
+			// Keep the record of what went wrong; the step is not answered.
+			if stopRecord != nil {
+				st[stopGroup].usage.Errors = append(st[stopGroup].usage.Errors, *stopRecord)
+			}
+			for g := range st {
+				if len(st[g].usage.Errors) > 0 {
+					env.Record(st[g].usage)
+				}
+			}
+			return stop
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		// Answers in the order of the requests, whatever order they came in.
+		var still []int
+		for k, j := range pending {
+			if k > 0 && pending[k-1].g == j.g {
+				continue
+			}
+			for _, got := range st[j.g].got {
+				st[j.g].valid = append(st[j.g].valid, got...)
+			}
+			if len(st[j.g].valid) == 0 {
+				still = append(still, j.g)
+			}
+		}
+		pending = jobsOf(still)
+	}
+
+	// Each member takes one of its archetype's answers, drawn from its own
+	// stream (in order when the group asked one answer per member); usage
+	// is recorded in agent order.
+	at := make([]int32, n)                 // agent -> its index in members, for free agents
+	groupOf := make([]int32, len(members)) // member -> its archetype
+	for g, gr := range groups {
+		for k := gr.lo; k < gr.hi; k++ {
+			at[members[k].agent] = k
+			groupOf[k] = int32(g)
+		}
+	}
+	fallbacks := 0
+	pick := agent.StepKey(env.Seed^0x7069636b, env.Step)
+	for i := range n {
+		if env.IsCommitted(i) {
+			continue
+		}
+		k := at[i]
+		gr := groups[groupOf[k]]
+		s := &st[groupOf[k]]
+		u := agent.Usage{Agent: i, Tries: s.usage.Tries}
+		if k == gr.lo { // the archetype's spending and errors are counted once, on its first member
+			u = s.usage
+		}
+		if len(s.valid) == 0 {
+			u.Fallback = true // next holds cur: the previous answer is kept
+			fallbacks++
+			env.Record(u)
+			continue
+		}
+		var ans Answer
+		if res.Exact {
+			ans = s.valid[int(k-gr.lo)%len(s.valid)]
+		} else {
+			r := agent.StreamAt(pick, i)
+			ans = s.valid[r.IntN(len(s.valid))]
+		}
+		next.Opinion[i] = float64(ans.Opinion) / 10
+		next.Action[i] = 0
+		if ans.Decision {
+			next.Action[i] = 1
+		}
+		next.Thought[i] = ans.Thought
+		env.Record(u)
+	}
+	if a.Report != nil {
+		a.Report(StepReport{Replicate: env.Replicate, Step: env.Step, Active: len(members), Groups: len(groups),
+			Requests: int(requests.Load()), Fallbacks: fallbacks})
+	}
+	tries, invalid := 0, 0
+	for g := range st {
+		tries += st[g].usage.Tries
+		invalid += st[g].usage.Invalid
+	}
+	ag.tally.add(len(members), tries, invalid, fallbacks)
+	return ag.budgetError(false)
+}
+
+// group keys every free agent by what its prompt would carry and returns
+// the agents sorted so that each archetype is a run of equal keys, and the
+// archetypes in the order of their first member (so that request ids and
+// the endpoints' load do not depend on the hash).
+func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]archMember, []group) {
+	n := cur.N()
+	keys := make([]uint64, n)
+	agent.ParallelFor(n, max(env.Workers, 1), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if env.IsCommitted(i) {
+				continue
+			}
+			if res.Exact {
+				keys[i] = exactKey(a.Agents, env, cur, i)
+			} else {
+				keys[i] = archetypeKey(res, env, cur, i)
+			}
+		}
+	})
+	members := make([]archMember, 0, n)
+	for i := range n {
+		if !env.IsCommitted(i) {
+			members = append(members, archMember{keys[i], int32(i)})
+		}
+	}
+	slices.SortFunc(members, func(x, y archMember) int {
+		if x.key != y.key {
+			if x.key < y.key {
+				return -1
+			}
+			return 1
+		}
+		return int(x.agent - y.agent)
+	})
+	var groups []group
+	for lo := 0; lo < len(members); {
+		hi := lo + 1
+		for hi < len(members) && members[hi].key == members[lo].key {
+			hi++
+		}
+		groups = append(groups, group{int32(lo), int32(hi), members[lo].key})
+		lo = hi
+	}
+	slices.SortFunc(groups, func(x, y group) int { return int(members[x.lo].agent - members[y.lo].agent) })
+	return members, groups
+}
+
+// Count returns how many archetypes (requests, before re-asks) a step from
+// state cur would need, without asking anything: a dry run to choose a
+// resolution. env needs the Graph and People (and Seed and Step when
+// MaxFriends limits the friends quoted with the Exact resolution).
+func (a *Archetypes) Count(env *agent.Env, cur *agent.State) int {
+	_, groups := a.group(a.Resolution.withDefaults(), env, cur)
+	return len(groups)
+}
+
+// answerBin returns the bin of a 0-10 answer among k bins.
+func answerBin(v, k int) int { return v * k / 11 }
+
+// binRange returns the lowest, highest and central answers of bin b.
+func binRange(b, k int) (lo, hi, mid int) {
+	lo = (b*11 + k - 1) / k
+	hi = ((b+1)*11+k-1)/k - 1
+	return lo, hi, (lo + hi + 1) / 2
+}
+
+// coefBin returns the bin of a coefficient in [0, 1] among k bins.
+func coefBin(x float64, k int) int { return min(int(x*float64(k)), k-1) }
+
+// answerOf returns agent i's answer in st on the 0-10 scale.
+func answerOf(st *agent.State, i int) int { return int(math.Round(st.Opinion[i] * 10)) }
+
+// archetypeKey hashes what an archetype's prompt carries for agent i.
+func archetypeKey(r Resolution, env *agent.Env, cur *agent.State, i int) uint64 {
+	p := &env.People[i]
+	h := hashString(0x6172636865747970, p.Fact)
+	h = mix64(h ^ uint64(coefBin(p.A, r.Coefficients)))
+	h = mix64(h ^ uint64(coefBin(p.Tau, r.Coefficients)))
+	h = mix64(h ^ uint64(coefBin(p.Lambda, r.Coefficients)))
+	h = mix64(h ^ uint64(answerBin(answerOf(cur, i), r.Opinions)<<1|int(cur.Action[i])))
+	if env.Step > 1 { // the prompt shows the round-1 answer too
+		init := initialOf(env, cur)
+		h = mix64(h ^ 0x696e6974 ^ uint64(answerBin(answerOf(init, i), r.Opinions)<<1|int(init.Action[i])))
+	}
+	var cells [22]int32
+	friends := env.Graph.Neighbors(i)
+	for _, f := range friends {
+		cells[answerBin(answerOf(cur, int(f)), r.Opinions)<<1|int(cur.Action[f])]++
+	}
+	for _, c := range cells[:2*r.Opinions] {
+		h = mix64(h ^ uint64(shareStep(int(c), len(friends), r.Shares)))
+	}
+	return h
+}
+
+// shareStep rounds c/n to a multiple of 1/steps and returns the multiple; a
+// cell with friends in it never rounds to 0.
+func shareStep(c, n, steps int) int {
+	if c == 0 || n == 0 {
+		return 0
+	}
+	return max(1, int(math.Round(float64(c)*float64(steps)/float64(n))))
+}
+
+// binValues are what an archetype's prompt shows for each bin: the mean of
+// the population's values that fall in it at this step (the bin's middle
+// when none does), so that binning moves no one's opinion or coefficients
+// on average.
+type binValues struct {
+	opinion        [11]int
+	a, tau, lambda []float64
+}
+
+func newBinValues(r Resolution, env *agent.Env, cur *agent.State) *binValues {
+	v := &binValues{}
+	var sum, cnt [11]float64
+	for i := range cur.N() {
+		o := answerOf(cur, i)
+		b := answerBin(o, r.Opinions)
+		sum[b] += float64(o)
+		cnt[b]++
+	}
+	for b := range r.Opinions {
+		lo, hi, _ := binRange(b, r.Opinions)
+		v.opinion[b] = (lo + hi) / 2
+		if cnt[b] > 0 {
+			v.opinion[b] = int(math.Round(sum[b] / cnt[b]))
+		}
+	}
+	k := r.Coefficients
+	means := func(get func(p *pop.Person) float64) []float64 {
+		s, c := make([]float64, k), make([]float64, k)
+		for i := range env.People {
+			x := get(&env.People[i])
+			b := coefBin(x, k)
+			s[b] += x
+			c[b]++
+		}
+		for b := range s {
+			if c[b] > 0 {
+				s[b] /= c[b]
+			} else {
+				s[b] = (float64(b) + 0.5) / float64(k)
+			}
+		}
+		return s
+	}
+	v.a = means(func(p *pop.Person) float64 { return p.A })
+	v.tau = means(func(p *pop.Person) float64 { return p.Tau })
+	v.lambda = means(func(p *pop.Person) float64 { return p.Lambda })
+	return v
+}
+
+// promptCache renders prompts for one step: the shared part (the system
+// message) once per distinct list of worked examples when the templates
+// are the package's (it depends on nothing else there), the agent and round
+// parts per request.
+type promptCache struct {
+	ag     *Agents
+	tpl    *Templates
+	own    bool // the package's default templates
+	mu     sync.Mutex
+	shared map[uint64]string
+}
+
+func newPromptCache(ag *Agents, tpl *Templates) *promptCache {
+	return &promptCache{ag: ag, tpl: tpl, own: tpl == defaultTemplates(), shared: map[uint64]string{}}
+}
+
+// sharedText renders the shared part for d.
+func (c *promptCache) sharedText(d Data) (string, error) {
+	if !c.own {
+		return c.ag.render(c.tpl.Shared, d)
+	}
+	h := uint64(len(d.Examples))
+	for _, e := range d.Examples {
+		h = mix64(h ^ math.Float64bits(e.Person.A) ^ math.Float64bits(e.Person.Lambda)<<1)
+		for _, t := range e.Turns {
+			h = hashString(mix64(h^uint64(t.Opinion)), t.Thought+t.Decision)
+		}
+	}
+	c.mu.Lock()
+	text, ok := c.shared[h]
+	c.mu.Unlock()
+	if ok {
+		return text, nil
+	}
+	text, err := c.ag.render(c.tpl.Shared, d)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.shared[h] = text
+	c.mu.Unlock()
+	return text, nil
+}
+
+// exact renders agent i's own prompt, as Agents.Prompt does.
+func (c *promptCache) exact(env *agent.Env, cur *agent.State, i int) (shared, user string, err error) {
+	d := c.ag.data(c.tpl, env, cur, i)
+	if shared, err = c.sharedText(d); err != nil {
+		return "", "", err
+	}
+	user, err = renderParts(c.tpl.Agent, c.tpl.Round, d)
+	return shared, user, err
+}
+
+// archetype renders the prompt of agent i's archetype: agent i's data with
+// its coefficients, its own answers and its friends' answers replaced by
+// their bins' values, and the friends' answers summarised as shares.
+func (c *promptCache) archetype(round *template.Template, r Resolution, v *binValues, env *agent.Env, cur *agent.State, i int) (shared, user string, err error) {
+	base := c.ag.data(c.tpl, env, cur, i)
+	if shared, err = c.sharedText(base); err != nil {
+		return "", "", err
+	}
+	p := env.People[i]
+	k := r.Coefficients
+	person := pop.Person{A: v.a[coefBin(p.A, k)], Tau: v.tau[coefBin(p.Tau, k)], Lambda: v.lambda[coefBin(p.Lambda, k)], Fact: p.Fact}
+	if person.A+person.Tau > 1 {
+		s := person.A + person.Tau
+		person.A, person.Tau = person.A/s, person.Tau/s
+	}
+	person.F = 1 - person.A - person.Tau
+	d := ArchetypeData{Data: base}
+	d.Person = person
+	binned := func(t Turn, st *agent.State) Turn {
+		t.Opinion = v.opinion[answerBin(answerOf(st, i), r.Opinions)]
+		t.Thought = ""
+		return t
+	}
+	d.Own = binned(base.Own, initialOf(env, cur))
+	d.Memory = nil
+	if !c.ag.NoMemory && env.Step > 1 && len(base.Memory) > 0 {
+		d.Memory = []Turn{binned(base.Memory[len(base.Memory)-1], cur)}
+	}
+	d.Friends = nil
+	friends := env.Graph.Neighbors(i)
+	d.Degree, d.Shown = len(friends), len(friends)
+	var cells [22]int
+	for _, f := range friends {
+		cells[answerBin(answerOf(cur, int(f)), r.Opinions)<<1|int(cur.Action[f])]++
+	}
+	for b := r.Opinions - 1; b >= 0; b-- {
+		for _, dec := range []int{1, 0} {
+			n := cells[b<<1|dec]
+			if n == 0 {
+				continue
+			}
+			lo, hi, _ := binRange(b, r.Opinions)
+			sh := Share{Percent: 100 * shareStep(n, len(friends), r.Shares) / r.Shares, Opinion: v.opinion[b], Low: lo, High: hi, Decision: "No"}
+			if dec == 1 {
+				sh.Decision = "Yes"
+			}
+			d.Summary = append(d.Summary, sh)
+		}
+	}
+	user, err = renderParts(c.tpl.Agent, round, d)
+	return shared, user, err
+}
+
+// initialOf returns the state at step 0.
+func initialOf(env *agent.Env, cur *agent.State) *agent.State {
+	switch {
+	case env.Initial != nil:
+		return env.Initial
+	case len(env.Past) > 0:
+		return env.Past[0]
+	}
+	return cur
+}
+
+// exactKey hashes everything agent i's own prompt is rendered from (the
+// Data that data builds, for the package's default templates), so that
+// equal keys mean identical prompts. With other templates, which may show
+// anything (the agent's index, its name), or with pool examples, each agent
+// keeps its own key: nothing is merged.
+func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
+	if a.templates() != defaultTemplates() || a.Examples > 0 {
+		return mix64(uint64(i) ^ 0x6f776e)
+	}
+	p := &env.People[i]
+	h := hashString(0x6578616374, p.Fact)
+	for _, x := range []float64{p.A, p.Tau, p.F, p.Lambda} {
+		h = mix64(h ^ math.Float64bits(x))
+	}
+	if selfExample(env, i) {
+		h = mix64(h ^ 0x73656c66 ^ uint64(i)) // its worked examples leave itself out
+	}
+	turn := func(st *agent.State, j int) {
+		h = mix64(h ^ uint64(answerOf(st, j)<<1|int(st.Action[j])))
+		if st.Thought != nil {
+			h = hashString(h, st.Thought[j])
+		}
+	}
+	turn(initialOf(env, cur), i)
+	if !a.NoMemory {
+		for t := 1; t < env.Step && t < len(env.Past); t++ {
+			turn(env.Past[t], i)
+		}
+	}
+	friends := env.Graph.Neighbors(i)
+	h = mix64(h ^ uint64(len(friends)))
+	for _, f := range a.shownFriends(env, i, friends) {
+		h = mix64(h ^ uint64(f))
+		turn(cur, f)
+	}
+	return h
+}
+
+// selfExample reports whether agent i is one of the scenario's worked
+// examples, which data leaves out of its own prompt.
+func selfExample(env *agent.Env, i int) bool {
+	self := env.People[i]
+	for _, e := range env.Scenario.Examples {
+		p := pop.Person{A: e.Coef.A, Tau: e.Coef.Tau, F: e.Coef.F, Lambda: e.Coef.Lambda}
+		if samePerson(p, self) {
+			return true
+		}
+	}
+	return false
+}
+
+// shownFriends returns the friends listed in agent i's prompt: all of them,
+// or MaxFriends chosen by agent i's stream (the same choice agentText makes).
+func (a *Agents) shownFriends(env *agent.Env, i int, friends []int32) []int {
+	shown := make([]int, len(friends))
+	for k, f := range friends {
+		shown[k] = int(f)
+	}
+	if a.MaxFriends > 0 && len(shown) > a.MaxFriends {
+		s := agent.NewStream(env.Seed^0x667269656e64, env.Step, i)
+		for k := range a.MaxFriends { // partial Fisher-Yates
+			r := k + s.IntN(len(shown)-k)
+			shown[k], shown[r] = shown[r], shown[k]
+		}
+		shown = shown[:a.MaxFriends]
+		slices.Sort(shown)
+	}
+	return shown
+}
+
+type byteWriter struct{ b []byte }
+
+func (w *byteWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+func hashString(h uint64, s string) uint64 {
+	h = mix64(h ^ uint64(len(s)))
+	for len(s) >= 8 {
+		h = mix64(h ^ (uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56))
+		s = s[8:]
+	}
+	var last uint64
+	for k := range len(s) {
+		last |= uint64(s[k]) << (8 * k)
+	}
+	return mix64(h ^ last)
+}
+
+func mix64(z uint64) uint64 {
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}

@@ -1,0 +1,536 @@
+package llmagent
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"sync"
+	"text/template"
+	tparse "text/template/parse"
+	"unicode/utf8"
+)
+
+// A renderer executes a prompt template for one data type several times
+// faster than text/template, which looks up every field by name and calls
+// every function by reflection on each execution: it is compiled once from
+// the template's parse tree, with field paths resolved to indices and the
+// prompt functions (level, percent, inc, printf, comparisons) called
+// directly. It covers the constructs prompt templates use (text, fields,
+// if/else, range over slices, pipelines of those functions); a template
+// with anything else (variables, with, template calls, methods, maps,
+// unknown functions) is executed by text/template, so the output is the
+// same either way (TestRendererMatchesTextTemplate).
+type renderer func(dst []byte, dot reflect.Value) ([]byte, error)
+
+type renderKey struct {
+	t   *template.Template
+	typ reflect.Type
+}
+
+// renderers caches compiled templates; nil values mark templates that
+// text/template executes.
+var renderers sync.Map // renderKey -> renderer
+
+// ownTemplate reports whether t is one of the package's default templates,
+// whose functions are known to be this package's (a user's template may
+// bind num or coef to other functions).
+func ownTemplate(t *template.Template) bool {
+	d := defaultTemplates()
+	return t == d.Shared || t == d.Agent || t == d.Round || t == defaultArchetypeRound()
+}
+
+// renderTo appends template t executed with data d to dst.
+func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
+	v := reflect.ValueOf(d)
+	key := renderKey{t, v.Type()}
+	r, ok := renderers.Load(key)
+	if !ok {
+		var c renderer
+		if t.Tree != nil && ownTemplate(t) {
+			c, _ = compileList(t.Tree.Root, v.Type())
+		}
+		r, _ = renderers.LoadOrStore(key, c)
+	}
+	if c := r.(renderer); c != nil {
+		return c(dst, v)
+	}
+	w := &byteWriter{dst}
+	if err := t.Execute(w, d); err != nil {
+		return dst, fmt.Errorf("llmagent: prompt template: %w", err)
+	}
+	return w.b, nil
+}
+
+// renderBufs recycles the buffers prompts are rendered into.
+var renderBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// renderParts renders templates a and b with d, one after the other, into
+// one string.
+func renderParts(a, b *template.Template, d any) (string, error) {
+	buf := renderBufs.Get().(*[]byte)
+	defer renderBufs.Put(buf)
+	out, err := renderTo((*buf)[:0], a, d)
+	if err == nil {
+		out, err = renderTo(out, b, d)
+	}
+	*buf = out
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
+var errUnsupported = fmt.Errorf("unsupported")
+
+func compileList(l *tparse.ListNode, dot reflect.Type) (renderer, error) {
+	if l == nil {
+		return func(dst []byte, _ reflect.Value) ([]byte, error) { return dst, nil }, nil
+	}
+	var parts []renderer
+	for _, n := range l.Nodes {
+		r, err := compileNode(n, dot)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, r)
+	}
+	return func(dst []byte, v reflect.Value) ([]byte, error) {
+		var err error
+		for _, p := range parts {
+			if dst, err = p(dst, v); err != nil {
+				return dst, err
+			}
+		}
+		return dst, nil
+	}, nil
+}
+
+func compileNode(n tparse.Node, dot reflect.Type) (renderer, error) {
+	switch n := n.(type) {
+	case *tparse.CommentNode:
+		return func(dst []byte, _ reflect.Value) ([]byte, error) { return dst, nil }, nil
+	case *tparse.TextNode:
+		text := n.Text
+		return func(dst []byte, _ reflect.Value) ([]byte, error) { return append(dst, text...), nil }, nil
+	case *tparse.ActionNode:
+		if len(n.Pipe.Decl) > 0 {
+			return nil, errUnsupported
+		}
+		ev, typ, err := compilePipe(n.Pipe, dot)
+		if err != nil {
+			return nil, err
+		}
+		print, err := printer(typ)
+		if err != nil {
+			return nil, err
+		}
+		return func(dst []byte, v reflect.Value) ([]byte, error) {
+			x, err := ev(v)
+			if err != nil {
+				return dst, err
+			}
+			return print(dst, x), nil
+		}, nil
+	case *tparse.IfNode:
+		if len(n.Pipe.Decl) > 0 {
+			return nil, errUnsupported
+		}
+		cond, typ, err := compilePipe(n.Pipe, dot)
+		if err != nil {
+			return nil, err
+		}
+		truth, err := truthOf(typ)
+		if err != nil {
+			return nil, err
+		}
+		yes, err := compileList(n.List, dot)
+		if err != nil {
+			return nil, err
+		}
+		no, err := compileList(n.ElseList, dot)
+		if err != nil {
+			return nil, err
+		}
+		return func(dst []byte, v reflect.Value) ([]byte, error) {
+			x, err := cond(v)
+			if err != nil {
+				return dst, err
+			}
+			if truth(x) {
+				return yes(dst, v)
+			}
+			return no(dst, v)
+		}, nil
+	case *tparse.RangeNode:
+		if len(n.Pipe.Decl) > 0 {
+			return nil, errUnsupported
+		}
+		over, typ, err := compilePipe(n.Pipe, dot)
+		if err != nil || typ.Kind() != reflect.Slice {
+			return nil, errUnsupported
+		}
+		body, err := compileList(n.List, typ.Elem())
+		if err != nil {
+			return nil, err
+		}
+		empty, err := compileList(n.ElseList, dot)
+		if err != nil {
+			return nil, err
+		}
+		return func(dst []byte, v reflect.Value) ([]byte, error) {
+			s, err := over(v)
+			if err != nil {
+				return dst, err
+			}
+			if s.Len() == 0 {
+				return empty(dst, v)
+			}
+			for i := range s.Len() {
+				if dst, err = body(dst, s.Index(i)); err != nil {
+					return dst, err
+				}
+			}
+			return dst, nil
+		}, nil
+	}
+	return nil, errUnsupported
+}
+
+// evaluator computes a pipeline's value from dot.
+type evaluator func(dot reflect.Value) (reflect.Value, error)
+
+func compilePipe(p *tparse.PipeNode, dot reflect.Type) (evaluator, reflect.Type, error) {
+	if p == nil || len(p.Cmds) != 1 {
+		return nil, nil, errUnsupported // chained pipelines (x | f) are rare in prompts
+	}
+	return compileCmd(p.Cmds[0], dot)
+}
+
+func compileCmd(c *tparse.CommandNode, dot reflect.Type) (evaluator, reflect.Type, error) {
+	if len(c.Args) == 0 {
+		return nil, nil, errUnsupported
+	}
+	fn, ok := c.Args[0].(*tparse.IdentifierNode)
+	if !ok {
+		if len(c.Args) != 1 {
+			return nil, nil, errUnsupported
+		}
+		return compileArg(c.Args[0], dot)
+	}
+	var args []evaluator
+	var types []reflect.Type
+	for _, a := range c.Args[1:] {
+		ev, typ, err := compileArg(a, dot)
+		if err != nil {
+			return nil, nil, err
+		}
+		args, types = append(args, ev), append(types, typ)
+	}
+	eval := func(v reflect.Value) ([]reflect.Value, error) {
+		out := make([]reflect.Value, len(args))
+		for i, a := range args {
+			x, err := a(v)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	}
+	switch fn.Ident {
+	case "inc", "num", "coef", "lower", "trim":
+		// The package's own functions (ownTemplate guarantees the
+		// template's map is funcs), called directly.
+		if len(args) != 1 {
+			return nil, nil, errUnsupported
+		}
+		a := args[0]
+		switch f := funcs[fn.Ident].(type) {
+		case func(float64) string:
+			if types[0].Kind() != reflect.Float64 {
+				return nil, nil, errUnsupported
+			}
+			return func(v reflect.Value) (reflect.Value, error) {
+				x, err := a(v)
+				if err != nil {
+					return x, err
+				}
+				return reflect.ValueOf(f(x.Float())), nil
+			}, reflect.TypeFor[string](), nil
+		case func(int) int:
+			if types[0].Kind() != reflect.Int {
+				return nil, nil, errUnsupported
+			}
+			return func(v reflect.Value) (reflect.Value, error) {
+				x, err := a(v)
+				if err != nil {
+					return x, err
+				}
+				return reflect.ValueOf(f(int(x.Int()))), nil
+			}, reflect.TypeFor[int](), nil
+		case func(string) string:
+			if types[0].Kind() != reflect.String {
+				return nil, nil, errUnsupported
+			}
+			return func(v reflect.Value) (reflect.Value, error) {
+				x, err := a(v)
+				if err != nil {
+					return x, err
+				}
+				return reflect.ValueOf(f(x.String())), nil
+			}, reflect.TypeFor[string](), nil
+		}
+		return nil, nil, errUnsupported
+	case "printf":
+		if len(args) < 1 || types[0].Kind() != reflect.String {
+			return nil, nil, errUnsupported
+		}
+		if f, ok := c.Args[1].(*tparse.StringNode); ok && len(args) == 2 {
+			// The common verbs, formatted as fmt does them.
+			a := args[1]
+			switch {
+			case f.Text == "%.2f" && types[1].Kind() == reflect.Float64:
+				return func(v reflect.Value) (reflect.Value, error) {
+					x, err := a(v)
+					if err != nil {
+						return x, err
+					}
+					return reflect.ValueOf(strconv.FormatFloat(x.Float(), 'f', 2, 64)), nil
+				}, reflect.TypeFor[string](), nil
+			case f.Text == "%q" && types[1].Kind() == reflect.String:
+				return func(v reflect.Value) (reflect.Value, error) {
+					x, err := a(v)
+					if err != nil {
+						return x, err
+					}
+					return reflect.ValueOf(strconv.Quote(x.String())), nil
+				}, reflect.TypeFor[string](), nil
+			}
+		}
+		return func(v reflect.Value) (reflect.Value, error) {
+			xs, err := eval(v)
+			if err != nil {
+				return reflect.Value{}, err
+			}
+			rest := make([]any, len(xs)-1)
+			for i, x := range xs[1:] {
+				rest[i] = x.Interface()
+			}
+			return reflect.ValueOf(fmt.Sprintf(xs[0].String(), rest...)), nil
+		}, reflect.TypeFor[string](), nil
+	case "lt", "le", "gt", "ge", "eq", "ne":
+		if len(args) != 2 || types[0].Kind() != reflect.Int || types[1].Kind() != reflect.Int {
+			return nil, nil, errUnsupported
+		}
+		op := fn.Ident
+		return func(v reflect.Value) (reflect.Value, error) {
+			xs, err := eval(v)
+			if err != nil {
+				return reflect.Value{}, err
+			}
+			a, b := xs[0].Int(), xs[1].Int()
+			r := map[string]bool{"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b, "eq": a == b, "ne": a != b}[op]
+			return reflect.ValueOf(r), nil
+		}, reflect.TypeFor[bool](), nil
+	}
+	return nil, nil, errUnsupported
+}
+
+func compileArg(n tparse.Node, dot reflect.Type) (evaluator, reflect.Type, error) {
+	switch n := n.(type) {
+	case *tparse.DotNode:
+		return func(v reflect.Value) (reflect.Value, error) { return v, nil }, dot, nil
+	case *tparse.FieldNode:
+		return compileField(n.Ident, dot)
+	case *tparse.StringNode:
+		v := reflect.ValueOf(n.Text)
+		return func(reflect.Value) (reflect.Value, error) { return v, nil }, v.Type(), nil
+	case *tparse.NumberNode:
+		if !n.IsInt {
+			return nil, nil, errUnsupported
+		}
+		v := reflect.ValueOf(int(n.Int64))
+		return func(reflect.Value) (reflect.Value, error) { return v, nil }, v.Type(), nil
+	case *tparse.PipeNode:
+		return compilePipe(n, dot)
+	}
+	return nil, nil, errUnsupported
+}
+
+// compileField resolves a chain of struct fields, through pointers but
+// not maps or methods, to index paths.
+func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, error) {
+	type step struct {
+		deref      bool
+		idx        []int
+		method     int  // a method's index, when idx is nil and deref false
+		isTurnJSON bool // the method is Turn.JSON, formatted without reflection
+	}
+	var steps []step
+	for k, name := range chain {
+		for typ.Kind() == reflect.Pointer {
+			steps = append(steps, step{deref: true})
+			typ = typ.Elem()
+		}
+		if typ.Kind() != reflect.Struct {
+			return nil, nil, errUnsupported
+		}
+		if m, ok := reflect.PointerTo(typ).MethodByName(name); ok {
+			// A method ending the chain, with no arguments and one string
+			// result, on a value receiver (Turn.JSON).
+			vm, onValue := typ.MethodByName(name)
+			if k != len(chain)-1 || !onValue || m.Type.NumIn() != 1 || m.Type.NumOut() != 1 || m.Type.Out(0).Kind() != reflect.String {
+				return nil, nil, errUnsupported
+			}
+			steps = append(steps, step{method: vm.Index, isTurnJSON: typ == reflect.TypeFor[Turn]() && name == "JSON"})
+			typ = m.Type.Out(0)
+			continue
+		}
+		f, ok := typ.FieldByName(name)
+		if !ok || !f.IsExported() {
+			return nil, nil, errUnsupported
+		}
+		t := typ
+		for _, i := range f.Index[:len(f.Index)-1] { // embedded structs only, no pointers
+			if t = t.Field(i).Type; t.Kind() != reflect.Struct {
+				return nil, nil, errUnsupported
+			}
+		}
+		steps = append(steps, step{idx: f.Index})
+		typ = f.Type
+	}
+	return func(v reflect.Value) (reflect.Value, error) {
+		for _, s := range steps {
+			if s.deref {
+				if v.IsNil() {
+					return v, fmt.Errorf("nil pointer evaluating %s", v.Type())
+				}
+				v = v.Elem()
+				continue
+			}
+			if s.idx == nil {
+				if s.isTurnJSON {
+					return reflect.ValueOf(turnJSON(v)), nil
+				}
+				return v.Method(s.method).Call(nil)[0], nil
+			}
+			if len(s.idx) == 1 {
+				v = v.Field(s.idx[0])
+			} else {
+				v = v.FieldByIndex(s.idx)
+			}
+		}
+		return v, nil
+	}, typ, nil
+}
+
+// turnJSON is Turn.JSON for a Turn value, read field by field.
+func turnJSON(v reflect.Value) string {
+	t := Turn{Thought: v.FieldByIndex(turnThought).String(), Opinion: int(v.FieldByIndex(turnOpinion).Int()), Decision: v.FieldByIndex(turnDecision).String()}
+	b := make([]byte, 0, 48+len(t.Thought))
+	b = append(b, `{"thought": `...)
+	b = appendJSONText(b, t.Thought)
+	b = append(b, `, "opinion": `...)
+	b = strconv.AppendInt(b, int64(t.Opinion), 10)
+	b = append(b, `, "decision": `...)
+	b = appendJSONText(b, t.Decision)
+	return string(append(b, '}'))
+}
+
+var turnThought, turnOpinion, turnDecision = fieldIndex[Turn]("Thought"), fieldIndex[Turn]("Opinion"), fieldIndex[Turn]("Decision")
+
+func fieldIndex[T any](name string) []int {
+	f, _ := reflect.TypeFor[T]().FieldByName(name)
+	return f.Index
+}
+
+// appendJSONText appends s as a JSON string as encoding/json writes it
+// without HTML escaping (what jsonString does): invalid UTF-8 as \ufffd,
+// U+2028 and U+2029 escaped.
+func appendJSONText(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			if r == utf8.RuneError {
+				dst = append(dst, `\ufffd`...)
+			} else {
+				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			}
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// printer returns how text/template prints a value of type t.
+func printer(t reflect.Type) (func([]byte, reflect.Value) []byte, error) {
+	switch t.Kind() {
+	case reflect.String:
+		return func(dst []byte, v reflect.Value) []byte { return append(dst, v.String()...) }, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(dst []byte, v reflect.Value) []byte { return strconv.AppendInt(dst, v.Int(), 10) }, nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return func(dst []byte, v reflect.Value) []byte { return strconv.AppendUint(dst, v.Uint(), 10) }, nil
+	case reflect.Float64:
+		return func(dst []byte, v reflect.Value) []byte { return strconv.AppendFloat(dst, v.Float(), 'g', -1, 64) }, nil
+	case reflect.Bool:
+		return func(dst []byte, v reflect.Value) []byte { return strconv.AppendBool(dst, v.Bool()) }, nil
+	}
+	return nil, errUnsupported
+}
+
+// truthOf returns text/template's truth of a value of type t.
+func truthOf(t reflect.Type) (func(reflect.Value) bool, error) {
+	switch t.Kind() {
+	case reflect.Bool:
+		return reflect.Value.Bool, nil
+	case reflect.String, reflect.Slice, reflect.Map, reflect.Array:
+		return func(v reflect.Value) bool { return v.Len() > 0 }, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return func(v reflect.Value) bool { return v.Int() != 0 }, nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return func(v reflect.Value) bool { return v.Uint() != 0 }, nil
+	case reflect.Float64:
+		return func(v reflect.Value) bool { return v.Float() != 0 }, nil
+	case reflect.Pointer, reflect.Interface:
+		return func(v reflect.Value) bool { return !v.IsNil() }, nil
+	case reflect.Struct:
+		return func(reflect.Value) bool { return true }, nil
+	}
+	return nil, errUnsupported
+}
