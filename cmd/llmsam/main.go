@@ -7,6 +7,8 @@
 //	llmsam                        the interactive REPL
 //	llmsam SCRIPT.go [ARGS]       run a script (ARGS are the script's own flags)
 //	llmsam run NOTEBOOK.md        run a Markdown notebook's go blocks, write NOTEBOOK.out.md
+//	llmsam run NOTEBOOK.ipynb     run a Jupyter notebook headless, outputs written into it
+//	llmsam kernel install --user  make llmsam a Jupyter kernel ("llmsam (Go)")
 //	llmsam import-batch ...       store batch results in a response cache
 //	llmsam merge OUT SHARD_DIR... combine an experiment's shards
 //	llmsam version                print the version
@@ -41,6 +43,8 @@ Usage:
   llmsam run NOTEBOOK.md [FLAGS] run the go blocks of a Markdown notebook and
                                  write NOTEBOOK.out.md with outputs and figures
                                  (-html for a standalone page; -h for flags)
+  llmsam run NOTEBOOK.ipynb      run a Jupyter notebook headless; outputs written into it
+  llmsam kernel install --user   install the Jupyter kernel "llmsam (Go)"
   llmsam import-batch -cache FILE -model NAME RESULTS.jsonl
                                  store an OpenAI batch's answers in the response
                                  cache the requests were exported with
@@ -61,9 +65,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if args[0] == "kernel" { // before SIGINT ends the process: it interrupts the kernel's cell
+		return runKernel(args[1:], stdout, stderr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	switch cmd := args[0]; {
+	case cmd == "run" && isIPYNB(args[1:]):
+		return runIPYNB(ctx, args[1:], stdout, stderr)
 	case strings.HasSuffix(cmd, ".go"):
 		return runScript(ctx, cmd, args[1:], stdout, stderr)
 	case cmd == "run":

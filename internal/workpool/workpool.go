@@ -12,6 +12,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/llmsam/llmsam/internal/session"
 )
 
 // Run runs job(0..n-1) on up to workers goroutines and returns the first
@@ -70,16 +72,24 @@ func safeJob(ctx context.Context, i int, job func(context.Context, int) error) (
 	return job(ctx, i)
 }
 
-// Progress is a thread-safe progress bar on stderr, shown only on a terminal.
+// Progress is a thread-safe progress bar on stderr, shown only on a
+// terminal, or the host's own display (a Jupyter kernel's) when it has one.
 type Progress struct {
-	mu  sync.Mutex
-	bar *progressbar.ProgressBar
+	mu   sync.Mutex
+	bar  *progressbar.ProgressBar
+	host session.ProgressBar
 }
 
 // NewProgress returns a bar counting to total, labelled label; quiet, a
-// non-positive total or a stderr that is not a terminal give a silent one.
+// non-positive total or a stderr that is not a terminal (and no host
+// display) give a silent one.
 func NewProgress(quiet bool, total int, label string) *Progress {
 	p := &Progress{}
+	if !quiet && total > 0 {
+		if p.host = session.StartProgress(label, total); p.host != nil {
+			return p
+		}
+	}
 	if quiet || total <= 0 || !term.IsTerminal(int(os.Stderr.Fd())) {
 		return p
 	}
@@ -96,6 +106,10 @@ func NewProgress(quiet bool, total int, label string) *Progress {
 
 // Add advances the bar by n.
 func (p *Progress) Add(n int) {
+	if p.host != nil {
+		p.host.Add(n)
+		return
+	}
 	if p.bar == nil {
 		return
 	}
@@ -106,6 +120,9 @@ func (p *Progress) Add(n int) {
 
 // Finish clears the bar.
 func (p *Progress) Finish() {
+	if p.host != nil {
+		p.host.Finish()
+	}
 	if p.bar != nil {
 		p.bar.Finish()
 	}

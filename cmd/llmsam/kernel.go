@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/llmsam/llmsam/runtime/kernel"
+	"github.com/llmsam/llmsam/runtime/notebook"
+)
+
+const kernelUsage = `usage:
+  llmsam kernel install [--user] [--prefix DIR] [--svg]   write the Jupyter kernelspec "llmsam (Go)"
+  llmsam kernel CONNECTION_FILE [--svg]                  run the kernel (Jupyter starts it so)
+`
+
+// runKernel is `llmsam kernel`: the Jupyter kernel, or its installation.
+func runKernel(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "install" {
+		fs := flag.NewFlagSet("llmsam kernel install", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		user := fs.Bool("user", false, "install for the current user (in the user's Jupyter data directory)")
+		prefix := fs.String("prefix", "", "install under `DIR`/share/jupyter (a virtualenv or conda prefix)")
+		svg := fs.Bool("svg", false, "send figures that cells return as SVG too")
+		fs.Usage = func() { fmt.Fprint(stderr, kernelUsage); fs.PrintDefaults() }
+		if err := fs.Parse(args[1:]); err != nil {
+			return 2
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintf(stderr, "llmsam kernel install: unexpected argument %q\n", fs.Arg(0))
+			return 2
+		}
+		dir, err := kernel.Install(kernel.InstallOptions{User: *user, Prefix: *prefix, SVG: *svg})
+		if err != nil {
+			fmt.Fprintln(stderr, "llmsam kernel install:", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "installed the kernelspec %q (llmsam (Go)) in %s\n", kernel.Name, dir)
+		return 0
+	}
+	fs := flag.NewFlagSet("llmsam kernel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	svg := fs.Bool("svg", false, "send figures that cells return as SVG too")
+	fs.Usage = func() { fmt.Fprint(stderr, kernelUsage); fs.PrintDefaults() }
+	var conn string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		conn, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if conn == "" && fs.NArg() > 0 {
+		conn = fs.Arg(0)
+	}
+	if conn == "" {
+		fs.Usage()
+		return 2
+	}
+	if err := kernel.Run(context.Background(), conn, kernel.Options{SVG: *svg}); err != nil {
+		fmt.Fprintln(stderr, "llmsam kernel:", err)
+		return 1
+	}
+	return 0
+}
+
+// isIPYNB reports whether the arguments of `llmsam run` name a Jupyter notebook.
+func isIPYNB(args []string) bool {
+	for _, a := range args {
+		if strings.HasSuffix(strings.ToLower(a), ".ipynb") && !strings.HasPrefix(a, "-") {
+			return true
+		}
+	}
+	return false
+}
+
+// runIPYNB is `llmsam run NOTEBOOK.ipynb`: it runs the notebook's code cells
+// headless and writes their outputs into it (or into -o FILE).
+func runIPYNB(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("llmsam run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "write the executed notebook to `FILE` instead of into NOTEBOOK.ipynb")
+	keep := fs.Bool("keep-going", false, "run the cells after a failing one")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: llmsam run NOTEBOOK.ipynb [-o FILE] [-keep-going]")
+		fs.PrintDefaults()
+	}
+	var path string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		path, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if path == "" && fs.NArg() > 0 {
+		path = fs.Arg(0)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "llmsam run:", err)
+		return 1
+	}
+	nb, err := notebook.ParseIPYNB(path, src)
+	if err != nil {
+		fmt.Fprintln(stderr, "llmsam run:", err)
+		return 1
+	}
+	runErr := nb.Run(ctx, notebook.Options{KeepGoing: *keep})
+	if *out == "" {
+		*out = path
+	}
+	if err := nb.Write(*out); err != nil {
+		fmt.Fprintln(stderr, "llmsam run:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, "wrote", *out)
+	if runErr != nil {
+		fmt.Fprintln(stderr, runErr)
+		return 1
+	}
+	return 0
+}
