@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 
@@ -48,6 +49,7 @@ func (m Threshold) Step(ctx context.Context, env *agent.Env, cur, next *agent.St
 }
 
 func main() {
+	flag.Parse() // no flags; -h prints the usage
 	graph, err := netw.WattsStrogatz(300, 6, 0.05, 2)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

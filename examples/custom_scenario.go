@@ -9,6 +9,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 
@@ -21,6 +22,7 @@ import (
 )
 
 func main() {
+	flag.Parse() // no flags; -h prints the usage
 	solar := &scenario.Scenario{
 		Name:   "solar",
 		Title:  "Installing rooftop solar panels",

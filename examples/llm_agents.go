@@ -21,6 +21,7 @@ import (
 	"os"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -43,6 +44,14 @@ func main() {
 	n := flag.Int("n", 101, "agents")
 	reps := flag.Int("replicates", 5, "replicates")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("n", *n),
+		flagcheck.Count("replicates", *reps),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 
 	agents, err := llmagent.Open(*cfg)
 	check(err)

@@ -13,6 +13,7 @@ import (
 	"os"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -25,6 +26,13 @@ func main() {
 	out := flag.String("out", "out/sweep", "output folder")
 	reps := flag.Int("replicates", 4, "replicates per grid point")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("replicates", *reps),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 
 	graph, err := netw.ErdosRenyi(101, 0.2, 3)
 	if err != nil {

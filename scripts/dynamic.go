@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -56,6 +57,15 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed")
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("replicates", *reps),
+		flagcheck.Range("windows", *nwin, 0, 6),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 
 	sc, err := scenario.ByName(*scen)
 	check(err)

@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -72,6 +73,15 @@ func main() {
 	coevo := flag.String("coevolutionary", "../shared/reference/coevolutionary",
 		"copy of github.com/lzino90/coevolutionary with its .mat files as FILE.VARIABLE.csv (the TAC 2023 polarization network)")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("n", *n),
+		flagcheck.Count("runs", *runs),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	exts := strings.Split(*formats, ",")
 	if *runs < 1 || *n < 10 {
 		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
 )
@@ -35,6 +36,13 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the synthetic populations")
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	exts := strings.Split(*formats, ",")
 
 	source := "synthetic"

@@ -45,6 +45,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -170,6 +171,14 @@ func main() {
 	prompts := flag.String("prompts", "default", "prompt set: "+llmagent.PromptSets)
 	exFriends := flag.String("example-friends", "sam", "worked examples' round 3: sam (friends' unpublished round-2 answers from a SAM run) or skip")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Range("groups", *ngroups, 0, 40),
+		flagcheck.Count("replicates", *reps),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	if *val < 0 || *val >= 1 {
 		check(fmt.Errorf("-val %g: want a share in [0, 1)", *val))
 	}

@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/papers"
@@ -72,6 +73,14 @@ func main() {
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	scen := flag.String("scenario", "dishwasher", "sam: scenario")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("runs", *runs),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	exts := strings.Split(*formats, ",")
 	if *runs < 1 || *n < 10 {
 		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))

@@ -29,6 +29,7 @@ import (
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/calibrate"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/history"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -57,6 +58,15 @@ func main() {
 	prompts := flag.String("prompts", "default", "LLM prompt set: "+llmagent.PromptSets)
 	more := flag.String("models", "", "further models on the same endpoint to compare, comma separated (each with its own cache file CACHE.MODEL)")
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Range("groups", *ngroups, 0, 40),
+		flagcheck.Count("replicates", *reps),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 	exts := strings.Split(*formats, ",")
 
 	var models []*llmagent.Agents

@@ -39,7 +39,12 @@ Usage:
   llmsam SCRIPT.go [ARGS]        run a Go script; ARGS are the script's own flags
   llmsam run NOTEBOOK.md [FLAGS] run the go blocks of a Markdown notebook and
                                  write NOTEBOOK.out.md with outputs and figures
-  llmsam version                 print the version
+                                 (-html for a standalone page; -h for flags)
+  llmsam import-batch -cache FILE -model NAME RESULTS.jsonl
+                                 store an OpenAI batch's answers in the response
+                                 cache the requests were exported with
+  llmsam version                 print the version and source commit
+  llmsam help                    this text
 
 The study's figures: llmsam scripts/large_network.go (see scripts/).
 `
@@ -63,7 +68,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case cmd == "import-batch":
 		return runImportBatch(args[1:], stdout, stderr)
 	case cmd == "version":
-		fmt.Fprintf(stdout, "llmsam %s (%s)\n", history.Version(), history.GoVersion())
+		commit, modified := history.Source()
+		if commit == "" {
+			commit = "commit unknown"
+		} else if modified {
+			commit += ", modified"
+		}
+		fmt.Fprintf(stdout, "llmsam %s (%s, %s)\n", history.Version(), commit, history.GoVersion())
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(stdout, usage)
 	default:
@@ -94,7 +105,7 @@ func runScript(ctx context.Context, path string, args []string, stdout, stderr i
 		fmt.Fprintln(stderr, "interrupted")
 		return 130
 	case errors.As(err, &panicked):
-		fmt.Fprintln(stderr, panicked.Msg)
+		fmt.Fprintln(stderr, panicked.Error())
 		return 2
 	}
 	fmt.Fprintln(stderr, err)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -273,16 +274,17 @@ func TestNotebook(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	md := mustRead(t, out)
-	for _, want := range []string{"undirected graph: 200 nodes, 800 edges", "lambda 0.1: adoption 0.0", "lambda 0.9: adoption 1.00", "![trajectories.png](out/notebook/trajectories.png)"} {
+	for _, want := range []string{"undirected graph: 200 nodes, 800 edges", "lambda 0.1: adoption 0.0", "lambda 0.9: adoption 1.00", "![trajectories.png](nb.out_files/trajectories.png)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("notebook output lacks %q:\n%s", want, md)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "out/notebook/trajectories.png")); err != nil {
+	// The figure is copied beside the output, so the page stands alone.
+	if _, err := os.Stat(filepath.Join(dir, "nb.out_files/trajectories.png")); err != nil {
 		t.Error(err)
 	}
 	code, _, stderr = runInterpreted("run", nb, "-html", "-o", filepath.Join(dir, "nb.html"))
-	if html := mustRead(t, filepath.Join(dir, "nb.html")); code != 0 || !strings.Contains(html, `<img alt="trajectories.png" src="out/notebook/trajectories.png">`) {
+	if html := mustRead(t, filepath.Join(dir, "nb.html")); code != 0 || !strings.Contains(html, `<img alt="trajectories.png" src="data:image/png;base64,iVBOR`) {
 		t.Fatalf("html: exit %d %s\n%s", code, stderr, html)
 	}
 	// A failing block stops the run, is reported with its position in the
@@ -293,5 +295,68 @@ func TestNotebook(t *testing.T) {
 	got := mustRead(t, filepath.Join(dir, "bad.out.md"))
 	if code != 1 || !strings.Contains(stderr, "bad.md:9:2: undefined: missing") || !strings.Contains(got, "not run") {
 		t.Fatalf("failing notebook: exit %d, stderr %q\n%s", code, stderr, got)
+	}
+}
+
+// TestHelpListsEverySubcommand reads the subcommands run dispatches on
+// (`cmd == "NAME"` in main.go) and requires `llmsam --help` to list each.
+func TestHelpListsEverySubcommand(t *testing.T) {
+	src := mustRead(t, "main.go")
+	cmds := regexp.MustCompile(`cmd == "([a-z][a-z-]*)"`).FindAllStringSubmatch(src, -1)
+	if len(cmds) < 3 {
+		t.Fatalf("found only %d subcommands in main.go", len(cmds))
+	}
+	code, stdout, _ := runInterpreted("--help")
+	if code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	for _, c := range cmds {
+		if c[1] != "help" && !strings.Contains(stdout, "llmsam "+c[1]) {
+			t.Errorf("llmsam --help does not list %q:\n%s", c[1], stdout)
+		}
+	}
+}
+
+// TestScriptFlags: every script and example answers -h with its usage and
+// exit 0, and the scripts refuse bad counts, windows and formats with exit
+// 2 before writing anything.
+func TestScriptFlags(t *testing.T) {
+	r := root(t)
+	paths, _ := filepath.Glob(filepath.Join(r, "scripts", "*.go"))
+	examples, _ := filepath.Glob(filepath.Join(r, "examples", "*.go"))
+	for _, p := range append(paths, examples...) {
+		code, stdout, stderr := runInterpreted(p, "-h")
+		if code != 0 || !strings.Contains(stdout+stderr, "Usage") {
+			t.Errorf("%s -h: exit %d, output %q", filepath.Base(p), code, stdout+stderr)
+		}
+	}
+	for _, tc := range []struct {
+		script string
+		args   []string
+		want   string
+	}{
+		{"large_network.go", []string{"-replicates", "0"}, "flag -replicates: 0"},
+		{"large_network.go", []string{"-windows", "99"}, "flag -windows: 99, want 0 to 7"},
+		{"large_network.go", []string{"-formats", "png,bogus"}, `unknown figure format "bogus"`},
+		{"dynamic.go", []string{"-windows", "-1"}, "flag -windows: -1"},
+		{"validation.go", []string{"-groups", "41"}, "flag -groups: 41"},
+		{"sweeps.go", []string{"-runs", "0"}, "flag -runs: 0"},
+		{"phenomena.go", []string{"-runs", "-2"}, "flag -runs: -2"},
+		{"sft_data.go", []string{"-replicates", "0"}, "flag -replicates: 0"},
+		{"population.go", []string{"-formats", ""}, "no figure format"},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		// A process: scripts print to os.Stderr, the process's own stream.
+		cmd := exec.Command(binary, append([]string{filepath.Join(r, "scripts", tc.script), "-out", out}, tc.args...)...)
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		cmd.Run()
+		code, stderr := cmd.ProcessState.ExitCode(), errb.String()
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s %v: exit %d, stderr %q; want exit 2 and %q", tc.script, tc.args, code, stderr, tc.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s %v wrote %s before refusing its flags", tc.script, tc.args, out)
+		}
 	}
 }

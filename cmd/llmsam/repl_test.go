@@ -50,8 +50,8 @@ func TestREPLPipe(t *testing.T) {
 	}
 	text := string(out)
 	for _, want := range []string{
-		"lib main ran", "loaded " + filepath.Join(dir, "lib.go") + " and ran its main", "15\n",
-		"42", "i 0\n", "i 2\n", "9\n",
+		"lib main ran", "loaded " + filepath.Join(dir, "lib.go") + " and ran its main", "15 (int)\n",
+		"42 (int)", "i 0\n", "i 2\n", "9 (float64)\n",
 		"figure: " + filepath.Join(dir, "fig.png"),
 		"cell 10:1:1: undefined: undefinedName",
 		"func BarabasiAlbert(n, m int, seed uint64) (*Graph, error)",
@@ -70,13 +70,21 @@ func TestREPLPipe(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "fig.png")); err != nil {
 		t.Error(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "llmsam", "history")); err != nil {
-		t.Errorf("no history file: %v", err)
-	}
-	// The saved session runs as a script.
+	// The saved session runs as a script and with go run, printing what the
+	// session printed (values included).
 	code, stdout, stderr := runInterpreted(filepath.Join(dir, "session.go"))
 	if code != 0 || !strings.Contains(stdout, "i 2") {
 		t.Fatalf("saved session: exit %d\n%s\n%s\n%s", code, stdout, stderr, mustRead(t, filepath.Join(dir, "session.go")))
+	}
+	goRun := exec.Command("go", "run", filepath.Join(dir, "session.go"))
+	compiled, err := goRun.CombinedOutput()
+	if err != nil {
+		t.Fatalf("go run of the saved session: %v\n%s\n%s", err, compiled, mustRead(t, filepath.Join(dir, "session.go")))
+	}
+	for _, want := range []string{"lib main ran\n", "15 (int)\n", "42 (int)\n", "i 2\n", "9 (float64)\n"} {
+		if !strings.Contains(string(compiled), want) || !strings.Contains(text, want) {
+			t.Errorf("the session and go run of its :save should both print %q:\n%s", want, compiled)
+		}
 	}
 }
 

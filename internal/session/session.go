@@ -38,11 +38,14 @@ func SetContext(c context.Context) (restore func()) {
 	}
 }
 
-// OnFigure sets the function told about every figure saved (nil to stop).
-func OnFigure(fn func(path string)) {
+// OnFigure sets the function told about every figure saved (nil to stop)
+// and returns the one it replaces, so that a caller can chain to it and
+// restore it.
+func OnFigure(fn func(path string)) (previous func(path string)) {
 	mu.Lock()
-	figures = fn
+	previous, figures = figures, fn
 	mu.Unlock()
+	return previous
 }
 
 // FigureSaved tells the host that a figure was written to path.

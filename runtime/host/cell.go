@@ -2,79 +2,58 @@ package host
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/printer"
-	"go/scanner"
 	"go/token"
-	"os"
 	"reflect"
-	"sort"
-	"strconv"
 	"strings"
+
+	"github.com/traefik/yaegi/interp"
+
+	"github.com/llmsam/llmsam/runtime/display"
 )
 
 // Result is what a cell produced.
 type Result struct {
 	// Value is the value of the cell's last expression statement when it is
-	// worth printing (not a call to a fmt or log print function, not nil).
+	// worth printing (not a call without results or to a print function,
+	// not nil); Show reports whether there is one.
 	Value reflect.Value
 	Show  bool
 	// Notes are remarks from the host about the cell, such as a renamed main.
 	Notes []string
+	names display.Namer // the session's struct type and field names
 }
 
-// String formats the value as the REPL prints it.
+// String formats the value as the REPL prints it: with its type, long
+// slices, maps and strings cut (see Display).
 func (r Result) String() string {
 	if !r.Show {
 		return ""
 	}
-	return formatValue(r.Value)
+	return display.Named(r.Value, r.names)
 }
 
 // saved is one successfully run chunk, kept for Transcript.
 type saved struct {
-	decl bool
-	src  string
-}
-
-// Preload imports the Preloaded packages and the goroutine guard, so that a
-// REPL or notebook can use netw, sim, plots, fmt, ... without imports.
-func (h *Host) Preload() error {
-	var b strings.Builder
-	b.WriteString("import (\n")
-	fmt.Fprintf(&b, "\t%s %q\n", guardName, guardPath)
-	for _, p := range Preloaded {
-		fmt.Fprintf(&b, "\t%q\n", p)
-		h.pkgs[ImportName(p)] = true
-		h.imported[p] = ImportName(p)
-	}
-	b.WriteString(")")
-	if _, err := h.in.Eval(b.String()); err != nil {
-		return fmt.Errorf("host: preloading packages: %w", err)
-	}
-	h.preloaded = true
-	return nil
-}
-
-// ImportName is the name a package is known by: the last path element, or
-// the one before a major-version suffix (math/rand/v2 is rand).
-func ImportName(path string) string {
-	parts := strings.Split(path, "/")
-	name := parts[len(parts)-1]
-	if len(parts) > 1 && len(name) > 1 && name[0] == 'v' {
-		if _, err := strconv.Atoi(name[1:]); err == nil {
-			name = parts[len(parts)-2]
-		}
-	}
-	return name
+	decl    bool
+	src     string
+	defines []string // names a statement defined with :=
+	shown   bool     // a final expression whose value the session printed
+	expr    bool     // an expression statement that is not a call
 }
 
 // RunCell runs one cell named name (used in error positions, e.g.
 // "cell 3"): any mix of imports, declarations and statements. Declarations
 // and variables persist for later cells. A func main declared in a cell is
 // renamed scriptMain, so that it is never run implicitly.
+//
+// Errors are *CompileError (syntax, type and declaration errors, with the
+// cell's line and column), PanicError (a run-time panic, with the position
+// of the statement), ExitError (os.Exit) or the context's error.
 func (h *Host) RunCell(ctx context.Context, name, src string) (Result, error) {
 	return h.RunCellAt(ctx, name, 1, src)
 }
@@ -86,30 +65,77 @@ func (h *Host) RunCellAt(ctx context.Context, name string, firstLine int, src st
 	return res, h.decode(err)
 }
 
-func (h *Host) runCell(ctx context.Context, name string, firstLine int, src string) (Result, error) {
-	var res Result
+// parsed is a chunk ready to compile.
+type parsed struct {
+	node    ast.Node // *ast.File for declarations, *ast.BlockStmt for statements
+	decl    bool
+	notes   []string
+	text    string            // for Transcript
+	names   []string          // top-level names it declares
+	methods []string          // "T.M" methods it declares
+	display bool              // its last statement is an expression worth printing
+	expr    bool              // its only statement is a non-call expression
+	fun     string            // the function its last statement calls, when a name or selector
+	declSrc map[string]string // source of its types and methods (see declSources)
+}
+
+func (h *Host) runCell(ctx context.Context, name string, firstLine int, src string) (res Result, err error) {
 	ctx, end := h.begin(ctx)
 	defer end()
 	h.cellNames = append(h.cellNames, name)
 	id := len(h.cellNames)
-	chunks := splitCell(src)
+	if blanked, ok := blankPackageClause(src); ok {
+		src = blanked
+		res.Notes = append(res.Notes, "the package clause is ignored: cells belong to the session's package main")
+	}
+	chunks, serr := splitCell(src)
+	if serr != nil {
+		return res, &CompileError{Pos: Position{File: name, Line: serr.Line + firstLine - 1, Col: serr.Col}, Msg: serr.Msg}
+	}
+	defer func() {
+		// Calls deferred at a cell's top level run when the cell ends.
+		if derr := h.runDeferred(); derr != nil && err == nil {
+			err = derr
+		}
+	}()
+	var added []string // names this cell introduced
 	for k, c := range chunks {
 		c.line += firstLine - 1
-		node, notes, text, err := h.parseChunk(name, id, c)
+		p, err := h.parseChunk(name, id, c)
 		if err != nil {
 			return res, err
 		}
-		res.Notes = append(res.Notes, notes...)
+		res.Notes = append(res.Notes, p.notes...)
+		if err := h.checkChunk(name, p); err != nil {
+			return res, err
+		}
 		var v reflect.Value
-		prog, err := h.compile(node)
-		if err != nil {
-			if id := h.undefinedName(node); id != nil {
-				return res, fmt.Errorf("%s: undefined: %s", h.in.FileSet().Position(id.Pos()), id.Name)
+		var prog *interp.Program
+		if isBoundTypeSwitch(p) {
+			// yaegi cannot compile a type switch that binds a name at the
+			// top level; inside a function it can.
+			prog, err = h.compile(wrapInFunc(p.node.(*ast.BlockStmt)))
+		} else {
+			prog, err = h.compile(p.node)
+		}
+		if err != nil && isAnalysisFailure(err) && wrappable(p) {
+			// yaegi fails on some statements at the top level that it
+			// compiles inside a function (a type switch binding a name):
+			// such a statement declares no session name, so it runs the
+			// same inside a function literal called at once.
+			if wprog, werr := h.compile(wrapInFunc(p.node.(*ast.BlockStmt))); werr == nil {
+				prog, err = wprog, nil
 			}
-			if body, ok := node.(*ast.BlockStmt); ok && len(body.List) == 1 {
-				if as, ok := body.List[0].(*ast.AssignStmt); ok {
-					if fv, handled, ferr := h.defineFallback(ctx, as); handled {
-						v, err = fv, ferr
+		}
+		if err != nil {
+			if isAnalysisFailure(err) {
+				if id := h.unresolved(p.node, h.undeclared); id != nil {
+					err = fmt.Errorf("%s: undefined: %s", h.in.FileSet().Position(id.Pos()), id.Name)
+				} else if list := userStmts(p.node); len(list) == 1 {
+					if as, ok := list[0].(*ast.AssignStmt); ok {
+						if fv, handled, ferr := h.defineFallback(ctx, as); handled {
+							v, err = fv, ferr
+						}
 					}
 				}
 			}
@@ -117,363 +143,251 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 			v, err = h.run(ctx, prog)
 		}
 		if err != nil {
+			if len(p.methods) > 0 && !isRunError(err) {
+				err = fmt.Errorf("%w\n\t(yaegi, llmsam's interpreter, keeps the failed method%s %s attached to %s: declare the type under a new name with its methods, or :reset)",
+					err, plural(len(p.methods)), strings.Join(p.methods, ", "), strings.Split(p.methods[0], ".")[0])
+			}
+			h.chunkFailed(name, p)
+			// The cell failed: the names its earlier statements introduced
+			// are forgotten too (their statements ran; run the cell again
+			// once fixed).
+			for _, n := range added {
+				delete(h.names, n)
+				h.failed[n] = name
+			}
 			return res, err
 		}
-		h.history = append(h.history, saved{decl: c.decl, src: text})
-		if k == len(chunks)-1 && !c.decl {
-			body := node.(*ast.BlockStmt)
-			if n := len(body.List); n > 0 && worthPrinting(body.List[n-1]) && v.IsValid() && !isNil(v) {
-				res.Value, res.Show = v, true
+		for _, n := range p.names {
+			if !h.names[n] {
+				added = append(added, n)
 			}
+		}
+		h.chunkDone(p)
+		last := k == len(chunks)-1
+		shown := last && p.display && v.IsValid() && !isNil(v) && !h.noResults(p.fun)
+		h.history = append(h.history, saved{decl: p.decl, src: p.text, defines: definedBy(p), shown: shown, expr: p.expr})
+		if shown {
+			res.Value, res.Show, res.names = v, true, h
 		}
 	}
 	return res, nil
 }
 
-// parseChunk parses a chunk and prepares it (guards, names, main). Every
-// cell is parsed under yaegi's REPL file name, so that imports persist from
-// cell to cell, with a //line directive that encodes the cell's number in
-// the line (cellLine); decode turns such positions back into "cell:line:col".
-//
-// It also returns the chunk's text for Transcript: statements as typed,
-// declarations as the session holds them (main renamed, without imports,
-// which Transcript gathers), before go statements are guarded.
-func (h *Host) parseChunk(name string, id int, c chunk) (ast.Node, []string, string, error) {
-	fset := h.in.FileSet()
-	line := fmt.Sprintf("//line %s:%d:%d\n", replFile, id*cellLine+c.line, c.col)
-	name = replFile
-	var notes []string
-	if c.decl {
-		f, err := parser.ParseFile(fset, name, "package main\n"+line+c.src, parser.ParseComments)
-		if err != nil {
-			return nil, nil, "", err
-		}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
-				fd.Name.Name = "scriptMain"
-				notes = append(notes, "func main is declared as scriptMain: call scriptMain() to run it")
-			}
-		}
-		if err := h.checkImports(f); err != nil {
-			return nil, nil, "", err
-		}
-		h.dropRepeatedImports(f)
-		h.consts.collect(f)
-		h.noteNames(f)
-		text := h.declText(f)
-		if (&guarder{fset: fset, consts: h.consts, packages: h.pkgs}).rewrite(f) && !h.preloaded {
-			return nil, nil, "", fmt.Errorf("%s: go statements in cells need a preloaded session", name)
-		}
-		return f, notes, text, nil
+// userStmts returns the statements of a statement chunk without the
+// position records the host inserted.
+func userStmts(n ast.Node) []ast.Stmt {
+	body, ok := n.(*ast.BlockStmt)
+	if !ok {
+		return nil
 	}
-	f, err := parser.ParseFile(fset, name, "package main\nfunc main() {\n"+line+c.src+"\n}", parser.ParseComments)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	body := f.Decls[0].(*ast.FuncDecl).Body
-	h.consts.collect(body)
-	h.noteNames(body)
-	if (&guarder{fset: fset, consts: h.consts, packages: h.pkgs}).rewrite(body) && !h.preloaded {
-		return nil, nil, "", fmt.Errorf("%s: go statements in cells need a preloaded session", name)
-	}
-	return body, nil, strings.TrimSpace(c.src), nil
-}
-
-// declText prints a file's declarations other than imports, for
-// Transcript, and records its imports.
-func (h *Host) declText(f *ast.File) string {
-	var b strings.Builder
-	for _, d := range f.Decls {
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
-			for _, sp := range g.Specs {
-				im := sp.(*ast.ImportSpec)
-				line := im.Path.Value
-				if im.Name != nil {
-					line = im.Name.Name + " " + line
-				}
-				h.cellImports = append(h.cellImports, line)
-			}
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString("\n\n")
-		}
-		printer.Fprint(&b, token.NewFileSet(), d)
-	}
-	return b.String()
-}
-
-// dropRepeatedImports removes imports the session already has (under the
-// same name), which yaegi would report as redeclared, and records the new
-// ones.
-func (h *Host) dropRepeatedImports(f *ast.File) {
-	var decls []ast.Decl
-	f.Imports = f.Imports[:0]
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.IMPORT {
-			decls = append(decls, d)
-			continue
-		}
-		var specs []ast.Spec
-		for _, sp := range g.Specs {
-			im := sp.(*ast.ImportSpec)
-			p, _ := strconv.Unquote(im.Path.Value)
-			n := ImportName(p)
-			if im.Name != nil {
-				n = im.Name.Name
-			}
-			if h.imported[p] == n {
-				continue
-			}
-			h.imported[p] = n
-			h.pkgs[n] = true
-			specs = append(specs, im)
-			f.Imports = append(f.Imports, im)
-		}
-		if len(specs) > 0 {
-			g.Specs = specs
-			decls = append(decls, g)
+	var out []ast.Stmt
+	for _, st := range body.List {
+		if !isPositionRecord(st) {
+			out = append(out, st)
 		}
 	}
-	f.Decls = decls
-}
-
-// noteNames records the top-level names a chunk declares, for completion
-// and :vars.
-func (h *Host) noteNames(n ast.Node) {
-	add := func(id *ast.Ident) {
-		if id != nil && id.Name != "_" && !strings.HasPrefix(id.Name, "__llmsam") {
-			h.names[id.Name] = true
-		}
-	}
-	switch v := n.(type) {
-	case *ast.File:
-		for _, d := range v.Decls {
-			switch d := d.(type) {
-			case *ast.FuncDecl:
-				if d.Recv == nil {
-					add(d.Name)
-				}
-			case *ast.GenDecl:
-				for _, sp := range d.Specs {
-					switch sp := sp.(type) {
-					case *ast.ValueSpec:
-						for _, id := range sp.Names {
-							add(id)
-						}
-					case *ast.TypeSpec:
-						add(sp.Name)
-					}
-				}
-			}
-		}
-	case *ast.BlockStmt:
-		for _, st := range v.List {
-			switch st := st.(type) {
-			case *ast.AssignStmt:
-				if st.Tok == token.DEFINE {
-					for _, e := range st.Lhs {
-						if id, ok := e.(*ast.Ident); ok {
-							add(id)
-						}
-					}
-				}
-			case *ast.DeclStmt:
-				h.noteNames(&ast.File{Decls: []ast.Decl{st.Decl}})
-			}
-		}
-	}
-}
-
-// Names returns the names the session's cells declared, sorted.
-func (h *Host) Names() []string {
-	out := make([]string, 0, len(h.names))
-	for n := range h.names {
-		out = append(out, n)
-	}
-	sort.Strings(out)
 	return out
 }
 
-// Packages returns the names of the packages the session can use, sorted.
-func (h *Host) Packages() []string {
-	out := make([]string, 0, len(h.pkgs))
-	for n := range h.pkgs {
-		out = append(out, n)
+// isBoundTypeSwitch reports whether a statement chunk is a type switch
+// that binds a name (switch v := x.(type)).
+func isBoundTypeSwitch(p parsed) bool {
+	list := userStmts(p.node)
+	if p.decl || len(list) != 1 {
+		return false
 	}
-	sort.Strings(out)
-	return out
-}
-
-// PackagePath returns the import path of a package the session imported
-// under name.
-func (h *Host) PackagePath(name string) (string, bool) {
-	for p, n := range h.imported {
-		if n == name {
-			return p, true
-		}
-	}
-	return "", false
-}
-
-// Value evaluates a name of the session (for :vars), or reports false.
-func (h *Host) Value(name string) (reflect.Value, bool) {
-	if !h.names[name] {
-		return reflect.Value{}, false
-	}
-	v, err := h.in.Eval(name)
-	return v, err == nil && v.IsValid()
-}
-
-// Incomplete reports whether src is a prefix of valid input that needs more
-// lines (an unclosed brace, parenthesis, string or comment), with the rules
-// yaegi's own REPL uses.
-func Incomplete(src string) bool {
-	for _, c := range splitCell(src) {
-		var err error
-		if c.decl {
-			_, err = parser.ParseFile(token.NewFileSet(), "", "package main\n"+c.src, 0)
-		} else {
-			_, err = parser.ParseFile(token.NewFileSet(), "", "package main\nfunc main() {\n"+c.src+"\n}", 0)
-		}
-		if el, ok := err.(scanner.ErrorList); ok && len(el) > 0 && incompleteError(el[0].Msg, c.src) {
-			return true
-		}
-	}
-	return false
-}
-
-// incompleteError follows yaegi's ignoreScannerError (interp/interp.go).
-func incompleteError(msg, src string) bool {
-	switch {
-	case strings.HasSuffix(msg, "found 'EOF'"), strings.HasSuffix(msg, "found '}'") && !strings.HasSuffix(strings.TrimSpace(src), "}"):
-		return true
-	case msg == "raw string literal not terminated", msg == "comment not terminated":
-		return true
-	}
-	return false
-}
-
-// worthPrinting reports whether the value of a final statement should be
-// shown: an expression statement that is not a call to a print function.
-func worthPrinting(st ast.Stmt) bool {
-	es, ok := st.(*ast.ExprStmt)
+	ts, ok := list[0].(*ast.TypeSwitchStmt)
 	if !ok {
 		return false
 	}
-	call, ok := es.X.(*ast.CallExpr)
-	if !ok {
-		return true
+	_, bound := ts.Assign.(*ast.AssignStmt)
+	return bound
+}
+
+// wrappable reports whether a statement chunk may run inside a function
+// literal: it declares no name and has no top-level defer or label.
+func wrappable(p parsed) bool {
+	if p.decl || len(p.names) > 0 {
+		return false
 	}
-	switch f := call.Fun.(type) {
-	case *ast.Ident:
-		return f.Name != "print" && f.Name != "println" && f.Name != "panic"
-	case *ast.SelectorExpr:
-		if pkg, ok := f.X.(*ast.Ident); ok && (pkg.Name == "fmt" || pkg.Name == "log") &&
-			(strings.HasPrefix(f.Sel.Name, "Print") || strings.HasPrefix(f.Sel.Name, "Fprint")) {
+	for _, st := range userStmts(p.node) {
+		switch st.(type) {
+		case *ast.AssignStmt, *ast.DeclStmt, *ast.LabeledStmt, *ast.DeferStmt, *ast.ReturnStmt:
+			if as, ok := st.(*ast.AssignStmt); ok && as.Tok != token.DEFINE {
+				continue
+			}
 			return false
 		}
 	}
 	return true
 }
 
-func isNil(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Interface, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
-		return v.IsNil()
+// wrapInFunc returns `{ func() { stmts }() }`.
+func wrapInFunc(body *ast.BlockStmt) *ast.BlockStmt {
+	lit := &ast.FuncLit{Type: &ast.FuncType{Func: body.Lbrace, Params: &ast.FieldList{}}, Body: &ast.BlockStmt{Lbrace: body.Lbrace, List: body.List, Rbrace: body.Rbrace}}
+	return &ast.BlockStmt{Lbrace: body.Lbrace, List: []ast.Stmt{&ast.ExprStmt{X: &ast.CallExpr{Fun: lit, Lparen: body.Rbrace}}}, Rbrace: body.Rbrace}
+}
+
+// isRunError reports whether err happened while running (not compiling).
+func isRunError(err error) bool {
+	var pe PanicError
+	var ee ExitError
+	return errors.As(err, &pe) || errors.As(err, &ee) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// blankPackageClause replaces a leading `package name` (a whole program
+// pasted at the prompt) with spaces, keeping every position.
+func blankPackageClause(src string) (string, bool) {
+	toks, _ := scanCell(src)
+	if len(toks) < 2 || toks[0].tok != token.PACKAGE || toks[1].tok != token.IDENT {
+		return src, false
+	}
+	end := toks[1].off
+	for end < len(src) && (src[end] == '_' || src[end] >= 'a' && src[end] <= 'z' || src[end] >= 'A' && src[end] <= 'Z' || src[end] >= '0' && src[end] <= '9') {
+		end++
+	}
+	b := []byte(src)
+	for i := toks[0].off; i < end; i++ {
+		b[i] = ' '
+	}
+	return string(b), true
+}
+
+// isAnalysisFailure reports whether a compile error is one of yaegi's
+// failures to analyse code Go accepts (as opposed to a type error in the
+// code), for which the host tries its own diagnosis or a fallback.
+func isAnalysisFailure(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "definition loop") || strings.Contains(msg, "failed to compile this code") ||
+		strings.Contains(msg, "undefined: ")
+}
+
+// parseChunk parses a chunk and prepares it (guards, deferred calls, names,
+// main). Every cell is parsed under yaegi's REPL file name, so that imports
+// persist from cell to cell, with a //line directive that encodes the
+// cell's number in the line (cellLine); decode turns such positions back
+// into "cell:line:col".
+//
+// It also keeps the chunk's text for Transcript: statements as typed,
+// declarations as typed without their imports (which Transcript gathers)
+// and with main renamed.
+func (h *Host) parseChunk(name string, id int, c chunk) (parsed, error) {
+	fset := h.in.FileSet()
+	line := fmt.Sprintf("//line %s:%d:%d\n", replFile, id*cellLine+c.line, c.col)
+	var p parsed
+	if c.decl {
+		head := "package main\n" + line
+		f, err := parser.ParseFile(fset, replFile, head+c.src, parser.ParseComments)
+		if err != nil {
+			return p, err
+		}
+		base := fset.File(f.Pos()).Base() + len(head)
+		text := []byte(c.src)
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+				fd.Name.Name = "scriptMain"
+				p.notes = append(p.notes, "func main is declared as scriptMain: call scriptMain() to run it")
+				off := int(fd.Name.Pos()) - base
+				text = append(text[:off:off], append([]byte("scriptMain"), text[off+len("main"):]...)...)
+			}
+		}
+		// Imports are blanked in the transcript's text (Transcript lists
+		// them once at the top); offsets are unchanged but for main's
+		// renaming, which comes after any import.
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				for i := int(g.Pos()) - base; i < int(g.End())-base; i++ {
+					if text[i] != '\n' {
+						text[i] = ' '
+					}
+				}
+			}
+		}
+		if err := h.checkImports(f); err != nil {
+			return p, err
+		}
+		h.recordImports(f)
+		h.dropRepeatedImports(f)
+		h.consts.collect(f)
+		p.names, p.methods = declaredNames(f)
+		p.declSrc = declSources(fset, f)
+		p.text = strings.TrimSpace(string(text))
+		g := &guarder{fset: fset, consts: h.consts, packages: h.pkgs}
+		if g.rewrite(f) && !h.preloaded {
+			return p, fmt.Errorf("%s: go statements in cells need a preloaded session", name)
+		}
+		if h.preloaded {
+			g.instrument(f)
+		}
+		p.node, p.decl = f, true
+		return p, nil
+	}
+	f, err := parser.ParseFile(fset, replFile, "package main\nfunc main() {\n"+line+c.src+"\n}", parser.ParseComments)
+	if err != nil {
+		return p, err
+	}
+	body := f.Decls[0].(*ast.FuncDecl).Body
+	h.consts.collect(body)
+	p.names = definedNames(body)
+	if n := len(body.List); n > 0 {
+		p.display = worthPrinting(body.List[n-1])
+		if es, ok := body.List[n-1].(*ast.ExprStmt); ok {
+			call, isCall := es.X.(*ast.CallExpr)
+			p.expr = !isCall && n == 1
+			if isCall && pureSelector(call.Fun) {
+				var b strings.Builder
+				printer.Fprint(&b, token.NewFileSet(), call.Fun)
+				p.fun = b.String()
+			}
+		}
+	}
+	g := &guarder{fset: fset, consts: h.consts, packages: h.pkgs}
+	deferred := g.rewriteDefers(body)
+	if (g.rewrite(body) || deferred) && !h.preloaded {
+		return p, fmt.Errorf("%s: go and defer statements in cells need a preloaded session", name)
+	}
+	if h.preloaded {
+		g.instrument(body)
+	}
+	p.node, p.text = body, strings.TrimSpace(c.src)
+	return p, nil
+}
+
+// pureSelector reports whether e is a name or a chain of selectors of a
+// name (x, pkg.F, x.y.M): evaluating it has no side effects.
+func pureSelector(e ast.Expr) bool {
+	switch v := e.(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return pureSelector(v.X)
+	case *ast.ParenExpr:
+		return pureSelector(v.X)
 	}
 	return false
 }
 
-// formatValue prints a value as Go's %v does, with strings quoted.
-func formatValue(v reflect.Value) string {
-	if !v.IsValid() {
-		return ""
+// noResults reports whether fun names a function without results (yaegi
+// returns a meaningless value for such calls).
+func (h *Host) noResults(fun string) bool {
+	if fun == "" {
+		return false
 	}
-	if v.Kind() == reflect.String {
-		return strconv.Quote(v.String())
-	}
-	if v.CanInterface() {
-		return fmt.Sprintf("%v", v.Interface())
-	}
-	return v.String()
+	v, err := h.in.Eval(fun)
+	return err == nil && v.IsValid() && v.Kind() == reflect.Func && v.Type().NumOut() == 0
 }
 
-// Transcript returns the session's successful cells as a runnable script:
-// declarations at the top level, statements in func main, and imports for
-// the preloaded packages the code uses.
-func (h *Host) Transcript() string {
-	var decls, stmts []string
-	for _, s := range h.history {
-		if s.decl {
-			decls = append(decls, s.src)
-		} else {
-			stmts = append(stmts, s.src)
-		}
+// definedBy returns the names a statement chunk defined (for Transcript).
+func definedBy(p parsed) []string {
+	if p.decl {
+		return nil
 	}
-	code := strings.Join(decls, "\n\n") + "\n" + strings.Join(stmts, "\n")
-	var imports []string
-	seen := map[string]bool{}
-	for _, p := range Preloaded {
-		if strings.Contains(code, ImportName(p)+".") {
-			imports = append(imports, strconv.Quote(p))
-			seen[strconv.Quote(p)] = true
-		}
-	}
-	for _, im := range h.cellImports {
-		if !seen[im] {
-			seen[im] = true
-			imports = append(imports, im)
-		}
-	}
-	var b strings.Builder
-	b.WriteString("package main\n\n")
-	if len(imports) > 0 {
-		b.WriteString("import (\n\t" + strings.Join(imports, "\n\t") + "\n)\n\n")
-	}
-	for _, d := range decls {
-		if d != "" {
-			b.WriteString(d + "\n\n")
-		}
-	}
-	b.WriteString("func main() {\n")
-	for _, s := range stmts {
-		for _, l := range strings.Split(s, "\n") {
-			b.WriteString("\t" + l + "\n")
-		}
-	}
-	b.WriteString("}\n")
-	return b.String()
-}
-
-// LoadFile runs a Go file in the session, like a cell named after the file:
-// its package clause is dropped, its declarations stay in the session, and
-// its func main (declared as scriptMain) runs once.
-func (h *Host) LoadFile(ctx context.Context, path string) (ranMain bool, err error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return false, err
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), path, src, parser.PackageClauseOnly)
-	if err != nil {
-		return false, err
-	}
-	if f.Name.Name != "main" {
-		return false, fmt.Errorf("%s: package %s: :load takes package main files", path, f.Name.Name)
-	}
-	// Blank the package clause, keeping every position in the file.
-	start, end := int(f.Package)-1, int(f.Name.End())-1
-	body := string(src[:start]) + strings.Repeat(" ", end-start) + string(src[end:])
-	res, err := h.RunCell(ctx, path, body)
-	if err != nil {
-		return false, err
-	}
-	for _, n := range res.Notes {
-		if strings.Contains(n, "scriptMain") {
-			_, err := h.RunCell(ctx, path+" (main)", "scriptMain()")
-			return true, err
-		}
-	}
-	return false, nil
+	return p.names
 }

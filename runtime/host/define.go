@@ -72,11 +72,15 @@ func (h *Host) defineFallback(ctx context.Context, as *ast.AssignStmt) (reflect.
 	}
 	for _, p := range todo {
 		src := fmt.Sprintf("var %s %s\n%s = %s.(%s)", p.name, p.typ, p.name, p.tmp, p.typ)
-		for _, c := range splitCell(src) {
-			node, _, _, err := h.parseChunk("define", 0, c)
+		chunks, serr := splitCell(src)
+		if serr != nil {
+			return reflect.Value{}, true, serr
+		}
+		for _, c := range chunks {
+			pc, err := h.parseChunk("define", 0, c)
 			if err == nil {
 				var prog *interp.Program
-				if prog, err = h.compile(node); err == nil {
+				if prog, err = h.compile(pc.node); err == nil {
 					_, err = h.run(ctx, prog)
 				}
 			}
@@ -105,75 +109,4 @@ func init() {
 		uint32 uint64 uintptr`) {
 		universe[n] = true
 	}
-}
-
-// undefinedName finds an identifier that a top-level statement uses but
-// that nothing declares: not the session, an import, the universe, nor the
-// statement itself (parameters, locals, labels). Struct literal keys and
-// selected names are skipped. It is used only to replace yaegi's message
-// when compilation fails ("definition loop") with the one Go gives.
-func (h *Host) undefinedName(n ast.Node) *ast.Ident {
-	declared := map[string]bool{}
-	ast.Inspect(n, func(x ast.Node) bool {
-		switch v := x.(type) {
-		case *ast.AssignStmt:
-			if v.Tok == token.DEFINE {
-				for _, e := range v.Lhs {
-					if id, ok := e.(*ast.Ident); ok {
-						declared[id.Name] = true
-					}
-				}
-			}
-		case *ast.Field:
-			for _, id := range v.Names {
-				declared[id.Name] = true
-			}
-		case *ast.ValueSpec:
-			for _, id := range v.Names {
-				declared[id.Name] = true
-			}
-		case *ast.TypeSpec:
-			declared[v.Name.Name] = true
-		case *ast.FuncDecl:
-			declared[v.Name.Name] = true
-		case *ast.RangeStmt:
-			for _, e := range []ast.Expr{v.Key, v.Value} {
-				if id, ok := e.(*ast.Ident); ok {
-					declared[id.Name] = true
-				}
-			}
-		case *ast.LabeledStmt:
-			declared[v.Label.Name] = true
-		}
-		return true
-	})
-	var found *ast.Ident
-	var visit func(x ast.Node) bool
-	visit = func(x ast.Node) bool {
-		if found != nil {
-			return false
-		}
-		switch v := x.(type) {
-		case *ast.SelectorExpr:
-			ast.Inspect(v.X, visit)
-			return false
-		case *ast.KeyValueExpr:
-			if _, ok := v.Key.(*ast.Ident); !ok {
-				ast.Inspect(v.Key, visit)
-			}
-			ast.Inspect(v.Value, visit)
-			return false
-		case *ast.BranchStmt:
-			return false
-		case *ast.Ident:
-			name := v.Name
-			if name != "_" && !declared[name] && !h.names[name] && !h.pkgs[name] && !universe[name] &&
-				!h.consts[name] && !strings.HasPrefix(name, "__llmsam") {
-				found = v
-			}
-		}
-		return true
-	}
-	ast.Inspect(n, visit)
-	return found
 }

@@ -116,14 +116,63 @@ func (g *guarder) constantLike(e ast.Expr) bool {
 	return false
 }
 
-func (g *guarder) guard(gs *ast.GoStmt) ast.Stmt {
+// rewriteDefers turns the defer statements of a cell's top level (outside
+// function literals) into calls registered with the host, which runs them
+// when the cell ends; yaegi would otherwise run them after every later
+// cell. As in Go, the function and its arguments are evaluated at once.
+func (g *guarder) rewriteDefers(body *ast.BlockStmt) bool {
+	changed := false
+	fix := func(list []ast.Stmt) {
+		for i, st := range list {
+			if ds, ok := st.(*ast.DeferStmt); ok {
+				list[i] = g.deferred(ds)
+				changed = true
+			}
+		}
+	}
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch v := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.BlockStmt:
+			fix(v.List)
+		case *ast.CaseClause:
+			fix(v.Body)
+		case *ast.CommClause:
+			fix(v.Body)
+		case *ast.LabeledStmt:
+			if ds, ok := v.Stmt.(*ast.DeferStmt); ok {
+				v.Stmt = g.deferred(ds)
+				changed = true
+			}
+		}
+		return true
+	})
+	return changed
+}
+
+// deferred rewrites `defer f(x)` as `{ fn, a := f, x; guard.Defer(func() { fn(a) }) }`.
+func (g *guarder) deferred(ds *ast.DeferStmt) ast.Stmt {
+	lhs, rhs, call := g.hold(ds.Call)
+	reg := &ast.ExprStmt{X: &ast.CallExpr{
+		Fun: &ast.SelectorExpr{X: ast.NewIdent(guardName), Sel: ast.NewIdent("Defer")},
+		Args: []ast.Expr{&ast.FuncLit{
+			Type: &ast.FuncType{Params: &ast.FieldList{}},
+			Body: &ast.BlockStmt{List: []ast.Stmt{&ast.ExprStmt{X: call}}},
+		}},
+	}}
+	if len(lhs) == 0 {
+		return reg
+	}
+	return &ast.BlockStmt{List: []ast.Stmt{&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs}, reg}}
+}
+
+// hold returns assignments that evaluate a call's function and arguments
+// now, and the call made with the held values.
+func (g *guarder) hold(call *ast.CallExpr) (lhs, rhs []ast.Expr, held *ast.CallExpr) {
 	g.n++
-	call := gs.Call
-	where := g.fset.Position(gs.Pos()).String()
-	var lhs, rhs []ast.Expr
 	hold := func(e ast.Expr, name string) ast.Expr {
-		id := ast.NewIdent(name)
-		lhs = append(lhs, id)
+		lhs = append(lhs, ast.NewIdent(name))
 		rhs = append(rhs, e)
 		return ast.NewIdent(name)
 	}
@@ -141,6 +190,12 @@ func (g *guarder) guard(gs *ast.GoStmt) ast.Stmt {
 		}
 		args[i] = hold(a, fmt.Sprintf("__llmsam_a%d_%d", g.n, i))
 	}
+	return lhs, rhs, &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}
+}
+
+func (g *guarder) guard(gs *ast.GoStmt) ast.Stmt {
+	where := g.fset.Position(gs.Pos()).String()
+	lhs, rhs, call := g.hold(gs.Call)
 	recoverCall := &ast.IfStmt{
 		Init: &ast.AssignStmt{Lhs: []ast.Expr{ast.NewIdent("r")}, Tok: token.DEFINE,
 			Rhs: []ast.Expr{&ast.CallExpr{Fun: ast.NewIdent("recover")}}},
@@ -158,7 +213,7 @@ func (g *guarder) guard(gs *ast.GoStmt) ast.Stmt {
 		Type: &ast.FuncType{Params: &ast.FieldList{}},
 		Body: &ast.BlockStmt{List: []ast.Stmt{
 			deferRecover,
-			&ast.ExprStmt{X: &ast.CallExpr{Fun: fun, Args: args, Ellipsis: call.Ellipsis}},
+			&ast.ExprStmt{X: call},
 		}},
 	}
 	goStmt := &ast.GoStmt{Go: gs.Go, Call: &ast.CallExpr{Fun: body}}
@@ -169,4 +224,64 @@ func (g *guarder) guard(gs *ast.GoStmt) ast.Stmt {
 		&ast.AssignStmt{Lhs: lhs, Tok: token.DEFINE, Rhs: rhs},
 		goStmt,
 	}}
+}
+
+// instrument records, before every statement of node's function bodies,
+// the statement's position in the host's position register
+// (`__llmsam_guard.Pos = pos`), so that a panic can name the statement that
+// raised it: yaegi's own trace names only the function. Statements of
+// function literals deferred directly (`defer func() { ... }()`) are left
+// alone, since they run while a panic unwinds. The cost is one store per
+// statement executed.
+func (g *guarder) instrument(node ast.Node) {
+	skip := map[*ast.FuncLit]bool{}
+	mark := func(list []ast.Stmt) []ast.Stmt {
+		if len(list) == 0 {
+			return list
+		}
+		switch list[0].(type) {
+		case *ast.CaseClause, *ast.CommClause:
+			return list // a switch or select body
+		}
+		out := make([]ast.Stmt, 0, 2*len(list))
+		for _, st := range list {
+			out = append(out, &ast.AssignStmt{
+				Lhs: []ast.Expr{&ast.SelectorExpr{X: &ast.Ident{NamePos: st.Pos(), Name: guardName}, Sel: &ast.Ident{NamePos: st.Pos(), Name: "Pos"}}},
+				Tok: token.ASSIGN, TokPos: st.Pos(),
+				Rhs: []ast.Expr{&ast.BasicLit{ValuePos: st.Pos(), Kind: token.INT, Value: strconv.Itoa(int(st.Pos()))}},
+			}, st)
+		}
+		return out
+	}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch v := n.(type) {
+		case *ast.DeferStmt:
+			if lit, ok := v.Call.Fun.(*ast.FuncLit); ok {
+				skip[lit] = true
+			}
+		case *ast.FuncLit:
+			return !skip[v]
+		case *ast.BlockStmt:
+			v.List = mark(v.List)
+		case *ast.CaseClause:
+			v.Body = mark(v.Body)
+		case *ast.CommClause:
+			v.Body = mark(v.Body)
+		}
+		return true
+	})
+}
+
+// isPositionRecord reports whether st is a statement instrument inserted.
+func isPositionRecord(st ast.Stmt) bool {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || len(as.Lhs) != 1 {
+		return false
+	}
+	sel, ok := as.Lhs[0].(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	return ok && id.Name == guardName && sel.Sel.Name == "Pos"
 }

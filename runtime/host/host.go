@@ -20,7 +20,7 @@ import (
 
 	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/runtime/symbols"
-	"github.com/llmsam/llmsam/runtime/symbols/spec"
+	"github.com/llmsam/llmsam/runtime/symbols/packages"
 )
 
 // Options configure a Host.
@@ -28,6 +28,9 @@ type Options struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Args           []string // os.Args seen by scripts; Args[0] is the script's name
+	// OnFigure, when set, is told about every figure a cell or script saves
+	// while it runs (Outcome.Figures lists them after the cell).
+	OnFigure func(path string)
 }
 
 // Host is one interpreter session: a script run, a REPL or a notebook.
@@ -38,25 +41,39 @@ type Host struct {
 	pkgs   map[string]bool
 	cells  int
 
-	names       map[string]bool   // top-level names declared by cells
-	cellNames   []string          // names of the cells run, by number - 1
-	imported    map[string]string // import path -> name, in cells
-	history     []saved           // chunks run so far, for Transcript
-	cellImports []string          // imports made in cells, for Transcript
-	preloaded   bool
-	tmps        int // temporaries made by defineFallback
+	names        map[string]bool         // top-level names declared by cells
+	failed       map[string]string       // names whose declaration failed -> the cell
+	methods      map[string]string       // "T.M" -> the cell that declared it ("!cell" when it failed)
+	types        map[string]string       // type name -> the cell that declared it
+	declSrc      map[string]string       // "type T", "method T.M" -> its source
+	typeNames    map[reflect.Type]string // see TypeName
+	typeNamesFor int                     // len(types) when typeNames was made
+	deferred     []func()                // calls deferred at the running cell's top level
+	trace        lockedBuffer            // the interpreter's panic trace of the running source
+	pos          int                     // position register: the statement last started (see guarder.instrument)
+	panicAt      int                     // the register when the running source's panic began
+	stdout       *teeWriter
+	stderr       *teeWriter
+	onFigure     func(string)
+	figures      []string          // figures saved by the running cell
+	cellNames    []string          // names of the cells run, by number - 1
+	imported     map[string]string // import path -> name, in cells
+	history      []saved           // chunks run so far, for Transcript
+	cellImports  []string          // imports made in cells, for Transcript
+	preloaded    bool
+	tmps         int // temporaries made by defineFallback
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // of the running source, for goroutine panics
-	goPanic error              // first panic reported by a guarded goroutine
+	goPanic *PanicError        // first panic reported by a guarded goroutine
 }
 
 // Preloaded are the packages a REPL or notebook session imports before the
 // first cell, under their usual names.
 var Preloaded = append([]string{
-	"context", "errors", "fmt", "math", "math/rand/v2", "os", "sort", "strings", "time",
+	"context", "errors", "fmt", "log", "math", "math/rand/v2", "os", "sort", "strings", "time",
 	"gonum.org/v1/gonum/floats", "gonum.org/v1/gonum/mat", "gonum.org/v1/gonum/stat",
-}, spec.Documented...)
+}, packages.Documented...)
 
 // New returns a host with Go's standard library, the project's packages and
 // the gonum/plot packages available to import.
@@ -70,8 +87,10 @@ func New(opt Options) (*Host, error) {
 	if opt.Stdin == nil {
 		opt.Stdin = os.Stdin
 	}
-	h := &Host{errw: opt.Stderr, consts: constNames{}, pkgs: map[string]bool{}, names: map[string]bool{}, imported: map[string]string{}}
-	h.in = interp.New(interp.Options{Stdin: opt.Stdin, Stdout: opt.Stdout, Stderr: io.Discard, Args: opt.Args, Env: os.Environ()})
+	h := &Host{errw: opt.Stderr, consts: constNames{}, pkgs: map[string]bool{}, names: map[string]bool{}, imported: map[string]string{},
+		failed: map[string]string{}, methods: map[string]string{}, types: map[string]string{}, declSrc: map[string]string{}, onFigure: opt.OnFigure}
+	h.stdout, h.stderr = &teeWriter{w: opt.Stdout}, &teeWriter{w: opt.Stderr}
+	h.in = interp.New(interp.Options{Stdin: opt.Stdin, Stdout: h.stdout, Stderr: &traceSplitter{trace: &h.trace, rest: h.stderr, first: func() { h.panicAt = h.pos }}, Args: opt.Args, Env: os.Environ()})
 	for _, syms := range []interp.Exports{stdlib.Symbols, symbols.Symbols, h.guardSymbols(), flagSymbols(opt.Args, opt.Stderr)} {
 		if err := h.in.Use(syms); err != nil {
 			return nil, fmt.Errorf("host: loading symbols: %w", err)
@@ -87,7 +106,7 @@ func (h *Host) guardSymbols() interp.Exports {
 		h.mu.Lock()
 		cancel := h.cancel
 		if cancel != nil && h.goPanic == nil {
-			h.goPanic = fmt.Errorf("%s", msg)
+			h.goPanic = &PanicError{Msg: fmt.Sprint(r), Pos: h.parsePos(where), Goroutine: true}
 		}
 		h.mu.Unlock()
 		if cancel != nil {
@@ -97,21 +116,19 @@ func (h *Host) guardSymbols() interp.Exports {
 		// No cell is running: the goroutine outlived the cell that started it.
 		fmt.Fprintln(h.errw, h.decodeString(msg)+" (after its cell ended)")
 	}
-	return interp.Exports{guardPath + "/guard": {"Report": reflect.ValueOf(report)}}
+	deferCall := func(f func()) {
+		h.mu.Lock()
+		h.deferred = append(h.deferred, f)
+		h.mu.Unlock()
+	}
+	return interp.Exports{guardPath + "/guard": {"Report": reflect.ValueOf(report), "Defer": reflect.ValueOf(deferCall),
+		"Pos": reflect.ValueOf(&h.pos).Elem()}}
 }
 
 // ExitError is returned when a script calls os.Exit(Code).
 type ExitError struct{ Code int }
 
 func (e ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
-
-// PanicError is a panic in interpreted code, with the position where it
-// happened when known.
-type PanicError struct {
-	Msg string
-}
-
-func (e PanicError) Error() string { return e.Msg }
 
 var exitRe = regexp.MustCompile(`^os\.Exit\((-?\d+)\)$`)
 
@@ -122,13 +139,23 @@ var exitRe = regexp.MustCompile(`^os\.Exit\((-?\d+)\)$`)
 func (h *Host) begin(ctx context.Context) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	h.mu.Lock()
-	h.cancel, h.goPanic = cancel, nil
+	h.cancel, h.goPanic, h.figures = cancel, nil, nil
 	h.mu.Unlock()
 	restore := session.SetContext(ctx)
+	// The host hears of figures while the source runs, and passes them on
+	// to whoever listened before (a front end's own hook).
+	var prev func(string)
+	prev = session.OnFigure(func(p string) {
+		h.figureSaved(p)
+		if prev != nil {
+			prev(p)
+		}
+	})
 	return ctx, func() {
 		h.mu.Lock()
 		h.cancel = nil
 		h.mu.Unlock()
+		session.OnFigure(prev)
 		restore()
 		cancel()
 	}
@@ -138,12 +165,14 @@ func (h *Host) begin(ctx context.Context) (context.Context, func()) {
 // translates yaegi's outcomes (os.Exit, panics, goroutine panics) into
 // errors.
 func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, error) {
+	h.trace.Reset()
+	h.pos, h.panicAt = 0, 0
 	v, err := h.in.ExecuteWithContext(ctx, prog)
 	h.mu.Lock()
 	goPanic := h.goPanic
 	h.mu.Unlock()
 	if goPanic != nil {
-		return reflect.Value{}, PanicError{Msg: goPanic.Error()}
+		return reflect.Value{}, *goPanic
 	}
 	var p interp.Panic
 	if errors.As(err, &p) {
@@ -155,9 +184,93 @@ func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, er
 		if e, ok := p.Value.(error); ok {
 			msg = e.Error()
 		}
-		return reflect.Value{}, PanicError{Msg: "panic: " + msg + panicWhere(p.Stack)}
+		return reflect.Value{}, h.panicError(msg, p.Stack)
 	}
 	return v, err
+}
+
+// panicError builds the error of a panic with message msg: the position
+// and the interpreted calls from the trace yaegi writes as the panic
+// unwinds ("file:line:col: panic: main.f(...)", innermost first), and,
+// when the panic came from compiled library code, the library function.
+func (h *Host) panicError(msg string, stack []byte) PanicError {
+	// yaegi reports an index past a slice's end in interpreted code as
+	// reflect's panic; say it as Go does.
+	switch {
+	case msg == "reflect: slice index out of range":
+		msg = "runtime error: index out of range"
+	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, "on zero Value"):
+		msg = "runtime error: invalid memory address or nil pointer dereference (" + msg + ")"
+	}
+	e := PanicError{Msg: msg + panicWhere(stack)}
+	for _, l := range strings.Split(h.trace.String(), "\n") {
+		m := traceLine.FindStringSubmatch(l)
+		if m == nil {
+			continue
+		}
+		pos := h.parsePos(m[1])
+		fn := strings.TrimSuffix(m[2], "(...)")
+		if fn == "main" || fn == "main.main" && pos.File != "" && strings.HasPrefix(pos.File, "cell") {
+			fn = ""
+		}
+		e.Trace = append(e.Trace, Frame{Pos: pos, Func: fn})
+	}
+	// yaegi's trace gives each frame's function but the position of the
+	// function's first statement; the position register gives the
+	// statement that panicked.
+	if h.panicAt > 0 {
+		p := h.in.FileSet().Position(token.Pos(h.panicAt))
+		e.Pos = h.position(p.Filename, p.Line, p.Column)
+	}
+	for i := range e.Trace {
+		e.Trace[i].Pos = Position{}
+	}
+	return e
+}
+
+var traceLine = regexp.MustCompile(`^((?:.*:)?\d+:\d+|-): panic: (.*)$`)
+
+// parsePos parses "file:line:col" (possibly an encoded cell position).
+func (h *Host) parsePos(s string) Position {
+	m := posRe.FindStringSubmatch(s)
+	if m == nil {
+		return Position{File: s}
+	}
+	line, _ := strconv.Atoi(m[2])
+	col, _ := strconv.Atoi(m[3])
+	return h.position(m[1], line, col)
+}
+
+var posRe = regexp.MustCompile(`^(.*?):?(\d+):(\d+)$`)
+
+// figureSaved records a figure the running cell saved and passes it on.
+func (h *Host) figureSaved(path string) {
+	h.mu.Lock()
+	h.figures = append(h.figures, path)
+	h.mu.Unlock()
+	if h.onFigure != nil {
+		h.onFigure(path)
+	}
+}
+
+// runDeferred runs the calls deferred at the top level of the cell that
+// just ran, last first, and returns the first panic among them.
+func (h *Host) runDeferred() (err error) {
+	h.mu.Lock()
+	calls := h.deferred
+	h.deferred = nil
+	h.mu.Unlock()
+	for i := len(calls) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if r := recover(); r != nil && err == nil {
+					err = PanicError{Msg: fmt.Sprint(r) + " (in a call deferred at the cell's top level)"}
+				}
+			}()
+			calls[i]()
+		}()
+	}
+	return err
 }
 
 // panicWhere extracts a short hint of where a panic came from in compiled
@@ -266,9 +379,9 @@ func (h *Host) prepare(f *ast.File) {
 		pkgs[name] = true
 	}
 	g := &guarder{fset: h.in.FileSet(), consts: h.consts, packages: pkgs}
-	if g.rewrite(f) {
-		spec := &ast.ImportSpec{Name: ast.NewIdent(guardName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(guardPath)}}
-		f.Imports = append(f.Imports, spec)
-		f.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{spec}}}, f.Decls...)
-	}
+	g.rewrite(f)
+	g.instrument(f)
+	spec := &ast.ImportSpec{Name: ast.NewIdent(guardName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(guardPath)}}
+	f.Imports = append(f.Imports, spec)
+	f.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{spec}}}, f.Decls...)
 }

@@ -112,7 +112,7 @@ func TestCells(t *testing.T) {
 		return r
 	}
 	run("cell 1", "import \"strings\"\nfunc double(x int) int { return 2 * x }\nx := double(21)\nx")
-	if r := run("cell 2", "x + 1"); r.String() != "43" {
+	if r := run("cell 2", "x + 1"); r.String() != "43 (int)" {
 		t.Fatalf("x + 1 = %q", r.String())
 	}
 	if r := run("cell 3", "fmt.Println(strings.ToUpper(\"hi\"))"); r.Show {
@@ -130,7 +130,7 @@ func TestCells(t *testing.T) {
 	if strings.Count(out.String(), "main ran") != 1 {
 		t.Fatalf("scriptMain ran %d times", strings.Count(out.String(), "main ran"))
 	}
-	if r := run("cell 7", "g, _ := netw.BarabasiAlbert(50, 3, 1)\ng.Edges()"); r.String() != "141" {
+	if r := run("cell 7", "g, _ := netw.BarabasiAlbert(50, 3, 1)\ng.Edges()"); r.String() != "141 (int)" {
 		t.Fatalf("preloaded netw: %q", r.String())
 	}
 	_, err := h.RunCell(ctx, "cell 8", "a := 1\n\nb := undefinedThing + a")
@@ -139,7 +139,7 @@ func TestCells(t *testing.T) {
 	}
 	// A definition yaegi's global analysis cannot type runs all the same.
 	run("cell 9", "r, _ := sim.Run(sim.Study{Network: g, People: pop.MustSynthetic(scenario.FiveG(), 50, 1), Agents: theory.SAM{}, Quiet: true})")
-	if r := run("cell 10", "last := r.Metrics()[0][2]\nlast.Adoption >= 0"); r.String() != "true" {
+	if r := run("cell 10", "last := r.Metrics()[0][2]\nlast.Adoption >= 0"); r.String() != "true (bool)" {
 		t.Fatalf("indexing a method result at the top level: %q", r.String())
 	}
 	names := strings.Join(h.Names(), " ")
@@ -158,7 +158,7 @@ func TestCellGoroutinePanicAndCancel(t *testing.T) {
 		t.Fatalf("error %v, want the goroutine's panic at cell 1:1:1", err)
 	}
 	// The host survives and runs the next cell.
-	if r, err := h.RunCell(context.Background(), "cell 2", "1 + 1"); err != nil || r.String() != "2" {
+	if r, err := h.RunCell(context.Background(), "cell 2", "1 + 1"); err != nil || r.String() != "2 (int)" {
 		t.Fatalf("after a goroutine panic: %v %v", r, err)
 	}
 	// Cancelling a long stdlib run returns promptly.

@@ -3,6 +3,7 @@ package notebook
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/runtime/host"
 )
 
@@ -22,8 +22,11 @@ type Block struct {
 	Line    int    // line of the block's first code line in the file
 	Output  string // what the cell printed, its value, and its error
 	Figures []string
-	Err     error
-	Ran     bool
+	// figureData holds the figures' bytes as they were when the block ran
+	// (a later block may overwrite or remove the files).
+	figureData map[string][]byte
+	Err        error
+	Ran        bool
 }
 
 // Notebook is a parsed Markdown file.
@@ -93,21 +96,24 @@ type Options struct {
 // error (after running the rest with KeepGoing).
 func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 	var out syncBuffer
-	h, err := host.New(host.Options{Stdout: &out, Stderr: &out, Args: []string{nb.Path}})
+	// Figures are read as they are saved: a later statement may overwrite
+	// or remove the file before the notebook is written.
+	saved := map[string][]byte{}
+	var mu sync.Mutex
+	onFigure := func(p string) {
+		if data, err := os.ReadFile(p); err == nil {
+			mu.Lock()
+			saved[p] = data
+			mu.Unlock()
+		}
+	}
+	h, err := host.New(host.Options{Stdout: &out, Stderr: &out, Args: []string{nb.Path}, OnFigure: onFigure})
 	if err != nil {
 		return err
 	}
 	if err := h.Preload(); err != nil {
 		return err
 	}
-	var figures []string
-	var mu sync.Mutex
-	session.OnFigure(func(p string) {
-		mu.Lock()
-		figures = append(figures, p)
-		mu.Unlock()
-	})
-	defer session.OnFigure(nil)
 	var first error
 	for _, b := range nb.Blocks {
 		if b.Lang != "go" {
@@ -117,18 +123,17 @@ func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 			break
 		}
 		out.Reset()
-		figures = nil
-		res, err := h.RunCellAt(ctx, nb.Path, b.Line, b.Text)
+		oc := h.Exec(ctx, host.Cell{Name: nb.Path, FirstLine: b.Line, Source: b.Text})
 		b.Ran = true
 		var s strings.Builder
-		s.WriteString(out.String())
-		for _, n := range res.Notes {
+		s.WriteString(out.String()) // standard output and error, interleaved
+		for _, n := range oc.Notes {
 			s.WriteString("note: " + n + "\n")
 		}
-		if res.Show {
-			s.WriteString(res.String() + "\n")
+		if oc.Display != "" {
+			s.WriteString(oc.Display + "\n")
 		}
-		if err != nil {
+		if err := oc.Err; err != nil {
 			var exit host.ExitError
 			if errors.As(err, &exit) && exit.Code == 0 {
 				err = nil
@@ -141,17 +146,26 @@ func (nb *Notebook) Run(ctx context.Context, opt Options) error {
 			}
 		}
 		b.Output = s.String()
+		b.Figures = oc.Figures
+		b.figureData = map[string][]byte{}
 		mu.Lock()
-		b.Figures = append([]string(nil), figures...)
+		for _, f := range oc.Figures {
+			if data, ok := saved[f]; ok {
+				b.figureData[f] = data
+			}
+		}
 		mu.Unlock()
 	}
 	return first
 }
 
 // Markdown renders the notebook with outputs: each go block is followed by
-// its output in a ```text block and its figures as images, with paths
-// relative to outDir.
-func (nb *Notebook) Markdown(outDir string) string {
+// its output in a ```text block and its figures as images, linked as
+// figureURL returns (nil: paths relative to outDir).
+func (nb *Notebook) Markdown(outDir string, figureURL func(path string) string) string {
+	if figureURL == nil {
+		figureURL = func(p string) string { return rel(outDir, p) }
+	}
 	var b strings.Builder
 	for _, blk := range nb.Blocks {
 		if blk.Lang == "" {
@@ -167,7 +181,9 @@ func (nb *Notebook) Markdown(outDir string) string {
 				b.WriteString("\n```text\n" + strings.TrimRight(blk.Output, "\n") + "\n```\n")
 			}
 			for _, f := range blk.Figures {
-				fmt.Fprintf(&b, "\n![%s](%s)\n", filepath.Base(f), rel(outDir, f))
+				if u := figureURL(f); u != "" {
+					fmt.Fprintf(&b, "\n![%s](%s)\n", filepath.Base(f), u)
+				}
 			}
 			b.WriteString("\n")
 		}
@@ -201,15 +217,97 @@ func OutputPath(path string, html bool) string {
 	return base + ".out.md"
 }
 
-// Write writes the rendered notebook to path, as HTML when path ends in
-// .html.
+// Write writes the rendered notebook to path, so that it stands alone:
+// as Markdown, with the figures the cells saved copied into the folder
+// FiguresDir(path) beside it and linked relatively; as HTML (when path ends
+// in .html), with PNG, SVG and JPEG figures embedded as data URIs (other
+// formats, such as PDF, are listed by name).
 func (nb *Notebook) Write(path string) error {
-	md := nb.Markdown(filepath.Dir(path))
-	data := []byte(md)
+	dir := filepath.Dir(path)
 	if strings.HasSuffix(strings.ToLower(path), ".html") {
-		data = []byte(HTML(filepath.Base(nb.Path), md))
+		var failed error
+		md := nb.Markdown(dir, func(p string) string {
+			u, err := nb.dataURI(p)
+			if err != nil && failed == nil {
+				failed = err
+			}
+			return u
+		})
+		if failed != nil {
+			return failed
+		}
+		return os.WriteFile(path, []byte(HTML(filepath.Base(nb.Path), md)), 0o644)
 	}
-	return os.WriteFile(path, data, 0o644)
+	figDir := FiguresDir(path)
+	copied := map[string]string{} // source -> copy
+	used := map[string]bool{}
+	var failed error
+	md := nb.Markdown(dir, func(p string) string {
+		if c, ok := copied[p]; ok {
+			return rel(dir, c)
+		}
+		name := filepath.Base(p)
+		for k := 2; used[name]; k++ {
+			ext := filepath.Ext(p)
+			name = fmt.Sprintf("%s_%d%s", strings.TrimSuffix(filepath.Base(p), ext), k, ext)
+		}
+		used[name] = true
+		c := filepath.Join(figDir, name)
+		data, err := nb.figureBytes(p)
+		if err == nil {
+			err = writeFile(c, data)
+		}
+		if err != nil && failed == nil {
+			failed = err
+		}
+		copied[p] = c
+		return rel(dir, c)
+	})
+	if failed != nil {
+		return failed
+	}
+	return os.WriteFile(path, []byte(md), 0o644)
+}
+
+// figureBytes returns a figure's bytes as they were when its block ran.
+func (nb *Notebook) figureBytes(path string) ([]byte, error) {
+	for _, b := range nb.Blocks {
+		if data, ok := b.figureData[path]; ok {
+			return data, nil
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("notebook figure: %w", err)
+	}
+	return data, nil
+}
+
+// FiguresDir is the folder beside a Markdown output file that holds its
+// figures: notebook.out.md -> notebook.out_files.
+func FiguresDir(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + "_files"
+}
+
+func writeFile(dst string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// dataURI returns a figure as a data: URI, or "" for formats browsers do
+// not show as images.
+func (nb *Notebook) dataURI(path string) (string, error) {
+	mime := map[string]string{".png": "image/png", ".svg": "image/svg+xml", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}[strings.ToLower(filepath.Ext(path))]
+	if mime == "" {
+		return "", nil
+	}
+	data, err := nb.figureBytes(path)
+	if err != nil {
+		return "", err
+	}
+	return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(data), nil
 }
 
 // syncBuffer is a bytes.Buffer safe for the goroutines a cell may start.

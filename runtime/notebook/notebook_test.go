@@ -20,7 +20,7 @@ func TestParse(t *testing.T) {
 	if len(code) != 1 || code[0].Text != "x := 1" || code[0].Line != 10 {
 		t.Fatalf("go blocks: %+v", code)
 	}
-	if md := nb.Markdown("."); !strings.Contains(md, "```sh\nls\n```") || !strings.Contains(md, "More.") {
+	if md := nb.Markdown(".", nil); !strings.Contains(md, "```sh\nls\n```") || !strings.Contains(md, "More.") {
 		t.Fatalf("text and other fences must be kept:\n%s", md)
 	}
 	if _, err := Parse("bad.md", []byte("```go\nx := 1\n")); err == nil || !strings.Contains(err.Error(), "bad.md:1: code block not closed") {

@@ -4,17 +4,19 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
 	"strings"
 
-	"github.com/llmsam/llmsam/runtime/symbols"
+	"github.com/llmsam/llmsam/runtime/display"
+	"github.com/llmsam/llmsam/runtime/host"
 )
 
 // commands lists the REPL's commands with their help, in display order.
 var commands = []struct{ name, args, help string }{
 	{":help", "", "show this help"},
 	{":load", "FILE.go", "run a Go file in the session (its func main runs once; its declarations stay)"},
-	{":save", "FILE.go", "write the session so far as a runnable script"},
+	{":save", "FILE.go", "write the session as a program (llmsam or go run) that prints what the session printed"},
 	{":vars", "", "list the names the session declared, with their types and values"},
 	{":doc", "NAME", "show the documentation of a package or name, e.g. :doc netw.BarabasiAlbert"},
 	{":reset", "", "start a fresh session (forget every name)"},
@@ -33,8 +35,14 @@ func (r *REPL) command(line string) {
 	}
 	switch name {
 	case ":help", ":h":
-		fmt.Fprintln(r.out, "Type Go: declarations and statements, one cell at a time; the last expression's value is printed.")
-		fmt.Fprintln(r.out, "Preloaded: netw pop scenario theory agent sim history metrics protocol plots, fmt math strings os time, mat stat floats.")
+		fmt.Fprintln(r.out, "Type Go: any declaration or statement; input continues while it is unfinished (an open brace,")
+		fmt.Fprintln(r.out, "a trailing comma, operator or dot). The last expression's value is printed with its type.")
+		fmt.Fprintln(r.out, "Tab completes names, package members and the fields and methods of values.")
+		fmt.Fprintln(r.out, "Preloaded packages (no import needed):")
+		for _, line := range wrap(preloadedNames(), 72) {
+			fmt.Fprintln(r.out, "  "+line)
+		}
+		fmt.Fprintln(r.out, "Commands:")
 		for _, c := range commands {
 			fmt.Fprintf(r.out, "  %-16s %s\n", strings.TrimSpace(c.name+" "+c.args), c.help)
 		}
@@ -77,26 +85,15 @@ func (r *REPL) command(line string) {
 			fmt.Fprintln(r.out, "no names declared yet")
 		}
 		for _, n := range names {
-			v, ok := r.host.Value(n)
-			if !ok {
-				fmt.Fprintf(r.out, "  %-14s (type or unavailable)\n", n)
-				continue
-			}
-			val := fmt.Sprintf("%v", v)
-			if v.CanInterface() {
-				val = fmt.Sprintf("%v", v.Interface())
-			}
-			if len(val) > 60 {
-				val = val[:57] + "..."
-			}
-			fmt.Fprintf(r.out, "  %-14s %-24s %s\n", n, v.Type().String(), val)
+			fmt.Fprintln(r.out, "  "+r.varLine(n))
 		}
 	case ":doc":
 		key, ok := arg()
 		if !ok {
 			return
 		}
-		fmt.Fprintln(r.out, doc(key))
+		d, _ := r.host.Doc(key)
+		fmt.Fprintln(r.out, d)
 	default:
 		fmt.Fprintf(r.out, "unknown command %s (:help lists them)\n", name)
 	}
@@ -111,23 +108,58 @@ func usage(name string) string {
 	return name
 }
 
-// doc returns the documentation of key, or suggestions when it is unknown.
-func doc(key string) string {
-	if d, ok := symbols.Docs[key]; ok {
-		return d
+// varLine is one line of :vars: the name, its type and its value, cut
+// to fit a line.
+func (r *REPL) varLine(n string) string {
+	if r.host.IsType(n) {
+		return fmt.Sprintf("%-14s type", n)
 	}
-	var near []string
-	for k := range symbols.Docs {
-		if strings.HasPrefix(strings.ToLower(k), strings.ToLower(key)) || strings.HasSuffix(strings.ToLower(k), "."+strings.ToLower(key)) {
-			near = append(near, k)
+	v, ok := r.host.Value(n)
+	if !ok {
+		return fmt.Sprintf("%-14s (unavailable)", n)
+	}
+	t := v.Type().String()
+	if v.Kind() == reflect.Func {
+		return fmt.Sprintf("%-14s %s", n, t)
+	}
+	val := strings.Join(strings.Fields(display.Named(v, r.host)), " ")
+	if max := 100 - 16 - len(t); len(val) > max && max > 10 {
+		val = val[:max-3] + "..."
+	}
+	return fmt.Sprintf("%-14s %-24s %s", n, t, val)
+}
+
+// preloadedNames are the preloaded packages' names, the project's first.
+func preloadedNames() []string {
+	var own, other []string
+	for _, p := range host.Preloaded {
+		name := host.ImportName(p)
+		if strings.HasPrefix(p, "github.com/llmsam/") {
+			own = append(own, name)
+		} else {
+			other = append(other, name)
 		}
 	}
-	sort.Strings(near)
-	if len(near) > 0 {
-		if len(near) > 20 {
-			near = append(near[:20], "...")
+	sort.Strings(own)
+	return append(own, other...)
+}
+
+// wrap joins words into lines of at most width characters.
+func wrap(words []string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range words {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = ""
 		}
-		return fmt.Sprintf("no documentation for %s; did you mean: %s", key, strings.Join(near, ", "))
+		if line != "" {
+			line += " "
+		}
+		line += w
 	}
-	return fmt.Sprintf("no documentation for %s (:doc covers llmsam's packages, e.g. :doc sim; for others see https://pkg.go.dev)", key)
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }

@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +15,6 @@ import (
 	"github.com/peterh/liner"
 	"golang.org/x/term"
 
-	"github.com/llmsam/llmsam/internal/session"
 	"github.com/llmsam/llmsam/runtime/host"
 )
 
@@ -38,7 +38,7 @@ type REPL struct {
 const (
 	prompt     = "llmsam> "
 	contPrompt = "   ...> "
-	banner     = "llmsam: Go with netw, pop, scenario, theory, sim, history, metrics, protocol and plots preloaded.\nType :help for commands, Ctrl-D to quit.\n"
+	banner     = "llmsam: Go with the simulation packages (netw, pop, scenario, theory, sim, plots, ...) preloaded.\nType :help for commands and the package list, Ctrl-D to quit.\n"
 )
 
 // Run starts a session on the process's terminal (or plain lines when
@@ -51,22 +51,25 @@ func Run(cfg Config) error {
 	if err := r.reset(); err != nil {
 		return err
 	}
-	r.line = liner.NewLiner()
-	defer r.line.Close()
-	r.line.SetCtrlCAborts(true)
-	r.line.SetMultiLineMode(true)
-	r.line.SetTabCompletionStyle(liner.TabPrints)
-	r.line.SetWordCompleter(r.complete)
-	hist := r.historyFile()
-	if hist != "" {
-		if f, err := os.Open(hist); err == nil {
-			r.line.ReadHistory(f)
-			f.Close()
+	interactive := term.IsTerminal(int(os.Stdin.Fd()))
+	read := readPlain(bufio.NewReader(os.Stdin))
+	if interactive {
+		r.line = liner.NewLiner()
+		defer r.line.Close()
+		r.line.SetCtrlCAborts(true)
+		r.line.SetMultiLineMode(true)
+		r.line.SetTabCompletionStyle(liner.TabPrints)
+		r.line.SetWordCompleter(r.complete)
+		hist := r.historyFile()
+		if hist != "" {
+			if f, err := os.Open(hist); err == nil {
+				r.line.ReadHistory(f)
+				f.Close()
+			}
+			defer r.saveHistory(hist)
 		}
-		defer r.saveHistory(hist)
+		read = r.line.Prompt
 	}
-	session.OnFigure(r.announceFigure)
-	defer session.OnFigure(nil)
 	// Ctrl-C is a signal only while a cell runs (at the prompt liner reads
 	// it as a key); catching it for the whole session means a Ctrl-C that
 	// arrives just before a cell starts cannot kill the REPL.
@@ -80,7 +83,7 @@ func Run(cfg Config) error {
 			}
 		}
 	}()
-	if term.IsTerminal(int(os.Stdin.Fd())) {
+	if interactive {
 		fmt.Fprint(r.out, banner)
 	}
 	var buf strings.Builder
@@ -89,7 +92,7 @@ func Run(cfg Config) error {
 		if buf.Len() > 0 {
 			p = contPrompt
 		}
-		text, err := r.line.Prompt(p)
+		text, err := read(p)
 		switch {
 		case errors.Is(err, liner.ErrPromptAborted): // Ctrl-C at the prompt drops the input
 			buf.Reset()
@@ -98,13 +101,15 @@ func Run(cfg Config) error {
 			if buf.Len() > 0 {
 				r.runCell(buf.String())
 			}
-			fmt.Fprintln(r.out)
+			if interactive {
+				fmt.Fprintln(r.out)
+			}
 			return nil
 		case err != nil:
 			return err
 		}
 		if buf.Len() == 0 && strings.HasPrefix(strings.TrimSpace(text), ":") {
-			r.line.AppendHistory(text)
+			r.appendHistory(text)
 			r.command(strings.TrimSpace(text))
 			continue
 		}
@@ -118,15 +123,33 @@ func Run(cfg Config) error {
 		if host.Incomplete(src) {
 			continue
 		}
-		r.line.AppendHistory(strings.TrimRight(src, "\n"))
+		r.appendHistory(strings.TrimRight(src, "\n"))
 		buf.Reset()
 		r.runCell(src)
 	}
 	return nil
 }
 
+// readPlain reads lines without prompts or editing, for input that is not
+// a terminal (a pipe or a file), as liner's Prompt does.
+func readPlain(in *bufio.Reader) func(string) (string, error) {
+	return func(string) (string, error) {
+		line, err := in.ReadString('\n')
+		if err != nil && line == "" {
+			return "", err
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+}
+
+func (r *REPL) appendHistory(s string) {
+	if r.line != nil {
+		r.line.AppendHistory(s)
+	}
+}
+
 func (r *REPL) reset() error {
-	h, err := host.New(host.Options{Stdout: r.out, Stderr: r.out, Args: []string{"repl"}})
+	h, err := host.New(host.Options{Stdout: r.out, Stderr: r.out, Args: []string{"repl"}, OnFigure: r.announceFigure})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ func init() {
 		"Pool":            reflect.ValueOf(history.Pool),
 		"ReleaseRuns":     reflect.ValueOf(history.ReleaseRuns),
 		"SaveRelease":     reflect.ValueOf(history.SaveRelease),
+		"Source":          reflect.ValueOf(history.Source),
 		"Support":         reflect.ValueOf(history.Support),
 		"VarOpinion":      reflect.ValueOf(history.VarOpinion),
 		"Version":         reflect.ValueOf(history.Version),

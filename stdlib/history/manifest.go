@@ -11,6 +11,8 @@ type Manifest struct {
 	Name        string            `json:"name"`
 	Tool        string            `json:"tool"`
 	Version     string            `json:"version"`
+	Commit      string            `json:"commit,omitempty"`   // the source's git commit, when known
+	Modified    bool              `json:"modified,omitempty"` // the source tree had uncommitted changes
 	GoVersion   string            `json:"go_version"`
 	Scenario    string            `json:"scenario,omitempty"`
 	Model       string            `json:"model"`

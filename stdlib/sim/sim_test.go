@@ -126,6 +126,9 @@ func TestRunDirectoryContents(t *testing.T) {
 		t.Fatalf("rows do not carry run, replicate, seed, step, agent: %q", csv[1])
 	}
 	man := string(files["manifest.json"])
+	if commit, _ := history.Source(); commit != "" && !strings.Contains(man, `"commit": "`+commit+`"`) {
+		t.Errorf("manifest lacks the source commit %s:\n%s", commit, man)
+	}
 	for _, want := range []string{`"model": "theory.SAM"`, `"Kappa": 0.3`, `"seeds": [`, `"scenario": "dishwasher"`, `"edges": 125`} {
 		if !strings.Contains(man, want) {
 			t.Errorf("manifest lacks %s:\n%s", want, man)

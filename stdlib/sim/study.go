@@ -147,6 +147,7 @@ func (s *Study) record() *history.Run {
 		Agents: len(s.People), Steps: s.Steps,
 		Replicates: s.Replicates, Seed: s.Seed, Committed: s.Committed, Labels: s.Labels,
 	}
+	m.Commit, m.Modified = history.Source()
 	g0 := s.Network.At(0)
 	m.Network = history.NetworkInfo{Description: g0.String(), Nodes: g0.N(), Edges: g0.Edges()}
 	if snaps, ok := s.Network.(netw.Snapshots); ok {

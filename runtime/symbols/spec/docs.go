@@ -13,26 +13,12 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/llmsam/llmsam/runtime/symbols/packages"
 )
 
-// Documented are the packages whose documentation the REPL's :doc shows:
-// the project's own.
-var Documented = []string{
-	"github.com/llmsam/llmsam/plots",
-	"github.com/llmsam/llmsam/stdlib/agent",
-	"github.com/llmsam/llmsam/stdlib/calibrate",
-	"github.com/llmsam/llmsam/stdlib/history",
-	"github.com/llmsam/llmsam/stdlib/llm",
-	"github.com/llmsam/llmsam/stdlib/llmagent",
-	"github.com/llmsam/llmsam/stdlib/metrics",
-	"github.com/llmsam/llmsam/stdlib/netw",
-	"github.com/llmsam/llmsam/stdlib/papers",
-	"github.com/llmsam/llmsam/stdlib/pop",
-	"github.com/llmsam/llmsam/stdlib/protocol",
-	"github.com/llmsam/llmsam/stdlib/scenario",
-	"github.com/llmsam/llmsam/stdlib/sim",
-	"github.com/llmsam/llmsam/stdlib/theory",
-}
+// Documented are the packages whose documentation the REPL's :doc shows.
+var Documented = packages.Documented
 
 // GenerateDocs returns the source of docs.go: a map from "pkg",
 // "pkg.Name" and "pkg.Type.Method" to the declaration and its doc comment,

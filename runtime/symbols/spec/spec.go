@@ -11,25 +11,13 @@ import (
 	"strings"
 
 	"github.com/traefik/yaegi/extract"
+
+	"github.com/llmsam/llmsam/runtime/symbols/packages"
 )
 
-// Packages are the import paths exposed to scripts besides Go's standard
-// library: every package of the project that scripts use, the gonum and
-// gonum/plot packages scripts touch, and every package whose interfaces or
-// types appear in their exported API (so that scripts can implement them).
-var Packages = append(append([]string{}, Documented...),
-	"gonum.org/v1/gonum/floats",
-	"gonum.org/v1/gonum/mat",
-	"gonum.org/v1/gonum/stat",
-	"gonum.org/v1/plot",
-	"gonum.org/v1/plot/font",
-	"gonum.org/v1/plot/palette",
-	"gonum.org/v1/plot/plotter",
-	"gonum.org/v1/plot/plotutil",
-	"gonum.org/v1/plot/text",
-	"gonum.org/v1/plot/vg",
-	"gonum.org/v1/plot/vg/draw",
-)
+// Packages are the import paths whose symbol tables are generated (see
+// package packages, which holds the list).
+var Packages = packages.All
 
 // FileName returns the name of the generated file for an import path, e.g.
 // "github_com-llmsam-llmsam-stdlib-netw.go".

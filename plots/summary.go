@@ -1,0 +1,29 @@
+package plots
+
+import (
+	"fmt"
+	"strings"
+)
+
+// String summarises a figure (what the REPL and notebooks show before it is
+// saved): title, panel grid, size and the panels' titles.
+func (f *Figure) String() string {
+	if f == nil {
+		return "plots.Figure(nil)"
+	}
+	cols := 0
+	var titles []string
+	for _, row := range f.Panels {
+		cols = max(cols, len(row))
+		for _, p := range row {
+			if p != nil && p.Title.Text != "" {
+				titles = append(titles, p.Title.Text)
+			}
+		}
+	}
+	s := fmt.Sprintf("plots.Figure %q: %d x %d panels, %v x %v", f.Title, len(f.Panels), cols, f.Width, f.Height)
+	if len(titles) > 0 {
+		s += " (" + strings.Join(titles, "; ") + ")"
+	}
+	return s + "; save it with .Save(\"name.png\")"
+}
