@@ -19,7 +19,7 @@ import (
 type Figure struct {
 	Panels        [][]*plot.Plot
 	Width, Height vg.Length
-	Title         string
+	Title         string // drawn above the panels, wrapped to the figure's width
 	// colWidths, when set for a one-row figure, gives each panel's share of
 	// the width (a heat map and its colour bar).
 	colWidths []float64
@@ -70,18 +70,20 @@ func (f *Figure) Save(path string) error {
 func (f *Figure) Draw(dc draw.Canvas) {
 	dc.SetColor(color.White)
 	dc.Fill(dc.Rectangle.Path())
+	top := vg.Length(0) // the title's height
 	if f.Title != "" {
 		sty := textStyle(11)
 		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
-		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(4)}, f.Title)
-		dc = draw.Crop(dc, 0, 0, 0, -vg.Points(22))
+		lines := wrapTitle(sty, f.Title, dc.Size().X-vg.Points(16))
+		dc.FillText(sty, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(4)}, strings.Join(lines, "\n"))
+		top = vg.Points(22 + 13*float64(len(lines)-1))
 	}
 	if len(f.colWidths) > 0 && len(f.Panels) == 1 {
 		left := vg.Length(0)
 		for j, p := range f.Panels[0] {
 			w := dc.Size().X * vg.Length(f.colWidths[j])
 			right := dc.Size().X - left - w
-			p.Draw(draw.Crop(dc, left+vg.Points(4), -right-vg.Points(4), vg.Points(4), -vg.Points(4)))
+			p.Draw(draw.Crop(dc, left+vg.Points(4), -right-vg.Points(4), vg.Points(4), -top-vg.Points(4)))
 			left += w
 		}
 		return
@@ -95,7 +97,7 @@ func (f *Figure) Draw(dc draw.Canvas) {
 		return
 	}
 	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Points(14), PadY: vg.Points(10),
-		PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
+		PadTop: top + vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(8)}
 	full := make([][]*plot.Plot, rows)
 	for i, r := range f.Panels {
 		full[i] = make([]*plot.Plot, cols)
@@ -109,6 +111,28 @@ func (f *Figure) Draw(dc draw.Canvas) {
 			}
 		}
 	}
+}
+
+// wrapTitle breaks title into lines no wider than width, at its own line
+// breaks and between words, so that no part of a long title is cut off.
+func wrapTitle(sty draw.TextStyle, title string, width vg.Length) []string {
+	var lines []string
+	for _, para := range strings.Split(title, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && sty.Width(line+" "+w) > width {
+				lines = append(lines, line)
+				line = w
+				continue
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // newPlot returns a panel with the project's style: readable fonts at paper

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"math"
+	"slices"
 	"strconv"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -19,6 +20,12 @@ import (
 type Series struct {
 	Label   string
 	Metrics [][]metrics.Snapshot
+	// At places recorded step t at At[t] on the step axis (nil: at t), for
+	// runs whose steps correspond to some steps of the others (a static
+	// control's 3 rounds beside a 10-step dynamic run: 0, 1, 9). Such a
+	// series is drawn as markers with error bars (the band's half-widths),
+	// not joined by a line, so that nothing is drawn between its steps.
+	At []float64
 }
 
 // SeriesOf pools the replicates of runs (for instance every window of a
@@ -129,7 +136,10 @@ func MetricPanels(series []Series, ms []Metric) *Figure {
 			mean, sd := history.BandOf(s.Metrics, m.Value)
 			sd = halfWidth(sd, len(s.Metrics))
 			steps = max(steps, len(mean))
-			addBand(p, mean, sd, i, s.Label, len(s.Metrics) > 1)
+			addBand(p, mean, sd, s.At, i, s.Label, len(s.Metrics) > 1)
+			if len(s.At) > 0 {
+				steps = max(steps, int(slices.Max(s.At))+1)
+			}
 			if len(mean) > 0 {
 				firsts = append(firsts, mean[0]+sd[0])
 			}
@@ -147,7 +157,7 @@ func MetricPanels(series []Series, ms []Metric) *Figure {
 		row[k] = p
 	}
 	if len(ms) == 4 {
-		return NewFigure(7.2*vg.Inch, 6.2*vg.Inch, row[:2], row[2:])
+		return NewFigure(7.8*vg.Inch, 6.2*vg.Inch, row[:2], row[2:])
 	}
 	w := vg.Length(len(ms)) * 3.6 * vg.Inch
 	return NewFigure(w, 3.2*vg.Inch, row)
@@ -163,7 +173,10 @@ func Overlay(title string, s Series, ms ...Metric) *Figure {
 		mean, sd := history.BandOf(s.Metrics, m.Value)
 		sd = halfWidth(sd, len(s.Metrics))
 		steps = max(steps, len(mean))
-		addBand(p, mean, sd, i, m.Title, len(s.Metrics) > 1)
+		addBand(p, mean, sd, s.At, i, m.Title, len(s.Metrics) > 1)
+		if len(s.At) > 0 {
+			steps = max(steps, int(slices.Max(s.At))+1)
+		}
 		p.Y.Min, p.Y.Max = min(p.Y.Min, m.Min), max(p.Y.Max, m.Max)
 	}
 	p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
@@ -209,19 +222,50 @@ var (
 )
 
 // addBand adds series k's line with markers and, when band is set, a
-// translucent polygon mean +/- half (half-widths per step).
-func addBand(p *plot.Plot, mean, sd []float64, k int, label string, band bool) {
+// translucent polygon mean +/- half (half-widths per step). With at (the
+// x of each step, see Series.At) it adds markers with error bars instead.
+func addBand(p *plot.Plot, mean, sd, at []float64, k int, label string, band bool) {
 	c := lineColor(k)
 	pts := make(plotter.XYs, 0, len(mean))
 	upper := make(plotter.XYs, 0, len(mean))
 	lower := make(plotter.XYs, 0, len(mean))
+	var errs plotter.YErrors
 	for t, m := range mean {
 		if math.IsNaN(m) {
 			continue
 		}
-		pts = append(pts, plotter.XY{X: float64(t), Y: m})
-		upper = append(upper, plotter.XY{X: float64(t), Y: m + sd[t]})
-		lower = append(lower, plotter.XY{X: float64(t), Y: m - sd[t]})
+		x := float64(t)
+		if at != nil {
+			if t >= len(at) {
+				break
+			}
+			x = at[t]
+		}
+		pts = append(pts, plotter.XY{X: x, Y: m})
+		upper = append(upper, plotter.XY{X: x, Y: m + sd[t]})
+		lower = append(lower, plotter.XY{X: x, Y: m - sd[t]})
+		errs = append(errs, struct{ Low, High float64 }{sd[t], sd[t]})
+	}
+	if at != nil {
+		s, err := plotter.NewScatter(pts)
+		if err != nil {
+			return
+		}
+		s.Color, s.Shape, s.Radius = c, lineShapes[k%len(lineShapes)], vg.Points(3.5)
+		if band {
+			if eb, err := plotter.NewYErrorBars(struct {
+				plotter.XYs
+				plotter.YErrors
+			}{pts, errs}); err == nil {
+				eb.Color, eb.Width, eb.CapWidth = c, vg.Points(1.2), vg.Points(5)
+				p.Add(eb)
+			}
+		}
+		p.Add(s)
+		if label != "" {
+			p.Legend.Add(label, s)
+		}
+		return
 	}
 	if band && len(pts) > 1 {
 		poly := append(upper, reverse(lower)...)

@@ -4,8 +4,11 @@
 // per window of the pooled population on a Barabasi-Albert graph (m = 5)
 // rewired every step (10 of 225 edges), 10 steps: round 2's question, seven
 // free-chat steps, round 3's question. The static control keeps the first
-// graph for the study's 3 rounds. Adoption, mean opinion, opinion variance
-// and the value-action gap per step, mean +/- sd over windows and seeds;
+// graph for the study's 3 rounds; the figure draws them as points where the
+// same question is asked in the dynamic run (round 1 at step 0, round 2 at
+// step 1, round 3 at the last step), not as a line along the first steps.
+// Adoption, mean opinion, opinion variance and the value-action gap per
+// step, mean +/- sd over windows and seeds;
 // run directories and the release's output files under out/release.
 // -dynamic and -static use the release's adjacency files; -prompts release
 // asks as the release did (its free-chat steps repeat the round-2 prompt).
@@ -119,10 +122,13 @@ func main() {
 	fmt.Print(summary)
 	check(err)
 	var series []plots.Series
+	dynLast := dynamic[0].Steps() - 1
 	for _, set := range []struct {
-		label string
-		runs  []*history.Run
-	}{{"dynamic (rewired every step, free chat)", dynamic}, {"static control (the same graph, 3 rounds only)", staticRuns}} {
+		label  string
+		runs   []*history.Run
+		static bool
+	}{{"dynamic (rewired every step, free chat)", dynamic, false},
+		{fmt.Sprintf("static: rounds 1-3 at steps 0, 1, %d", dynLast), staticRuns, true}} {
 		for _, r := range set.runs {
 			check(r.Save(filepath.Join(*out, "runs", r.Manifest.Name)))
 		}
@@ -132,19 +138,32 @@ func main() {
 		check(history.SaveRelease(filepath.Join(*out, "release", kind), rr))
 		fmt.Println("the release's output files in", filepath.Join(*out, "release", kind, fmt.Sprintf("exp%d", sc.ID)))
 		s := plots.SeriesOf(set.label, set.runs...)
-		series = append(series, s)
 		adoption, _ := history.BandOf(s.Metrics, history.Adoption)
 		opinion, _ := history.BandOf(s.Metrics, history.MeanOpinion)
 		last := len(adoption) - 1
-		fmt.Printf("%s: final adoption %.3f, mean opinion %.2f / 10 after %d steps\n", set.label, adoption[last], 10*opinion[last], last)
+		if set.static {
+			// Round r is asked at step r of the dynamic run, the last round
+			// at its last step.
+			s.At = make([]float64, len(adoption))
+			for r := range s.At {
+				s.At[r] = float64(r)
+			}
+			s.At[last] = float64(dynLast)
+			fmt.Printf("static control (the same graph, %d rounds): final adoption %.3f, mean opinion %.2f / 10 at round %d\n", last+1, adoption[last], 10*opinion[last], last+1)
+		} else {
+			fmt.Printf("%s: final adoption %.3f, mean opinion %.2f / 10 after %d steps\n", set.label, adoption[last], 10*opinion[last], last)
+		}
+		series = append(series, s)
 	}
 	fig := plots.MetricPanels(series, []plots.Metric{
 		{Title: "Adoption rate", YLabel: "share adopting", Value: history.Adoption, Min: 0, Max: 1},
 		plots.MeanOpinionMetric,
 		{Title: "Opinion variance", YLabel: "variance of opinions (answer 0-10)", Value: func(m metrics.Snapshot) float64 { return 100 * m.VarOpinion }},
-		{Title: "Value-action gap", YLabel: "share with answer >= 6, x = 0 or < 4, x = 1", Value: history.Gap, Min: 0, Max: 1},
+		{Title: "Value-action gap (answer >= 6, x = 0 or < 4, x = 1)", YLabel: "share with a gap", Value: history.Gap, Min: 0, Max: 1},
 	})
-	fig.Title = fmt.Sprintf("%s: 50 agents, dynamic vs static network, %s", sc.Title, kind)
+	fig.Title = fmt.Sprintf("%s: 50 agents, dynamic vs static network, %s. The static control asks only the study's 3 rounds: "+
+		"its rounds 1, 2 and 3 are drawn as points (error bars as the bands) at steps 0, 1 and %d, where the dynamic run asks the same questions",
+		sc.Title, kind, dynLast)
 	paths, err := fig.SaveAs(filepath.Join(*out, "dynamic_vs_static"), strings.Split(*formats, ",")...)
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))

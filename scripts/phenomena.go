@@ -9,15 +9,20 @@
 // (lambda 0.2, mu 0) and a paradigm shift (lambda 0.9, mu 0), -runs runs
 // each. Polarization is the TAC 2023 paper's example
 // (papers.TAC2023Polarization: two communities of 10 on the paper's directed
-// network, one dissenter each, moderate opinions). With -model, LLM agents on
-// the 101-agent BA network are measured with the same indices. The phase
+// network, one dissenter each, moderate opinions), read from a copy of the
+// authors' repository given by -coevolutionary (github.com/lzino90/coevolutionary,
+// with its .mat files as CSV; see papers.ErrNoData). Without it, the panel
+// shows the same model, parameters and start on two generated communities
+// (papers.TAC2023PolarizationGenerated) and says so. With -model, LLM agents
+// on the 101-agent BA network are measured with the same indices. The phase
 // diagram's tables (runs.csv: one row per run with lambda, mu, replicate,
 // seed and final metrics; metrics.csv) go beside the figures in OUT/zyc2020.
 //
-//	llmsam scripts/phenomena.go -out out/phenomena
+//	llmsam scripts/phenomena.go -out out/phenomena -coevolutionary ../shared/reference/coevolutionary
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -99,6 +104,8 @@ func main() {
 	runs := flag.Int("runs", 20, "runs per point of the Zino-Ye-Cao set-up; replicates of the LLM run")
 	seed := flag.Uint64("seed", 1, "seed: run k uses seed + k")
 	formats := flag.String("formats", "png,pdf", "figure formats")
+	coevo := flag.String("coevolutionary", "../shared/reference/coevolutionary",
+		"copy of github.com/lzino90/coevolutionary with its .mat files as FILE.VARIABLE.csv (the TAC 2023 polarization network)")
 	flag.Parse()
 	// Flag checks, before any work.
 	if err := flagcheck.All(
@@ -139,7 +146,13 @@ func main() {
 
 	normRuns := chaosRuns(*n, 0.2, 0, *runs, *seed)
 	shiftRuns := chaosRuns(*n, 0.9, 0, *runs, *seed)
-	polarStudy, err := papers.TAC2023Polarization()
+	polarStudy, err := papers.TAC2023Polarization(*coevo)
+	polarName, polarTitle := "TAC2023 polarization example", "TAC 2023 example, 150 ticks"
+	if errors.Is(err, papers.ErrNoData) {
+		fmt.Printf("polarization: the paper's matrices were not found in %s (pass a copy of github.com/lzino90/coevolutionary with its .mat files as CSV with -coevolutionary DIR); drawing the model on two generated communities instead\n", *coevo)
+		polarStudy, err = papers.TAC2023PolarizationGenerated(*seed)
+		polarName, polarTitle = "TAC2023 model, two generated communities", "TAC 2023 model on two generated\ncommunities (not the paper's network), 150 ticks"
+	}
 	check(err)
 	polar, err := sim.Run(polarStudy)
 	check(err)
@@ -153,12 +166,16 @@ func main() {
 		plots.Overlay(fmt.Sprintf("Unpopular norm (lambda 0.2, mu 0): index %.2f", normIdx[len(normIdx)-1]), norm, adopting, supporting),
 		plots.Overlay("Paradigm shift (lambda 0.9, mu 0)", shift, adopting, supporting),
 	}
-	hist := plots.FinalHistograms(plots.SeriesOf("TAC 2023 polarization example", polar))
-	hist.Panels[0][0].Title.Text = fmt.Sprintf("Polarization (TAC 2023 example, 150 ticks):\nbimodality %.2f, assortativity %.2f", pm.Bimodality, pm.Assortativity)
+	hist := plots.FinalHistograms(plots.SeriesOf(polarName, polar))
+	hist.Panels[0][0].Title.Text = fmt.Sprintf("Polarization (%s):\nbimodality %.2f, assortativity %.2f", polarTitle, pm.Bimodality, pm.Assortativity)
 	panels = append(panels, hist)
 	fmt.Printf("polarization: bimodality coefficient %.2f (> 5/9 suggests two modes), variance %.3f, assortativity %.2f\n", pm.Bimodality, pm.VarOpinion, pm.Assortativity)
-	fig := plots.Row(fmt.Sprintf("Phenomena on the papers' set-ups. Zino-Ye-Cao 2020: n %d, T 4n^2 (%d steps of n ticks), random %d- and %d-regular layers, random innovator",
-		setup.N, setup.Steps-1, setup.InfluenceDegree, setup.CommunicationDegree), panels...)
+	heading := "Phenomena on the papers' set-ups"
+	if polarStudy.Labels["setup"] != "TAC2023 polarization" {
+		heading = "Phenomena (polarization on a generated network)"
+	}
+	fig := plots.Row(fmt.Sprintf("%s. Zino-Ye-Cao 2020: n %d, T 4n^2 (%d steps of n ticks), random %d- and %d-regular layers, random innovator",
+		heading, setup.N, setup.Steps-1, setup.InfluenceDegree, setup.CommunicationDegree), panels...)
 	paths, err = fig.SaveAs(filepath.Join(*out, "phenomena"), exts...)
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))
@@ -182,7 +199,7 @@ func main() {
 	}
 	addIndices("ZYC2020 lambda 0.2, mu 0", normRuns...)
 	addIndices("ZYC2020 lambda 0.9, mu 0", shiftRuns...)
-	addIndices("TAC2023 polarization example", polar)
+	addIndices(polarName, polar)
 	if llmCfg.Model != "" {
 		sc, err := scenario.ByName(*scen)
 		check(err)

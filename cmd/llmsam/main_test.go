@@ -60,12 +60,15 @@ func TestScriptsInterpretedAndCompiled(t *testing.T) {
 	srv := openaitest.New(openaitest.Options{Rules: []openaitest.Rule{{Fault: openaitest.Prose, Rate: 0.1, Times: 1 << 30}}})
 	defer srv.Close()
 	llmArgs := []string{"-model", "test-model", "-base-url", srv.BaseURL()}
+	// phenomena.go reads the TAC 2023 network from the reference folder (the
+	// same absolute path for both runs), then draws its generated fallback.
+	coevo, noCoevo := filepath.Join(r, "..", "shared", "reference", "coevolutionary"), filepath.Join(r, "no-such-folder")
 	variants := map[string][][]string{
 		"scripts/population.go":       {{"-formats", "png"}},
 		"scripts/validation.go":       {{"-groups", "4", "-replicates", "2", "-formats", "png"}, append([]string{"-groups", "4", "-replicates", "2", "-formats", "png"}, llmArgs...)},
 		"scripts/large_network.go":    {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
 		"scripts/dynamic.go":          {{"-replicates", "2", "-windows", "2", "-formats", "png"}, append([]string{"-replicates", "1", "-windows", "1", "-formats", "png"}, llmArgs...)},
-		"scripts/phenomena.go":        {{"-n", "60", "-runs", "2", "-formats", "png"}, append([]string{"-n", "60", "-runs", "1", "-formats", "png"}, llmArgs...)},
+		"scripts/phenomena.go":        {{"-n", "60", "-runs", "2", "-formats", "png", "-coevolutionary", coevo}, append([]string{"-n", "60", "-runs", "1", "-formats", "png", "-coevolutionary", noCoevo}, llmArgs...)},
 		"scripts/sweeps.go":           {{"-n", "40", "-runs", "1", "-lambda", "0.2,0.9", "-mu", "0,0.004", "-formats", "png"}, {"-n", "40", "-runs", "1", "-lambda", "0.2,0.9", "-mu", "0,0.004", "-shard", "1/2"}},
 		"scripts/sft_data.go":         {{"-groups", "2", "-replicates", "1"}},
 		"examples/quickstart.go":      {nil},

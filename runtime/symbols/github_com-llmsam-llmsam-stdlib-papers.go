@@ -10,12 +10,14 @@ import (
 func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/papers/papers"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"CDC2020Example":              reflect.ValueOf(papers.CDC2020Example),
-		"Chaos2020Defaults":           reflect.ValueOf(papers.Chaos2020Defaults),
-		"Chaos2020Means":              reflect.ValueOf(papers.Chaos2020Means),
-		"Chaos2020Sweep":              reflect.ValueOf(papers.Chaos2020Sweep),
-		"TAC2023PluralisticIgnorance": reflect.ValueOf(papers.TAC2023PluralisticIgnorance),
-		"TAC2023Polarization":         reflect.ValueOf(papers.TAC2023Polarization),
+		"CDC2020Example":               reflect.ValueOf(papers.CDC2020Example),
+		"Chaos2020Defaults":            reflect.ValueOf(papers.Chaos2020Defaults),
+		"Chaos2020Means":               reflect.ValueOf(papers.Chaos2020Means),
+		"Chaos2020Sweep":               reflect.ValueOf(papers.Chaos2020Sweep),
+		"ErrNoData":                    reflect.ValueOf(&papers.ErrNoData).Elem(),
+		"TAC2023PluralisticIgnorance":  reflect.ValueOf(papers.TAC2023PluralisticIgnorance),
+		"TAC2023Polarization":          reflect.ValueOf(papers.TAC2023Polarization),
+		"TAC2023PolarizationGenerated": reflect.ValueOf(papers.TAC2023PolarizationGenerated),
 
 		// type definitions
 		"Chaos2020":    reflect.ValueOf((*papers.Chaos2020)(nil)),

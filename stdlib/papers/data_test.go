@@ -1,45 +1,37 @@
 package papers
 
 import (
+	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/llmsam/llmsam/stdlib/sim"
 )
 
-// TestEmbeddedDataMatchesReference checks tacdata.go against the CSV
-// copies of the authors' .mat files.
-func TestEmbeddedDataMatchesReference(t *testing.T) {
-	dir := filepath.Join(reference, "COEVOLUTIONARY")
-	if _, err := readCSV(filepath.Join(dir, "sWA.A.csv")); err != nil {
-		t.Skipf("reference folder absent (%v): the embedded TAC 2023 data are not checked", err)
-	}
-	for file, m := range map[string]sparseMatrix{"sWA.A.csv": sWAA, "sWA.W.csv": sWAW, "Wpol2.W.csv": wpol2} {
-		want, err := readCSV(filepath.Join(dir, file))
-		if err != nil {
-			t.Fatal(err)
+// TestMissingDataNamesTheFile: without the paper's data the presets say
+// which file is missing and where to get it.
+func TestMissingDataNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []func(string) (sim.Study, error){TAC2023PluralisticIgnorance, TAC2023Polarization} {
+		_, err := f(dir)
+		if !errors.Is(err, ErrNoData) {
+			t.Fatalf("got %v, want ErrNoData", err)
 		}
-		got := m.dense()
-		for i, r := range want {
-			for j, x := range r {
-				if got[i*m.n+j] != x {
-					t.Fatalf("%s (%d,%d): embedded %g, reference %g", file, i+1, j+1, got[i*m.n+j], x)
-				}
+		for _, want := range []string{filepath.Join(dir, "COEVOLUTIONARY"), "github.com/lzino90/coevolutionary", "FILE.VARIABLE.csv"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%v: does not say %q", err, want)
 			}
 		}
 	}
-	for file, v := range map[string][]float64{"plig.xWsep1.csv": pligXW, "plig.xMsep1.csv": pligXM, "plig.yWsep1.csv": pligYW,
-		"plig.yMsep1.csv": pligYM, "i.i.csv": ints(ticksPI, 0), "i_exam.i.csv": ints(ticksPolar, 0)} {
-		want, err := readCSV(filepath.Join(dir, file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(want[0]) != len(v) {
-			t.Fatalf("%s: %d embedded values, %d in the reference", file, len(v), len(want[0]))
-		}
-		for k, x := range want[0] {
-			if v[k] != x {
-				t.Fatalf("%s entry %d: embedded %g, reference %g", file, k+1, v[k], x)
-			}
-		}
+	// A malformed file is an error naming the file and the place, not ErrNoData.
+	if err := os.WriteFile(filepath.Join(dir, "Wpol2.W.csv"), []byte("0,1\n0,x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := TAC2023Polarization(dir)
+	if err == nil || errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), "row 2 column 2") {
+		t.Fatalf("malformed Wpol2.W.csv: got %v", err)
 	}
 }
 
@@ -67,14 +59,17 @@ func TestPresetsHaveThePapersSetups(t *testing.T) {
 	if len(seen) < 10 {
 		t.Fatalf("the innovator sat on only %d distinct nodes in 20 runs", len(seen))
 	}
-	pi, err := TAC2023PluralisticIgnorance()
+	pi, err := TAC2023PluralisticIgnorance(reference)
+	if errors.Is(err, ErrNoData) {
+		t.Skipf("the TAC 2023 presets are not checked: %v", err)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	if g := pi.Network.At(0); !g.HasEdge(0, 0) && g.Edges() == 0 {
 		t.Fatal("no self-loops in the pluralistic-ignorance W")
 	}
-	pol, err := TAC2023Polarization()
+	pol, err := TAC2023Polarization(reference)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package papers
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/llmsam/llmsam/stdlib/sim"
@@ -33,21 +34,41 @@ func TestZYC2020Phenomena(t *testing.T) {
 }
 
 // TestTAC2023PolarizationOutcome: from the paper's moderate opinions with
-// one dissenter per community, each community ends unanimous on its own side.
+// one dissenter per community, each community ends unanimous on its own side,
+// on the paper's network (when its data are present) and on two generated
+// communities.
 func TestTAC2023PolarizationOutcome(t *testing.T) {
-	s, err := TAC2023Polarization()
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := sim.Run(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	last := run.Final()
-	for i := range 20 {
-		side := i < 10
-		if (last.Action[i] == 1) != side || (last.Opinion[i] > 0.5) != side {
-			t.Fatalf("agent %d ends at o %.2f x %d; want community %d on its side", i, last.Opinion[i], last.Action[i], i/10+1)
+	polarized := func(t *testing.T, s sim.Study) {
+		t.Helper()
+		run, err := sim.Run(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := run.Final()
+		for i := range 20 {
+			side := i < 10
+			if (last.Action[i] == 1) != side || (last.Opinion[i] > 0.5) != side {
+				t.Fatalf("%s: agent %d ends at o %.2f x %d; want community %d on its side", s.Name, i, last.Opinion[i], last.Action[i], i/10+1)
+			}
 		}
 	}
+	t.Run("paper", func(t *testing.T) {
+		s, err := TAC2023Polarization(reference)
+		if errors.Is(err, ErrNoData) {
+			t.Skipf("the paper's network is not checked: %v", err)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		polarized(t, s)
+	})
+	t.Run("generated", func(t *testing.T) {
+		for seed := range uint64(10) {
+			s, err := TAC2023PolarizationGenerated(seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			polarized(t, s)
+		}
+	})
 }

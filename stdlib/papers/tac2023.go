@@ -10,31 +10,22 @@ import (
 	"github.com/llmsam/llmsam/stdlib/theory"
 )
 
-// entry is one non-zero entry of a matrix.
-type entry struct {
-	i, j int
-	w    float64
-}
-
-// sparseMatrix is an n x n matrix given by its non-zero entries.
-type sparseMatrix struct {
-	n       int
-	entries []entry
-}
-
-// dense returns the matrix row-major.
-func (m sparseMatrix) dense() []float64 {
-	d := make([]float64, m.n*m.n)
-	for _, e := range m.entries {
-		d[e.i*m.n+e.j] = e.w
-	}
-	return d
-}
-
-// graph returns the matrix as a weighted graph with its self-loops; the
+// graph reads file as an n x n weighted matrix with its self-loops; the
 // models normalise rows, as the paper's scripts do.
-func (m sparseMatrix) graph(directed bool) (*netw.Graph, error) {
-	return netw.FromDenseSelfLoops(m.n, m.dense(), directed)
+func (f tacFiles) graph(file string, n int, directed bool) (*netw.Graph, error) {
+	m, err := f.matrix(file, n, n)
+	if err != nil {
+		return nil, err
+	}
+	d := make([]float64, 0, n*n)
+	for _, r := range m {
+		d = append(d, r...)
+	}
+	g, err := netw.FromDenseSelfLoops(n, d, directed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.path(file), err)
+	}
+	return g, nil
 }
 
 // rescale maps v linearly onto [lo, hi] as MATLAB's rescale does.
@@ -43,15 +34,6 @@ func rescale(v []float64, lo, hi float64) []float64 {
 	out := make([]float64, len(v))
 	for k, x := range v {
 		out[k] = lo + (x-mn)/(mx-mn)*(hi-lo)
-	}
-	return out
-}
-
-// zeroBased turns the scripts' 1-based tick sequence into agent indices.
-func zeroBased(ticks []int, count int) []int {
-	out := make([]int, count)
-	for k := range out {
-		out[k] = ticks[k] - 1
 	}
 	return out
 }
@@ -78,26 +60,52 @@ func signedPeople(y, x []float64) pop.Population {
 // (with the script's four corrections), actions the signs of the rescaled
 // survey actions, prejudices equal to the initial opinions; 350 ticks
 // replaying the paper's tick sequence. Step t is the state after t ticks.
-func TAC2023PluralisticIgnorance() (sim.Study, error) {
-	w, err := sWAW.graph(false)
-	if err != nil {
-		return sim.Study{}, fmt.Errorf("TAC2023 pluralistic ignorance, W: %w", err)
+//
+// dir is a copy of the authors' repository (github.com/lzino90/coevolutionary)
+// or of its COEVOLUTIONARY folder, with the .mat files' variables as CSV
+// files (sWA.A.csv, sWA.W.csv, plig.xWsep1.csv, plig.xMsep1.csv,
+// plig.yWsep1.csv, plig.yMsep1.csv, i.i.csv; see ErrNoData); llmsam does not
+// ship the paper's data.
+func TAC2023PluralisticIgnorance(dir string) (sim.Study, error) {
+	const n, half, tf = 50, 25, 350
+	f := tacFiles{dir}
+	fail := func(err error) (sim.Study, error) {
+		return sim.Study{}, fmt.Errorf("TAC2023 pluralistic ignorance: %w", err)
 	}
-	a, err := sWAA.graph(false)
+	w, err := f.graph("sWA.W.csv", n, false)
 	if err != nil {
-		return sim.Study{}, fmt.Errorf("TAC2023 pluralistic ignorance, A: %w", err)
+		return fail(err)
 	}
-	yW, yM := rescale(pligYW, -1, 1), rescale(pligYM, -1, 1)
+	a, err := f.graph("sWA.A.csv", n, false)
+	if err != nil {
+		return fail(err)
+	}
+	survey := map[string][]float64{}
+	for _, v := range []string{"yWsep1", "yMsep1", "xWsep1", "xMsep1"} {
+		file := "plig." + v + ".csv"
+		x, err := f.vector(file, half, false)
+		if err != nil {
+			return fail(err)
+		}
+		if slices.Min(x) == slices.Max(x) {
+			return fail(fmt.Errorf("%s: all %d values equal %g; the example rescales them onto [-1,1]", f.path(file), half, x[0]))
+		}
+		survey[v] = rescale(x, -1, 1)
+	}
+	ticks, err := f.ticks("i.i.csv", tf, n)
+	if err != nil {
+		return fail(err)
+	}
+	yW, yM := survey["yWsep1"], survey["yMsep1"]
 	yM[11], yM[12], yM[22] = 0.323, 0.456, 0.123
 	yW[3] = 0.159
 	y := append(yW, yM...)
-	xs := append(rescale(pligXW, -1, 1), rescale(pligXM, -1, 1)...)
+	xs := append(survey["xWsep1"], survey["xMsep1"]...)
 	for k, v := range xs {
 		if v == 0 {
-			return sim.Study{}, fmt.Errorf("TAC2023 pluralistic ignorance: survey action %d is neutral", k+1)
+			return fail(fmt.Errorf("survey action %d is neutral", k+1))
 		}
 	}
-	n, half, tf := 50, 25, 350
 	lam, gam, beta := make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := range n {
 		lam[i], gam[i], beta[i] = 0.2, 0.7, 0.4
@@ -108,9 +116,31 @@ func TAC2023PluralisticIgnorance() (sim.Study, error) {
 	return sim.Study{
 		Name: "TAC2023 pluralistic ignorance", Network: w, People: signedPeople(y, xs), Steps: tf + 1, Quiet: true,
 		Agents: theory.TAC2023{Lambda: 0.2, Lambdas: lam, Beta: 0.4, Betas: beta, Gamma: 0.7, Gammas: gam,
-			Us: slices.Clone(y), Influence: a, TicksPerStep: 1, Replay: &theory.Replay{Agents: zeroBased(ticksPI, tf)}},
+			Us: slices.Clone(y), Influence: a, TicksPerStep: 1, Replay: &theory.Replay{Agents: ticks}},
 		Labels: map[string]string{"setup": "TAC2023 pluralistic ignorance", "groups": "agents 0-24 women, 25-49 men"},
 	}, nil
+}
+
+// polarizationStart returns the initial state of the TAC 2023 polarization
+// example on two communities of 10 (agents 0-9 and 10-19): each community
+// with one dissenting action (agent 5 of each, counting from 1) and moderate
+// opinions (0.05 k for k = 2..10 and -0.1 for the first agent of the first
+// community; -0.04 k for k = 12..20 and 0.1 for the first of the second).
+func polarizationStart() pop.Population {
+	y, x := make([]float64, 20), make([]float64, 20)
+	for k := range 10 {
+		y[k], x[k] = 0.05*float64(k+1), 1
+		y[10+k], x[10+k] = -0.04*float64(k+11), -1
+	}
+	y[0], y[10] = -0.1, 0.1
+	x[4], x[14] = -1, 1
+	return signedPeople(y, x)
+}
+
+// polarizationModel is the example's model: lambda 0.6, beta 0.5, gamma 0,
+// alpha 0, one revision per step.
+func polarizationModel(replay *theory.Replay) theory.TAC2023 {
+	return theory.TAC2023{Lambda: 0.6, Beta: 0.5, Us: make([]float64, 20), TicksPerStep: 1, Replay: replay}
 }
 
 // TAC2023Polarization is the polarization example of the same paper (Fig.
@@ -121,23 +151,45 @@ func TAC2023PluralisticIgnorance() (sim.Study, error) {
 // for k = 2..10 and -0.1 for the first agent of the first community; -0.04 k
 // for k = 12..20 and 0.1 for the first of the second): not unanimous. 150
 // ticks replaying the paper's tick sequence.
-func TAC2023Polarization() (sim.Study, error) {
-	w, err := wpol2.graph(true)
+//
+// dir is as for TAC2023PluralisticIgnorance; the files read are Wpol2.W.csv
+// and i_exam.i.csv. Without them, TAC2023PolarizationGenerated runs the
+// same model on a generated network.
+func TAC2023Polarization(dir string) (sim.Study, error) {
+	const n, tf = 20, 150
+	f := tacFiles{dir}
+	w, err := f.graph("Wpol2.W.csv", n, true)
 	if err != nil {
 		return sim.Study{}, fmt.Errorf("TAC2023 polarization: %w", err)
 	}
-	n, tf := 20, 150
-	y, x := make([]float64, n), make([]float64, n)
-	for k := range 10 {
-		y[k], x[k] = 0.05*float64(k+1), 1
-		y[10+k], x[10+k] = -0.04*float64(k+11), -1
+	ticks, err := f.ticks("i_exam.i.csv", tf, n)
+	if err != nil {
+		return sim.Study{}, fmt.Errorf("TAC2023 polarization: %w", err)
 	}
-	y[0], y[10] = -0.1, 0.1
-	x[4], x[14] = -1, 1
 	return sim.Study{
-		Name: "TAC2023 polarization", Network: w, People: signedPeople(y, x), Steps: tf + 1, Quiet: true,
-		Agents: theory.TAC2023{Lambda: 0.6, Beta: 0.5, Us: make([]float64, n), TicksPerStep: 1,
-			Replay: &theory.Replay{Agents: zeroBased(ticksPolar, tf)}},
+		Name: "TAC2023 polarization", Network: w, People: polarizationStart(), Steps: tf + 1, Quiet: true,
+		Agents: polarizationModel(&theory.Replay{Agents: ticks}),
 		Labels: map[string]string{"setup": "TAC2023 polarization", "groups": "agents 0-9 and 10-19"},
+	}, nil
+}
+
+// TAC2023PolarizationGenerated runs the polarization example's model,
+// parameters and initial state (as TAC2023Polarization) on a network that is
+// not the paper's: two communities of 10 drawn by netw.StochasticBlock
+// (undirected, edge probability 0.7 within a community and 0.02 between
+// them, about two cross edges in all), and 150 ticks whose revising agents
+// are drawn from seed. It is for when the paper's data are absent; its
+// outcome says what the model does on two dense communities, not what the
+// paper's figure shows.
+func TAC2023PolarizationGenerated(seed uint64) (sim.Study, error) {
+	g, err := netw.StochasticBlock([]int{10, 10}, [][]float64{{0.7, 0.02}, {0.02, 0.7}}, seed)
+	if err != nil {
+		return sim.Study{}, fmt.Errorf("TAC2023 polarization on a generated network: %w", err)
+	}
+	return sim.Study{
+		Name: "TAC2023 polarization model, generated network", Network: g, People: polarizationStart(), Steps: 151, Quiet: true,
+		Agents: polarizationModel(nil), Seed: seed,
+		Labels: map[string]string{"setup": "TAC2023 polarization model on two generated communities (not the paper's network)",
+			"groups": "agents 0-9 and 10-19"},
 	}, nil
 }

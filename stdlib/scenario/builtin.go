@@ -1,7 +1,7 @@
 package scenario
 
 // The study's scenarios, written in the project's own words from the facts of
-// the LLM-SAM study (PAPER.md): the options with the release's extra facts,
+// the LLM-SAM study and its release (github.com/pzs19/LLM-SAM): the options with the release's extra facts,
 // the opinion's per-scenario meaning, the five private facts in the release's
 // order with its content and sign, and the release's three worked examples
 // per scenario (real participants; their numbers are data of the study). Round strengths are the project's defaults for

@@ -68,7 +68,7 @@ func TestBuiltinsAreCopies(t *testing.T) {
 }
 
 // TestReleaseFacts checks the built-in private facts' signs against the
-// release's (PAPER.md): dishwasher 2 favourable then 3 not; waste sorting
+// release's prompts (github.com/pzs19/LLM-SAM): dishwasher 2 favourable then 3 not; waste sorting
 // +, +, -, -, +; 5G +, -, +, +, -.
 func TestReleaseFacts(t *testing.T) {
 	want := map[string][]bool{
