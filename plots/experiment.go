@@ -290,8 +290,14 @@ func (f ParamFigure) heatMap(runs *experiment.Table) (*Figure, error) {
 			}
 		}
 	}
-	title := fmt.Sprintf("%s: mean (%s)", f.Title, runCountOf(len(val), per, "cell"))
-	return heatMap(z, thin(x.levels), thin(y.levels), or(f.XLabel, f.X), or(f.YLabel, f.Y), title, f.Title, f.Lo, f.Hi), nil
+	// The colour bar is labelled with the title's first line; later lines
+	// (the set-up) go under the first in the title.
+	head, setup, _ := strings.Cut(f.Title, "\n")
+	title := fmt.Sprintf("%s: mean (%s)", head, runCountOf(len(val), per, "cell"))
+	if setup != "" {
+		title += "\n" + setup
+	}
+	return heatMap(z, thin(x.levels), thin(y.levels), or(f.XLabel, f.X), or(f.YLabel, f.Y), title, head, f.Lo, f.Hi), nil
 }
 
 func or(a, b string) string {

@@ -21,7 +21,7 @@ func (f *Figure) String() string {
 			}
 		}
 	}
-	s := fmt.Sprintf("plots.Figure %q: %d x %d panels, %v x %v", f.Title, len(f.Panels), cols, f.Width, f.Height)
+	s := fmt.Sprintf("plots.Figure %q: %d x %d panels, %.0f x %.0f pt", f.Title, len(f.Panels), cols, float64(f.Width), float64(f.Height))
 	if len(titles) > 0 {
 		s += " (" + strings.Join(titles, "; ") + ")"
 	}
