@@ -148,10 +148,15 @@ func main() {
 	if *exact {
 		how = "own prompts"
 	}
-	series := plots.SeriesOf(fmt.Sprintf("%d LLM agents (%s, %s), BA m = 5, activation %.2f, 1 run", *n, label, how, *rate), run)
-	check(plots.TrajectoriesOf(series).Save(traj))
+	// The legend gets a short label (a long one is cut off at the panel's
+	// edge); the figure's title says the rest.
+	what := fmt.Sprintf("%d LLM agents (%s, %s), BA m = 5, activation %.2f, 1 run", *n, label, how, *rate)
+	series := plots.SeriesOf(fmt.Sprintf("%d LLM agents (%s)", *n, how), run)
+	trajFig := plots.TrajectoriesOf(series)
+	trajFig.Title = "Dishwasher: " + what
+	check(trajFig.Save(traj))
 	hist := filepath.Join(*out, "histograms.png")
-	check(plots.Row("Opinion per step: "+series.Label, plots.HistogramsOf(series)).Save(hist))
+	check(plots.Row("Opinion per step: "+what, plots.HistogramsOf(series)).Save(hist))
 	reqs := filepath.Join(*out, "requests.png")
 	check(requestsFigure(reports, *n, *rate, *exact).Save(reqs))
 	fmt.Printf("wrote %s, %s, %s, %s\n", traj, hist, reqs, csvPath)
