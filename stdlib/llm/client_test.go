@@ -204,6 +204,19 @@ func TestFailuresStopAtOnce(t *testing.T) {
 	}
 }
 
+// TestNoKeySent: a server that wants a key and got none is answered with
+// that, not with advice about a wrong key.
+func TestNoKeySent(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	srv := openaitest.New(openaitest.Options{APIKey: "sk-right"})
+	defer srv.Close()
+	c := newClient(t, Config{BaseURL: srv.BaseURL()})
+	r := c.Do(context.Background(), requests(1))[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "HTTP 401") || !strings.Contains(r.Err.Error(), "no key was sent") {
+		t.Fatalf("error %v, want a 401 saying no key was sent", r.Err)
+	}
+}
+
 // TestRefusedAtFirstContact points the client at a port nothing listens on:
 // it fails at once, naming the address.
 func TestRefusedAtFirstContact(t *testing.T) {
