@@ -664,6 +664,9 @@ func TestConfigErrors(t *testing.T) {
 		{Model: "m", BaseURL: "http://x/v1", Temperature: 3},
 		{Model: "m", BaseURL: "http://x/v1", Mode: "stream"},
 		{Model: "m", BaseURL: "http://x/v1", Replay: true, BatchExport: "b.jsonl"},
+		{Model: "m", BaseURL: "http://x/v1", Timeout: -time.Second},
+		{Model: "m", BaseURL: "http://x/v1", RetryBase: -time.Second},
+		{Model: "m", BaseURL: "http://x/v1", MaxRetries: -1},
 	} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("%+v accepted", cfg)
