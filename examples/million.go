@@ -131,9 +131,13 @@ func main() {
 	opinion, _ := run.Band(history.MeanOpinion)
 	fmt.Printf("step 0: %d agents, adoption %.3f, mean opinion %.2f / 10\n", *n, adoption[0], 10*opinion[0])
 	table := "step,active,archetypes,requests,fallbacks\n"
+	groups := "archetypes"
+	if *exact {
+		groups = "distinct prompts"
+	}
 	for _, r := range reports {
-		fmt.Printf("step %d: %d active agents, %d archetypes, %d requests (%.1f per 1000 active), adoption %.3f, mean opinion %.2f / 10\n",
-			r.Step, r.Active, r.Groups, r.Requests, 1000*float64(r.Requests)/float64(r.Active), adoption[r.Step], 10*opinion[r.Step])
+		fmt.Printf("step %d: %d active agents, %d %s, %d requests (%.1f per 1000 active), adoption %.3f, mean opinion %.2f / 10\n",
+			r.Step, r.Active, r.Groups, groups, r.Requests, 1000*float64(r.Requests)/float64(r.Active), adoption[r.Step], 10*opinion[r.Step])
 		table += fmt.Sprintf("%d,%d,%d,%d,%d\n", r.Step, r.Active, r.Groups, r.Requests, r.Fallbacks)
 	}
 	summary, err := llmagent.Finish(model)
@@ -148,10 +152,15 @@ func main() {
 	if *exact {
 		how = "own prompts"
 	}
-	series := plots.SeriesOf(fmt.Sprintf("%d LLM agents (%s, %s), BA m = 5, activation %.2f, 1 run", *n, label, how, *rate), run)
-	check(plots.TrajectoriesOf(series).Save(traj))
+	// The legend gets a short label (a long one is cut off at the panel's
+	// edge); the figure's title says the rest.
+	what := fmt.Sprintf("%d LLM agents (%s, %s), BA m = 5, activation %.2f, 1 run", *n, label, how, *rate)
+	series := plots.SeriesOf(fmt.Sprintf("%d LLM agents (%s)", *n, how), run)
+	trajFig := plots.TrajectoriesOf(series)
+	trajFig.Title = "Dishwasher: " + what
+	check(trajFig.Save(traj))
 	hist := filepath.Join(*out, "histograms.png")
-	check(plots.Row("Opinion per step: "+series.Label, plots.HistogramsOf(series)).Save(hist))
+	check(plots.Row("Opinion per step: "+what, plots.HistogramsOf(series)).Save(hist))
 	reqs := filepath.Join(*out, "requests.png")
 	check(requestsFigure(reports, *n, *rate, *exact).Save(reqs))
 	fmt.Printf("wrote %s, %s, %s, %s\n", traj, hist, reqs, csvPath)
@@ -165,7 +174,6 @@ func requestsFigure(reports []llmagent.StepReport, n int, rate float64, exact bo
 	if exact {
 		how = "one prompt per agent, identical prompts merged"
 	}
-	p.Title.Text = fmt.Sprintf("Requests per step: %d agents acting with probability %.2f, %s", n, rate, how)
 	p.Y.Label.Text = "count (one run)"
 	p.X.Label.Text = "step"
 	active, requests := make(plotter.Values, len(reports)), make(plotter.Values, len(reports))
@@ -196,5 +204,9 @@ func requestsFigure(reports []llmagent.StepReport, n int, rate float64, exact bo
 		}
 	}
 	p.Y.Min, p.Y.Max = 0, 1.25*top
-	return plots.NewFigure(7*vg.Inch, 4*vg.Inch, []*plot.Plot{p})
+	// The figure's title, not the plot's, so that a long one wraps instead
+	// of being cut at both edges.
+	fig := plots.NewFigure(7*vg.Inch, 4*vg.Inch, []*plot.Plot{p})
+	fig.Title = fmt.Sprintf("Requests per step: %d agents acting with probability %.2f, %s", n, rate, how)
+	return fig
 }

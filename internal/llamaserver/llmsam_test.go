@@ -61,7 +61,11 @@ func llmsamBinary(t *testing.T) string {
 		if buildDir, buildErr = os.MkdirTemp("", "llamaserver-test"); buildErr != nil {
 			return
 		}
-		out, err := exec.Command("go", "build", "-o", filepath.Join(buildDir, "llmsam"), "github.com/llmsam/llmsam/cmd/llmsam").CombinedOutput()
+		// -buildvcs=auto (over a GOFLAGS=-buildvcs=false) stamps the commit
+		// into the binary; unstamped, each run's manifest asks git at run
+		// time, and a commit or an edit while these tests run made the
+		// golden comparisons fail on manifest.json.
+		out, err := exec.Command("go", "build", "-buildvcs=auto", "-o", filepath.Join(buildDir, "llmsam"), "github.com/llmsam/llmsam/cmd/llmsam").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("building llmsam: %v\n%s", err, out)
 		}

@@ -72,7 +72,7 @@ func (c *Client) checkEndpoint(ctx context.Context, ep *endpoint) error {
 		// server that is not running: fail now rather than after minutes.
 		if ctx.Err() != nil || !f.Retryable() || f.Kind == KindRefused || attempt >= c.cfg.MaxRetries {
 			f.Attempt = attempt
-			return &Error{Failure: *f, Method: http.MethodGet, Retries: attempt, Hint: hint(*f)}
+			return &Error{Failure: *f, Method: http.MethodGet, Retries: attempt, Hint: c.hint(*f)}
 		}
 		if err := sleep(ctx, backoff(c.cfg.RetryBase, attempt)); err != nil {
 			return err

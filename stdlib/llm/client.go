@@ -235,7 +235,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 			return Response{Err: e, Retries: attempt, Failures: fails}
 		}
 		if !f.Retryable() || attempt >= c.cfg.MaxRetries {
-			e.Hint = hint(*f)
+			e.Hint = c.hint(*f)
 			c.stats.Failed.Add(1)
 			return Response{Err: e, Retries: attempt, Failures: fails}
 		}

@@ -204,6 +204,19 @@ func TestFailuresStopAtOnce(t *testing.T) {
 	}
 }
 
+// TestNoKeySent: a server that wants a key and got none is answered with
+// that, not with advice about a wrong key.
+func TestNoKeySent(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	srv := openaitest.New(openaitest.Options{APIKey: "sk-right"})
+	defer srv.Close()
+	c := newClient(t, Config{BaseURL: srv.BaseURL()})
+	r := c.Do(context.Background(), requests(1))[0]
+	if r.Err == nil || !strings.Contains(r.Err.Error(), "HTTP 401") || !strings.Contains(r.Err.Error(), "no key was sent") {
+		t.Fatalf("error %v, want a 401 saying no key was sent", r.Err)
+	}
+}
+
 // TestRefusedAtFirstContact points the client at a port nothing listens on:
 // it fails at once, naming the address.
 func TestRefusedAtFirstContact(t *testing.T) {
@@ -651,6 +664,9 @@ func TestConfigErrors(t *testing.T) {
 		{Model: "m", BaseURL: "http://x/v1", Temperature: 3},
 		{Model: "m", BaseURL: "http://x/v1", Mode: "stream"},
 		{Model: "m", BaseURL: "http://x/v1", Replay: true, BatchExport: "b.jsonl"},
+		{Model: "m", BaseURL: "http://x/v1", Timeout: -time.Second},
+		{Model: "m", BaseURL: "http://x/v1", RetryBase: -time.Second},
+		{Model: "m", BaseURL: "http://x/v1", MaxRetries: -1},
 	} {
 		if _, err := New(cfg); err == nil {
 			t.Errorf("%+v accepted", cfg)

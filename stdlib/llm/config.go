@@ -141,8 +141,16 @@ func (c *Config) defaults() error {
 		return fmt.Errorf("llm: Config.Temperature %g: want [0, 2]", c.Temperature)
 	case c.TopP < 0 || c.TopP > 1:
 		return fmt.Errorf("llm: Config.TopP %g: want (0, 1], or 0 for the server's default", c.TopP)
-	case c.MaxTokens < 0 || c.Concurrency < 0 || c.MaxRetries < 0:
-		return fmt.Errorf("llm: MaxTokens, Concurrency and MaxRetries must not be negative")
+	case c.MaxTokens < 0:
+		return fmt.Errorf("llm: Config.MaxTokens %d: must not be negative (-max-tokens)", c.MaxTokens)
+	case c.Concurrency < 0:
+		return fmt.Errorf("llm: Config.Concurrency %d: must not be negative (-concurrency)", c.Concurrency)
+	case c.MaxRetries < 0:
+		return fmt.Errorf("llm: Config.MaxRetries %d: must not be negative (-max-retries)", c.MaxRetries)
+	case c.Timeout < 0:
+		return fmt.Errorf("llm: Config.Timeout %v: must not be negative (-timeout)", c.Timeout)
+	case c.RetryBase < 0:
+		return fmt.Errorf("llm: Config.RetryBase %v: must not be negative", c.RetryBase)
 	case c.FallbackBudget > 1:
 		return fmt.Errorf("llm: Config.FallbackBudget %g: want a share in [0, 1], or a negative value for no limit", c.FallbackBudget)
 	case c.Replay && c.BatchExport != "":

@@ -101,6 +101,15 @@ func (e *Error) Error() string {
 // Is matches ErrRepeated for a repeated server error.
 func (e *Error) Is(target error) bool { return target == ErrRepeated && e.Repeated }
 
+// hint says what a failure of this client usually means: as hint does,
+// and for a refused key whether one was sent at all.
+func (c *Client) hint(f Failure) string {
+	if (f.Status == 401 || f.Status == 403) && c.cfg.APIKey == "" {
+		return "no key was sent (OPENAI_API_KEY is empty or unset): set it to a key the server accepts"
+	}
+	return hint(f)
+}
+
 // hint says what a failure usually means.
 func hint(f Failure) string {
 	switch {
