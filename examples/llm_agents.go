@@ -63,12 +63,17 @@ func main() {
 		People: pop.MustSynthetic(scenario.Dishwasher(), *n, 1), Agents: agents,
 		Steps: 3, Replicates: *reps, Seed: 1,
 	})
-	if run != nil {
-		check(run.Save(*out)) // what finished is kept even when the run stopped early, with errors.jsonl
-	}
-	check(err)
-	summary, err := llmagent.Finish(agents) // the summary line; a run over the fallback budget stops here
+	summary, ferr := llmagent.Finish(agents) // the summary line; a run over the fallback budget fails here
 	fmt.Print(summary)
+	if err == nil && ferr != nil {
+		err = ferr
+		run.Manifest.Error = ferr.Error()
+	}
+	if run != nil {
+		// What finished is kept even when the run failed, with errors.jsonl;
+		// manifest.json then says why in "error", and history.Load refuses it.
+		check(run.Save(*out))
+	}
 	check(err)
 	adoption, _ := run.Band(history.Adoption)
 	opinion, _ := run.Band(history.MeanOpinion)

@@ -28,6 +28,9 @@ func Load(dir string) (*Run, error) {
 	if err := json.Unmarshal(b, &r.Manifest); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
 	}
+	if r.Manifest.Error != "" {
+		return nil, fmt.Errorf("%s: the run stopped before it finished (%s); its files keep what finished, but it is not a result", dir, r.Manifest.Error)
+	}
 	if r.People, err = pop.LoadCSV(filepath.Join(dir, "people.csv")); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,11 @@ type Manifest struct {
 	Schedule    []RoundInfo       `json:"schedule,omitempty"`
 	Committed   []Commit          `json:"committed,omitempty"`
 	Labels      map[string]string `json:"labels,omitempty"`
+	// Error says why the run stopped before it did what it was asked (an
+	// endpoint that failed, a spent fallback budget, Ctrl-C); empty for a
+	// complete run. A run directory with an error keeps what finished, and
+	// Load refuses it, so that no analysis takes it for a result.
+	Error string `json:"error,omitempty"`
 }
 
 // NetworkInfo describes the network of a run.

@@ -164,6 +164,28 @@ func TestModelPanicBecomesError(t *testing.T) {
 	}
 }
 
+// TestFailedRunIsMarked checks that a run that stopped on an error keeps
+// what finished, says why in its manifest, and is refused by history.Load,
+// so that a partial run is never read back as a result.
+func TestFailedRunIsMarked(t *testing.T) {
+	s := study(t, 101)
+	s.Agents = panicky{}
+	run, err := sim.Run(s)
+	if err == nil || run == nil {
+		t.Fatalf("run %v, error %v: want the partial run and an error", run, err)
+	}
+	if run.Manifest.Error != err.Error() {
+		t.Fatalf("manifest error %q, want %q", run.Manifest.Error, err)
+	}
+	dir := t.TempDir()
+	if err := run.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := history.Load(dir); err == nil || !strings.Contains(err.Error(), "boom in a goroutine") {
+		t.Fatalf("Load of a failed run: %v, want a refusal naming the failure", err)
+	}
+}
+
 type slow struct{ started chan struct{} }
 
 func (m slow) Step(ctx context.Context, env *agent.Env, cur, next *agent.State) error {

@@ -123,6 +123,7 @@ func RunContext(ctx context.Context, s Study) (*history.Run, error) {
 	})
 	if err != nil {
 		run.Replicates = completed(run.Replicates)
+		run.Manifest.Error = err.Error()
 		return run, err
 	}
 	return run, nil
