@@ -199,7 +199,13 @@ func declSources(fset *token.FileSet, f *ast.File) map[string]string {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			if d.Recv != nil {
-				out["method "+recvType(d)+"."+d.Name.Name] = print(d)
+				// Without its doc comment: the first declaration of a
+				// chunk carries the //line directive naming the cell,
+				// which would make the same method in another cell look
+				// different.
+				nodoc := *d
+				nodoc.Doc = nil
+				out["method "+recvType(d)+"."+d.Name.Name] = print(&nodoc)
 			}
 		case *ast.GenDecl:
 			if d.Tok == token.TYPE {
