@@ -209,3 +209,38 @@ func TestTranscriptRuns(t *testing.T) {
 		t.Fatalf("transcript output %q", out.String())
 	}
 }
+
+// A function redefined and a cell run again leave one declaration of each
+// name in the transcript: `go run` refuses a name declared twice.
+func TestTranscriptRedefined(t *testing.T) {
+	h, _ := newHost(t)
+	h.Preload()
+	for i, src := range []string{
+		"func k() int { return 1 }",
+		"func k() int { return 2 }",
+		"type T struct{ A int }\n// M is A.\nfunc (t T) M() int { return t.A }",
+		"type T struct{ A int }\n// M is A.\nfunc (t T) M() int { return t.A }",
+		"var n = 3; func keep() int { return n }",
+		"fmt.Println(k(), T{3}.M(), keep())",
+	} {
+		if _, err := h.RunCell(context.Background(), "cell", src); err != nil {
+			t.Fatalf("cell %d: %v", i, err)
+		}
+	}
+	src := h.Transcript()
+	for _, decl := range []string{"func k()", "type T struct", "func (t T) M()", "// M is A.", "var n = 3", "func keep()"} {
+		if c := strings.Count(src, decl); c != 1 {
+			t.Errorf("%q %d times in the transcript:\n%s", decl, c, src)
+		}
+	}
+	if strings.Contains(src, "return 1") {
+		t.Errorf("the first definition of k kept:\n%s", src)
+	}
+	h2, out := newHost(t)
+	if err := h2.RunFile(context.Background(), writeScript(t, src)); err != nil {
+		t.Fatalf("transcript does not run: %v\n%s", err, src)
+	}
+	if out.String() != "2 3 3\n" {
+		t.Fatalf("transcript output %q", out.String())
+	}
+}
