@@ -141,6 +141,13 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 			}
 		} else {
 			v, err = h.run(ctx, prog)
+			var pe PanicError
+			if errors.As(err, &pe) && !pe.Pos.IsValid() && !pe.Goroutine {
+				// No statement of the chunk recorded its position (yaegi
+				// failing on a declaration it accepted): the chunk's.
+				pe.Pos = Position{File: name, Line: c.line, Col: c.col}
+				err = pe
+			}
 		}
 		if err != nil {
 			if kept := h.keptMethods(p); len(kept) > 0 && !isRunError(err) {

@@ -316,6 +316,13 @@ func (h *Host) RunFile(ctx context.Context, path string) error {
 	ctx, end := h.begin(ctx)
 	defer end()
 	_, err = h.run(ctx, prog)
+	var pe PanicError
+	if errors.As(err, &pe) && !pe.Pos.IsValid() && pe.Pos.File == "" {
+		// A panic before any statement ran (yaegi failing on a
+		// declaration it accepted): at least the file.
+		pe.Pos.File = path
+		return pe
+	}
 	return err
 }
 

@@ -244,3 +244,22 @@ func TestTranscriptRedefined(t *testing.T) {
 		t.Fatalf("transcript output %q", out.String())
 	}
 }
+
+// A panic before any statement ran (yaegi accepts `var f float64 = true`
+// and fails when it runs it) names the script file, or the cell and the
+// line of the declaration.
+func TestPanicWithoutStatementPosition(t *testing.T) {
+	h, _ := newHost(t)
+	p := writeScript(t, "package main\n\nimport \"fmt\"\n\nvar f float64 = true\n\nfunc main() {\n\tfmt.Println(f)\n}\n")
+	err := h.RunFile(context.Background(), p)
+	var pe PanicError
+	if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), p+": panic: ") {
+		t.Errorf("script: %v, want a panic naming %s", err, p)
+	}
+	h2, _ := newHost(t)
+	h2.Preload()
+	_, err = h2.RunCell(context.Background(), "cell 4", "x := 1\nvar f float64 = true")
+	if err == nil || !strings.HasPrefix(err.Error(), "cell 4:2:1: panic: ") {
+		t.Errorf("cell: %v, want a panic at cell 4:2:1", err)
+	}
+}

@@ -70,8 +70,11 @@ func (e PanicError) Error() string {
 		return fmt.Sprintf("panic in goroutine started at %s: %s", e.Pos, e.Msg)
 	}
 	var b strings.Builder
-	if e.Pos.IsValid() {
+	switch {
+	case e.Pos.IsValid():
 		b.WriteString(e.Pos.String() + ": ")
+	case e.Pos.File != "":
+		b.WriteString(e.Pos.File + ": ")
 	}
 	b.WriteString("panic: " + e.Msg)
 	for i, f := range e.Trace {
