@@ -311,6 +311,9 @@ func (h *Host) RunFile(ctx context.Context, path string) error {
 	h.prepare(f)
 	prog, err := h.compile(f)
 	if err != nil {
+		if msg := yaegiBasic.ReplaceAllString(err.Error(), "${1}${2}"); msg != err.Error() {
+			return decodedError{msg: msg, err: err}
+		}
 		return err
 	}
 	ctx, end := h.begin(ctx)

@@ -263,3 +263,19 @@ func TestPanicWithoutStatementPosition(t *testing.T) {
 		t.Errorf("cell: %v, want a panic at cell 4:2:1", err)
 	}
 }
+
+// Type errors name the basic types as Go does, not by yaegi's categories
+// (stringT, intT).
+func TestTypeErrorNames(t *testing.T) {
+	h, _ := newHost(t)
+	h.Preload()
+	_, err := h.RunCell(context.Background(), "cell 1", `func g() int { return "a" }`)
+	if err == nil || !strings.Contains(err.Error(), "(type string) as type int") {
+		t.Errorf("%v, want string and int named as in Go", err)
+	}
+	p := writeScript(t, "package main\n\nfunc g() int { return \"a\" }\n\nfunc main() {\n\tg()\n}\n")
+	err = h.RunFile(context.Background(), p)
+	if err == nil || !strings.Contains(err.Error(), p+":3:23: cannot use \"a\" (type string) as type int") {
+		t.Errorf("script: %v, want string and int named as in Go", err)
+	}
+}
