@@ -157,6 +157,11 @@ func TestCellGoroutinePanicAndCancel(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "cell 1:1:1") {
 		t.Fatalf("error %v, want the goroutine's panic at cell 1:1:1", err)
 	}
+	// An index past the end in a goroutine is said as Go says it.
+	_, err = h.RunCell(context.Background(), "cell 1b", "go func() { var s []int; _ = s[1] }()\ntime.Sleep(5 * time.Second)")
+	if err == nil || !strings.Contains(err.Error(), "runtime error: index out of range") {
+		t.Errorf("error %v, want Go's message for an index out of range", err)
+	}
 	// The host survives and runs the next cell.
 	if r, err := h.RunCell(context.Background(), "cell 2", "1 + 1"); err != nil || r.String() != "2 (int)" {
 		t.Fatalf("after a goroutine panic: %v %v", r, err)
