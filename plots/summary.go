@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -21,7 +22,9 @@ func (f *Figure) String() string {
 			}
 		}
 	}
-	s := fmt.Sprintf("plots.Figure %q: %d x %d panels, %v x %v", f.Title, len(f.Panels), cols, f.Width, f.Height)
+	// The size in points, to a tenth (302.4, not 302.40000000000003).
+	tenth := func(v float64) float64 { return math.Round(v*10) / 10 }
+	s := fmt.Sprintf("plots.Figure %q: %d x %d panels, %v x %v", f.Title, len(f.Panels), cols, tenth(float64(f.Width)), tenth(float64(f.Height)))
 	if len(titles) > 0 {
 		s += " (" + strings.Join(titles, "; ") + ")"
 	}
