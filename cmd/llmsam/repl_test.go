@@ -45,11 +45,13 @@ func TestREPLPipe(t *testing.T) {
 	cmd.Stdin = strings.NewReader(input)
 	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+dir, "HOME="+dir)
 	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
+	// Every cell runs; the exit status says that one failed.
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Fatalf("exit status %d, want 1 (a cell failed): %v\n%s", code, err, out)
 	}
 	text := string(out)
 	for _, want := range []string{
+		"llmsam: the piped input had 1 failure: cell 10\n",
 		"lib main ran", "loaded " + filepath.Join(dir, "lib.go") + " and ran its main", "15 (int)\n",
 		"42 (int)", "i 0\n", "i 2\n", "9 (float64)\n",
 		"figure: " + filepath.Join(dir, "fig.png"),

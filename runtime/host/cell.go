@@ -141,11 +141,18 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 			}
 		} else {
 			v, err = h.run(ctx, prog)
+			var pe PanicError
+			if errors.As(err, &pe) && !pe.Pos.IsValid() && !pe.Goroutine {
+				// No statement of the chunk recorded its position (yaegi
+				// failing on a declaration it accepted): the chunk's.
+				pe.Pos = Position{File: name, Line: c.line, Col: c.col}
+				err = pe
+			}
 		}
 		if err != nil {
-			if len(p.methods) > 0 && !isRunError(err) {
+			if kept := h.keptMethods(p); len(kept) > 0 && !isRunError(err) {
 				err = fmt.Errorf("%w\n\t(yaegi, llmsam's interpreter, keeps the failed method%s %s attached to %s: declare the type under a new name with its methods, or :reset)",
-					err, plural(len(p.methods)), strings.Join(p.methods, ", "), strings.Split(p.methods[0], ".")[0])
+					err, plural(len(kept)), strings.Join(kept, ", "), strings.Split(kept[0], ".")[0])
 			}
 			h.chunkFailed(name, p)
 			// The cell failed: the names its earlier statements introduced

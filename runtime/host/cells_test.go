@@ -119,6 +119,20 @@ func TestCellErrors(t *testing.T) {
 	if _, err := h.RunCell(ctx, "cell 6c", "type T struct{ A []int }\nfunc (t T) M() int { return len(t.A) }"); err != nil {
 		t.Errorf("running a type's cell again unchanged: %v", err)
 	}
+	// A method typed before its type is attached to nothing: once the type
+	// exists, it can be declared.
+	if _, err := h.RunCell(ctx, "cell 6h", "func (u U) N() int { return 1 }"); err == nil || strings.Contains(err.Error(), "keeps the failed method") {
+		t.Errorf("a method of an undeclared type: %v", err)
+	}
+	h.RunCell(ctx, "cell 6i", "type U struct{}")
+	if _, err := h.RunCell(ctx, "cell 6j", "func (u U) N() int { return 1 }"); err != nil {
+		t.Errorf("declaring the method once its type exists: %v", err)
+	}
+	// Also a method in a cell of its own.
+	h.RunCell(ctx, "cell 6f", "func (t T) Len() int { return len(t.A) }")
+	if _, err := h.RunCell(ctx, "cell 6g", "func (t T) Len() int { return len(t.A) }"); err != nil {
+		t.Errorf("running a method's cell again unchanged: %v", err)
+	}
 	// A failed cell leaves none of its names behind.
 	_, err = h.RunCell(ctx, "cell 6d", "early := 1\nlate := early + \"s\"")
 	if err == nil {

@@ -102,11 +102,12 @@ func New(opt Options) (*Host, error) {
 // guardSymbols exposes the function guarded goroutines report panics to.
 func (h *Host) guardSymbols() interp.Exports {
 	report := func(r any, where string) {
-		msg := fmt.Sprintf("panic in goroutine started at %s: %v", where, r)
+		value := goPanicMessage(fmt.Sprint(r))
+		msg := fmt.Sprintf("panic in goroutine started at %s: %s", where, value)
 		h.mu.Lock()
 		cancel := h.cancel
 		if cancel != nil && h.goPanic == nil {
-			h.goPanic = &PanicError{Msg: fmt.Sprint(r), Pos: h.parsePos(where), Goroutine: true}
+			h.goPanic = &PanicError{Msg: value, Pos: h.parsePos(where), Goroutine: true}
 		}
 		h.mu.Unlock()
 		if cancel != nil {
@@ -194,15 +195,7 @@ func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, er
 // unwinds ("file:line:col: panic: main.f(...)", innermost first), and,
 // when the panic came from compiled library code, the library function.
 func (h *Host) panicError(msg string, stack []byte) PanicError {
-	// yaegi reports an index past a slice's end in interpreted code as
-	// reflect's panic; say it as Go does.
-	switch {
-	case msg == "reflect: slice index out of range":
-		msg = "runtime error: index out of range"
-	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, "on zero Value"):
-		msg = "runtime error: invalid memory address or nil pointer dereference (" + msg + ")"
-	}
-	e := PanicError{Msg: msg + panicWhere(stack)}
+	e := PanicError{Msg: goPanicMessage(msg) + panicWhere(stack)}
 	for _, l := range strings.Split(h.trace.String(), "\n") {
 		m := traceLine.FindStringSubmatch(l)
 		if m == nil {
@@ -311,11 +304,21 @@ func (h *Host) RunFile(ctx context.Context, path string) error {
 	h.prepare(f)
 	prog, err := h.compile(f)
 	if err != nil {
+		if msg := yaegiBasic.ReplaceAllString(err.Error(), "${1}${2}"); msg != err.Error() {
+			return decodedError{msg: msg, err: err}
+		}
 		return err
 	}
 	ctx, end := h.begin(ctx)
 	defer end()
 	_, err = h.run(ctx, prog)
+	var pe PanicError
+	if errors.As(err, &pe) && !pe.Pos.IsValid() && pe.Pos.File == "" {
+		// A panic before any statement ran (yaegi failing on a
+		// declaration it accepted): at least the file.
+		pe.Pos.File = path
+		return pe
+	}
 	return err
 }
 
@@ -384,4 +387,16 @@ func (h *Host) prepare(f *ast.File) {
 	spec := &ast.ImportSpec{Name: ast.NewIdent(guardName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(guardPath)}}
 	f.Imports = append(f.Imports, spec)
 	f.Decls = append([]ast.Decl{&ast.GenDecl{Tok: token.IMPORT, Specs: []ast.Spec{spec}}}, f.Decls...)
+}
+
+// goPanicMessage says as Go does the panics yaegi reports as reflect's: an
+// index past a slice's end, a nil pointer dereference.
+func goPanicMessage(msg string) string {
+	switch {
+	case msg == "reflect: slice index out of range":
+		return "runtime error: index out of range"
+	case strings.HasPrefix(msg, "reflect: call of reflect.Value.") && strings.HasSuffix(msg, "on zero Value"):
+		return "runtime error: invalid memory address or nil pointer dereference (" + msg + ")"
+	}
+	return msg
 }

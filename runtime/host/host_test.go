@@ -157,6 +157,11 @@ func TestCellGoroutinePanicAndCancel(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "boom") || !strings.Contains(err.Error(), "cell 1:1:1") {
 		t.Fatalf("error %v, want the goroutine's panic at cell 1:1:1", err)
 	}
+	// An index past the end in a goroutine is said as Go says it.
+	_, err = h.RunCell(context.Background(), "cell 1b", "go func() { var s []int; _ = s[1] }()\ntime.Sleep(5 * time.Second)")
+	if err == nil || !strings.Contains(err.Error(), "runtime error: index out of range") {
+		t.Errorf("error %v, want Go's message for an index out of range", err)
+	}
 	// The host survives and runs the next cell.
 	if r, err := h.RunCell(context.Background(), "cell 2", "1 + 1"); err != nil || r.String() != "2 (int)" {
 		t.Fatalf("after a goroutine panic: %v %v", r, err)
@@ -207,5 +212,75 @@ func TestTranscriptRuns(t *testing.T) {
 	}
 	if out.String() != "9 3\n" {
 		t.Fatalf("transcript output %q", out.String())
+	}
+}
+
+// A function redefined and a cell run again leave one declaration of each
+// name in the transcript: `go run` refuses a name declared twice.
+func TestTranscriptRedefined(t *testing.T) {
+	h, _ := newHost(t)
+	h.Preload()
+	for i, src := range []string{
+		"func k() int { return 1 }",
+		"func k() int { return 2 }",
+		"type T struct{ A int }\n// M is A.\nfunc (t T) M() int { return t.A }",
+		"type T struct{ A int }\n// M is A.\nfunc (t T) M() int { return t.A }",
+		"var n = 3; func keep() int { return n }",
+		"fmt.Println(k(), T{3}.M(), keep())",
+	} {
+		if _, err := h.RunCell(context.Background(), "cell", src); err != nil {
+			t.Fatalf("cell %d: %v", i, err)
+		}
+	}
+	src := h.Transcript()
+	for _, decl := range []string{"func k()", "type T struct", "func (t T) M()", "// M is A.", "var n = 3", "func keep()"} {
+		if c := strings.Count(src, decl); c != 1 {
+			t.Errorf("%q %d times in the transcript:\n%s", decl, c, src)
+		}
+	}
+	if strings.Contains(src, "return 1") {
+		t.Errorf("the first definition of k kept:\n%s", src)
+	}
+	h2, out := newHost(t)
+	if err := h2.RunFile(context.Background(), writeScript(t, src)); err != nil {
+		t.Fatalf("transcript does not run: %v\n%s", err, src)
+	}
+	if out.String() != "2 3 3\n" {
+		t.Fatalf("transcript output %q", out.String())
+	}
+}
+
+// A panic before any statement ran (yaegi accepts `var f float64 = true`
+// and fails when it runs it) names the script file, or the cell and the
+// line of the declaration.
+func TestPanicWithoutStatementPosition(t *testing.T) {
+	h, _ := newHost(t)
+	p := writeScript(t, "package main\n\nimport \"fmt\"\n\nvar f float64 = true\n\nfunc main() {\n\tfmt.Println(f)\n}\n")
+	err := h.RunFile(context.Background(), p)
+	var pe PanicError
+	if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), p+": panic: ") {
+		t.Errorf("script: %v, want a panic naming %s", err, p)
+	}
+	h2, _ := newHost(t)
+	h2.Preload()
+	_, err = h2.RunCell(context.Background(), "cell 4", "x := 1\nvar f float64 = true")
+	if err == nil || !strings.HasPrefix(err.Error(), "cell 4:2:1: panic: ") {
+		t.Errorf("cell: %v, want a panic at cell 4:2:1", err)
+	}
+}
+
+// Type errors name the basic types as Go does, not by yaegi's categories
+// (stringT, intT).
+func TestTypeErrorNames(t *testing.T) {
+	h, _ := newHost(t)
+	h.Preload()
+	_, err := h.RunCell(context.Background(), "cell 1", `func g() int { return "a" }`)
+	if err == nil || !strings.Contains(err.Error(), "(type string) as type int") {
+		t.Errorf("%v, want string and int named as in Go", err)
+	}
+	p := writeScript(t, "package main\n\nfunc g() int { return \"a\" }\n\nfunc main() {\n\tg()\n}\n")
+	err = h.RunFile(context.Background(), p)
+	if err == nil || !strings.Contains(err.Error(), p+":3:23: cannot use \"a\" (type string) as type int") {
+		t.Errorf("script: %v, want string and int named as in Go", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"go/printer"
 	"go/token"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -199,7 +200,13 @@ func declSources(fset *token.FileSet, f *ast.File) map[string]string {
 		switch d := d.(type) {
 		case *ast.FuncDecl:
 			if d.Recv != nil {
-				out["method "+recvType(d)+"."+d.Name.Name] = print(d)
+				// Without its doc comment: the first declaration of a
+				// chunk carries the //line directive naming the cell,
+				// which would make the same method in another cell look
+				// different.
+				nodoc := *d
+				nodoc.Doc = nil
+				out["method "+recvType(d)+"."+d.Name.Name] = print(&nodoc)
 			}
 		case *ast.GenDecl:
 			if d.Tok == token.TYPE {
@@ -222,9 +229,24 @@ func (h *Host) chunkFailed(name string, p parsed) {
 			h.failed[n] = name
 		}
 	}
-	for _, m := range p.methods {
+	for _, m := range h.keptMethods(p) {
 		h.methods[m] = "!" + name
 	}
+}
+
+// keptMethods returns the methods of a chunk whose receiver type exists,
+// in the session or in the chunk: when such a chunk fails, yaegi keeps the
+// method attached, broken. A method of a type nobody declared (a method
+// typed before its type) is attached to nothing and may be declared again.
+func (h *Host) keptMethods(p parsed) []string {
+	var kept []string
+	for _, m := range p.methods {
+		recv, _, _ := strings.Cut(m, ".")
+		if _, ok := h.types[recv]; ok || slices.Contains(p.names, recv) {
+			kept = append(kept, m)
+		}
+	}
+	return kept
 }
 
 // chunkDone records the names and methods a chunk declared.

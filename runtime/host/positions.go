@@ -17,6 +17,8 @@ const replFile = "_.go"
 // reported by the interpreter as line k*cellLine + L.
 const cellLine = 1_000_000
 
+var yaegiBasic = regexp.MustCompile(`\b(type )(bool|u?int(?:8|16|32|64|ptr)?|float(?:32|64)|complex(?:64|128)|string)T\b`)
+
 var encodedPos = regexp.MustCompile(`(?:_\.go:)?\b(\d{7,}):(\d+)`)
 
 // Position is a place in a script file or a cell: File is the script's path
@@ -70,8 +72,11 @@ func (e PanicError) Error() string {
 		return fmt.Sprintf("panic in goroutine started at %s: %s", e.Pos, e.Msg)
 	}
 	var b strings.Builder
-	if e.Pos.IsValid() {
+	switch {
+	case e.Pos.IsValid():
 		b.WriteString(e.Pos.String() + ": ")
+	case e.Pos.File != "":
+		b.WriteString(e.Pos.File + ": ")
 	}
 	b.WriteString("panic: " + e.Msg)
 	for i, f := range e.Trace {
@@ -106,6 +111,9 @@ func (h *Host) position(file string, line, col int) Position {
 
 // decodeString rewrites encoded positions into "cell:line:col".
 func (h *Host) decodeString(s string) string {
+	// yaegi names the basic types by its type categories ("cannot use "a"
+	// (type stringT) as type intT"): say them as Go does.
+	s = yaegiBasic.ReplaceAllString(s, "${1}${2}")
 	return encodedPos.ReplaceAllStringFunc(s, func(m string) string {
 		sub := encodedPos.FindStringSubmatch(m)
 		n, err := strconv.Atoi(sub[1])

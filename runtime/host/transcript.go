@@ -1,10 +1,13 @@
 package host
 
 import (
+	"go/ast"
 	"go/format"
+	"go/parser"
 	"go/scanner"
 	"go/token"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -60,6 +63,7 @@ func (h *Host) Transcript() string {
 		}
 		stmts = append(stmts, src)
 	}
+	decls, redeclared := lastDeclarations(decls)
 	code := strings.Join(decls, "\n\n") + "\n" + strings.Join(stmts, "\n")
 	for _, t := range hoisted {
 		code += "\n" + t
@@ -104,6 +108,9 @@ func (h *Host) Transcript() string {
 			b.WriteString("\t" + n + " " + hoisted[n] + "\n")
 		}
 		b.WriteString(")\n\n")
+	}
+	if len(redeclared) > 0 {
+		b.WriteString("// Declared more than once in the session, kept as last declared (cells run\n// before the last declaration used the earlier one): " + strings.Join(redeclared, ", ") + ".\n\n")
 	}
 	for _, d := range decls {
 		if d != "" {
@@ -170,4 +177,120 @@ func defineToAssign(src string) string {
 			}
 		}
 	}
+}
+
+// lastDeclarations drops the top-level declarations that a later cell
+// declared again (a function redefined, a cell re-run): the session uses
+// the last one, and `go run` refuses a name declared twice. A declaration
+// is dropped when every name it declares is declared again later; the
+// source of the others is kept as typed. It also returns the names (or
+// "T.M" for methods) of what it dropped.
+func lastDeclarations(decls []string) ([]string, []string) {
+	const head = "package main\n"
+	type item struct {
+		chunk      int
+		start, end int
+		keys       []string
+	}
+	var items []item
+	last := map[string]int{} // key -> index in items of its last declaration
+	for k, src := range decls {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "", head+src, parser.ParseComments)
+		if err != nil {
+			return decls, nil // cannot happen: the session parsed it; keep it as it is
+		}
+		base := fset.File(f.Pos()).Base() + len(head)
+		for _, d := range f.Decls {
+			it := item{chunk: k, start: int(d.Pos()) - base, end: int(d.End()) - base, keys: declKeys(d)}
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Doc != nil {
+					it.start = int(d.Doc.Pos()) - base
+				}
+			case *ast.GenDecl:
+				if d.Doc != nil {
+					it.start = int(d.Doc.Pos()) - base
+				}
+			}
+			for _, key := range it.keys {
+				last[key] = len(items)
+			}
+			items = append(items, it)
+		}
+	}
+	dropped := map[int]bool{}
+	for i, it := range items {
+		if len(it.keys) == 0 {
+			continue
+		}
+		later := true
+		for _, key := range it.keys {
+			later = later && last[key] > i
+		}
+		dropped[i] = later
+	}
+	var names []string
+	for i, it := range items {
+		if dropped[i] {
+			for _, key := range it.keys {
+				if !slices.Contains(names, strings.TrimPrefix(key, "method ")) {
+					names = append(names, strings.TrimPrefix(key, "method "))
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return decls, nil
+	}
+	// A chunk that lost a declaration is its remaining declarations, one
+	// after the other (what separated them may be a semicolon).
+	touched := map[int]bool{}
+	for i, it := range items {
+		touched[it.chunk] = touched[it.chunk] || dropped[i]
+	}
+	kept := make([][]string, len(decls))
+	for i, it := range items {
+		if !dropped[i] {
+			kept[it.chunk] = append(kept[it.chunk], decls[it.chunk][it.start:it.end])
+		}
+	}
+	out := make([]string, len(decls))
+	for k, src := range decls {
+		if touched[k] {
+			out[k] = strings.Join(kept[k], "\n\n")
+		} else {
+			out[k] = src
+		}
+	}
+	return out, names
+}
+
+// declKeys names what a top-level declaration declares: functions, types,
+// variables and constants by their names (one name space), methods as
+// "method T.M"; blank names and imports are not counted.
+func declKeys(d ast.Decl) []string {
+	switch d := d.(type) {
+	case *ast.FuncDecl:
+		if d.Recv != nil {
+			return []string{"method " + recvType(d) + "." + d.Name.Name}
+		}
+		return []string{d.Name.Name}
+	case *ast.GenDecl:
+		var keys []string
+		for _, sp := range d.Specs {
+			switch sp := sp.(type) {
+			case *ast.TypeSpec:
+				keys = append(keys, sp.Name.Name)
+			case *ast.ValueSpec:
+				for _, n := range sp.Names {
+					if n.Name != "_" {
+						keys = append(keys, n.Name)
+					}
+				}
+			}
+		}
+		return keys
+	}
+	return nil
 }

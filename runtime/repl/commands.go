@@ -62,6 +62,7 @@ func (r *REPL) command(line string) {
 		ranMain, err := r.host.LoadFile(context.Background(), path)
 		if err != nil {
 			fmt.Fprintln(r.out, err)
+			r.failed = append(r.failed, ":load "+path)
 			return
 		}
 		if ranMain {
@@ -76,6 +77,7 @@ func (r *REPL) command(line string) {
 		}
 		if err := os.WriteFile(path, []byte(r.host.Transcript()), 0o644); err != nil {
 			fmt.Fprintln(r.out, err)
+			r.failed = append(r.failed, ":save "+path)
 			return
 		}
 		fmt.Fprintf(r.out, "wrote %s (run it with: llmsam %s, or go run %s)\n", path, path, path)

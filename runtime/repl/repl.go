@@ -32,6 +32,7 @@ type REPL struct {
 	line   *liner.State
 	cells  int
 	quit   bool
+	failed []string                           // the cells and commands that failed, for the exit status of piped input
 	cancel atomic.Pointer[context.CancelFunc] // of the running cell, for Ctrl-C
 }
 
@@ -42,7 +43,10 @@ const (
 )
 
 // Run starts a session on the process's terminal (or plain lines when
-// stdin is not a terminal) and returns when the user quits.
+// stdin is not a terminal) and returns when the user quits. With input
+// that is not a terminal, every cell runs, and Run returns an error naming
+// the cells (and commands) that failed, if any, so that `llmsam <
+// cells.go` exits non-zero when a cell failed.
 func Run(cfg Config) error {
 	if cfg.Out == nil {
 		cfg.Out = os.Stdout
@@ -103,8 +107,9 @@ func Run(cfg Config) error {
 			}
 			if interactive {
 				fmt.Fprintln(r.out)
+				return nil
 			}
-			return nil
+			return r.failures()
 		case err != nil:
 			return err
 		}
@@ -127,7 +132,30 @@ func Run(cfg Config) error {
 		buf.Reset()
 		r.runCell(src)
 	}
-	return nil
+	if interactive {
+		return nil
+	}
+	return r.failures()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// failures is the error of a piped session in which something failed.
+func (r *REPL) failures() error {
+	if len(r.failed) == 0 {
+		return nil
+	}
+	list := r.failed
+	more := ""
+	if len(list) > 5 {
+		list, more = list[:5], fmt.Sprintf(" and %d more", len(r.failed)-5)
+	}
+	return fmt.Errorf("the piped input had %d failure%s: %s%s", len(r.failed), plural(len(r.failed)), strings.Join(list, ", "), more)
 }
 
 // readPlain reads lines without prompts or editing, for input that is not
@@ -173,16 +201,22 @@ func (r *REPL) runCell(src string) {
 	for _, n := range res.Notes {
 		fmt.Fprintln(r.out, "note:", n)
 	}
+	name := fmt.Sprintf("cell %d", r.cells)
 	switch {
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(r.out, "interrupted")
+		r.failed = append(r.failed, name+" (interrupted)")
 	case err != nil:
 		var exit host.ExitError
 		if errors.As(err, &exit) {
 			fmt.Fprintf(r.out, "the cell called os.Exit(%d); the session goes on (:quit to leave)\n", exit.Code)
+			if exit.Code != 0 {
+				r.failed = append(r.failed, fmt.Sprintf("%s (os.Exit(%d))", name, exit.Code))
+			}
 			return
 		}
 		fmt.Fprintln(r.out, err)
+		r.failed = append(r.failed, name)
 	case res.Show:
 		fmt.Fprintln(r.out, res.String())
 	}
