@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -143,6 +144,18 @@ func TestLargeNetworkTakesThreeAdjacencyFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(out, "release", "ER", "exp1", "simulations_n101", "result_person0-101.json")); err != nil {
 		t.Fatal(err)
+	}
+	// A file of the wrong size is refused before the run, naming the flag and the file.
+	small, _ := netw.BarabasiAlbert(50, 5, 1)
+	check(netw.SaveNetwork(filepath.Join(dir, "small.npy"), small))
+	// A process: scripts print to os.Stderr, the process's own stream.
+	cmd := exec.Command(binary, filepath.Join(root(t), "scripts", "large_network.go"), "-out", t.TempDir(), "-ws", filepath.Join(dir, "small.npy"))
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	cmd.Run()
+	code, stderr = cmd.ProcessState.ExitCode(), errb.String()
+	if want := "-ws " + filepath.Join(dir, "small.npy") + ": 50 nodes, want 101"; code == 0 || !strings.Contains(stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want a failure saying %q", code, stderr, want)
 	}
 }
 
