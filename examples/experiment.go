@@ -26,6 +26,7 @@ import (
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/experiment"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
@@ -48,6 +49,15 @@ func main() {
 	formats := flag.String("formats", "png", "figure formats")
 	ef := experiment.AddFlags(flag.CommandLine, experiment.CSV)
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("n", *n),
+		flagcheck.Count("replicates", *reps),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 
 	sc := scenario.Dishwasher()
 	people, err := pop.Synthetic(sc, *n, *seed)
