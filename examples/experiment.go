@@ -105,7 +105,8 @@ func main() {
 		plots.ParamFigure{Name: "adoption_by_s", Value: "final_adoption", X: "s", By: "topology", Facet: "beta",
 			Title: "SAM, " + sc.Name + ", final adoption", Lo: 0, Hi: 1},
 		plots.ParamFigure{Name: "opinion_by_s", Value: "final_opinion", X: "s", By: "topology", Facet: "beta",
-			Band: "ci95", Title: "SAM, " + sc.Name + ", final mean opinion", Lo: 0, Hi: 1},
+			Band: "ci95", Title: "SAM, " + sc.Name + ", final mean opinion", YLabel: "final mean opinion (answer 0-10)",
+			Scale: 10, Lo: 0, Hi: 10},
 		plots.ParamFigure{Name: "adoption_heatmap", Kind: "heatmap", Value: "final_adoption", X: "s", Y: "beta",
 			Title: "final adoption (all topologies)", Lo: 0, Hi: 1})
 	check(err)
