@@ -26,6 +26,7 @@ import (
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/experiment"
+	"github.com/llmsam/llmsam/stdlib/flagcheck"
 	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
@@ -48,6 +49,15 @@ func main() {
 	formats := flag.String("formats", "png", "figure formats")
 	ef := experiment.AddFlags(flag.CommandLine, experiment.CSV)
 	flag.Parse()
+	// Flag checks, before any work.
+	if err := flagcheck.All(
+		flagcheck.Count("n", *n),
+		flagcheck.Count("replicates", *reps),
+		flagcheck.Formats("formats", *formats),
+	); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
 
 	sc := scenario.Dishwasher()
 	people, err := pop.Synthetic(sc, *n, *seed)
@@ -95,7 +105,8 @@ func main() {
 		plots.ParamFigure{Name: "adoption_by_s", Value: "final_adoption", X: "s", By: "topology", Facet: "beta",
 			Title: "SAM, " + sc.Name + ", final adoption", Lo: 0, Hi: 1},
 		plots.ParamFigure{Name: "opinion_by_s", Value: "final_opinion", X: "s", By: "topology", Facet: "beta",
-			Band: "ci95", Title: "SAM, " + sc.Name + ", final mean opinion", Lo: 0, Hi: 1},
+			Band: "ci95", Title: "SAM, " + sc.Name + ", final mean opinion", YLabel: "final mean opinion (answer 0-10)",
+			Scale: 10, Lo: 0, Hi: 10},
 		plots.ParamFigure{Name: "adoption_heatmap", Kind: "heatmap", Value: "final_adoption", X: "s", Y: "beta",
 			Title: "final adoption (all topologies)", Lo: 0, Hi: 1})
 	check(err)

@@ -56,6 +56,6 @@ func main() {
 	check(err)
 	ad, _ := res.Runs.Floats("final_adoption")
 	op, _ := res.Runs.Floats("final_opinion")
-	fmt.Printf("%d agents, %d steps: final adoption %.3f, final mean opinion %.3f\n", *n, *steps, ad[0], op[0])
+	fmt.Printf("%d agents, %d steps: final adoption %.3f, final mean opinion %.2f / 10\n", *n, *steps, ad[0], 10*op[0])
 	fmt.Println("wrote", filepath.Join(*out, "runs.csv")+",", filepath.Join(*out, "metrics.csv")+",", filepath.Join(*out, "agents.parquet"))
 }

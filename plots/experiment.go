@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/llmsam/llmsam/stdlib/experiment"
 )
@@ -218,8 +217,9 @@ func (f ParamFigure) band(runs *experiment.Table) (*Figure, error) {
 				}
 			}
 			if l, s, err := plotter.NewLinePoints(pts); err == nil {
-				l.Color, l.Width = c, vg.Points(1.6)
-				s.Color, s.Shape, s.Radius = c, draw.CircleGlyph{}, vg.Points(2.5)
+				// Markers and dashes tell lines apart where they coincide.
+				l.Color, l.Width, l.Dashes = c, vg.Points(1.6), lineDashes[bi%len(lineDashes)]
+				s.Color, s.Shape, s.Radius = c, lineShapes[bi%len(lineShapes)], vg.Points(2.5)
 				p.Add(l, s)
 				if f.By != "" {
 					p.Legend.Add(f.By+" = "+bl, l, s)

@@ -18,7 +18,7 @@ import (
 // Network draws a graph with a force-directed layout: each node coloured by
 // its opinion in st (blue 0 to red 1), drawn as a filled disc when the agent
 // adopts and a ring when it does not, sized by degree; with a colour bar for
-// opinions. Graphs above MaxLayoutNodes nodes give an error.
+// opinions on the answer scale 0-10. Graphs above MaxLayoutNodes nodes give an error.
 func Network(title string, g *netw.Graph, st *agent.State) (*Figure, error) {
 	if st != nil && st.N() != g.N() {
 		return nil, fmt.Errorf("network figure: %d agents for %d nodes", st.N(), g.N())
@@ -78,10 +78,18 @@ func Network(title string, g *netw.Graph, st *agent.State) (*Figure, error) {
 			p.Legend.Add(set.label, leg)
 		}
 	}
+	if st != nil {
+		p.Legend.Add("size: degree")
+	}
 	p.Legend.Top = true
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = -0.05, 1.05, -0.05, 1.12
-	bar := newPlot("", "", "opinion")
-	bar.Add(&plotter.ColorBar{ColorMap: cm, Vertical: true})
+	// The colour bar is on the survey's answer scale, as every figure shows
+	// opinions; the same colours as the nodes' 0-1 opinions.
+	scale := moreland.SmoothBlueRed()
+	scale.SetMin(0)
+	scale.SetMax(10)
+	bar := newPlot("", "", "opinion (answer 0-10)")
+	bar.Add(&plotter.ColorBar{ColorMap: scale, Vertical: true})
 	bar.HideX()
 	return &Figure{Panels: [][]*plot.Plot{{p, bar}}, Width: 6.2 * vg.Inch, Height: 5.4 * vg.Inch,
 		colWidths: []float64{0.88, 0.12}}, nil

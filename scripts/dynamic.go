@@ -92,6 +92,9 @@ func main() {
 		if !ok {
 			check(fmt.Errorf("%s: want a 3-D array, one adjacency matrix per step", *dyn))
 		}
+		if snaps.N() != 50 {
+			check(fmt.Errorf("-dynamic %s: %d nodes, want 50 (the dynamic network's size)", *dyn, snaps.N()))
+		}
 		d.Network = snaps
 		fmt.Printf("dynamic network from %s: %d steps of %d nodes\n", *dyn, len(snaps), snaps.N())
 	}
@@ -102,6 +105,9 @@ func main() {
 		g, ok := nw.(*netw.Graph)
 		if !ok {
 			check(fmt.Errorf("-static %s: want a 2-D adjacency matrix", *static))
+		}
+		if g.N() != 50 {
+			check(fmt.Errorf("-static %s: %d nodes, want 50 (the dynamic network's size)", *static, g.N()))
 		}
 		staticGraph = g
 		fmt.Printf("static network from %s: %d nodes, %d edges\n", *static, g.N(), g.Edges())
@@ -124,17 +130,17 @@ func main() {
 	var series []plots.Series
 	dynLast := dynamic[0].Steps() - 1
 	for _, set := range []struct {
-		label  string
-		runs   []*history.Run
-		static bool
-	}{{"dynamic (rewired every step, free chat)", dynamic, false},
-		{fmt.Sprintf("static: rounds 1-3 at steps 0, 1, %d", dynLast), staticRuns, true}} {
+		kind, label string // kind: the release folder's name
+		runs        []*history.Run
+		static      bool
+	}{{"dynamic", "dynamic (rewired every step, free chat)", dynamic, false},
+		{"static", fmt.Sprintf("static: rounds 1-3 at steps 0, 1, %d", dynLast), staticRuns, true}} {
 		for _, r := range set.runs {
 			check(r.Save(filepath.Join(*out, "runs", r.Manifest.Name)))
 		}
 		rr, err := history.ReleaseRuns(sc.ID, set.runs)
 		check(err)
-		kind := strings.Fields(set.label)[0]
+		kind := set.kind
 		check(history.SaveRelease(filepath.Join(*out, "release", kind), rr))
 		fmt.Println("the release's output files in", filepath.Join(*out, "release", kind, fmt.Sprintf("exp%d", sc.ID)))
 		s := plots.SeriesOf(set.label, set.runs...)

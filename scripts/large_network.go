@@ -109,6 +109,9 @@ func main() {
 		if !ok {
 			check(fmt.Errorf("-%s %s: want a 2-D adjacency matrix", strings.ToLower(top.Name), path))
 		}
+		if g.N() != 101 {
+			check(fmt.Errorf("-%s %s: %d nodes, want 101 (the larger networks' size)", strings.ToLower(top.Name), path, g.N()))
+		}
 		st := netw.DegreeStats(g)
 		fmt.Printf("%s network from %s: %d nodes, %d edges, degree min %d / mean %.2f / max %d\n", top.Name, path, g.N(), g.Edges(), st.Min, st.Mean, st.Max)
 		study.Topologies[k] = protocol.Fixed(top.Name, g)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -144,6 +145,18 @@ func TestLargeNetworkTakesThreeAdjacencyFiles(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "release", "ER", "exp1", "simulations_n101", "result_person0-101.json")); err != nil {
 		t.Fatal(err)
 	}
+	// A file of the wrong size is refused before the run, naming the flag and the file.
+	small, _ := netw.BarabasiAlbert(50, 5, 1)
+	check(netw.SaveNetwork(filepath.Join(dir, "small.npy"), small))
+	// A process: scripts print to os.Stderr, the process's own stream.
+	cmd := exec.Command(binary, filepath.Join(root(t), "scripts", "large_network.go"), "-out", t.TempDir(), "-ws", filepath.Join(dir, "small.npy"))
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	cmd.Run()
+	code, stderr = cmd.ProcessState.ExitCode(), errb.String()
+	if want := "-ws " + filepath.Join(dir, "small.npy") + ": 50 nodes, want 101"; code == 0 || !strings.Contains(stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want a failure saying %q", code, stderr, want)
+	}
 }
 
 // TestSFTData checks that every line of train.jsonl and val.jsonl is a
@@ -201,4 +214,37 @@ func TestSFTData(t *testing.T) {
 		t.Fatalf("%v lines, %d index rows\n%s", counts, len(index)-1, stdout)
 	}
 	t.Logf("%s", stdout)
+}
+
+// TestDynamicTakesTheReleaseFiles runs scripts/dynamic.go on the release's
+// dynamic and static adjacency files: the release's output files go to
+// release/dynamic and release/static, and a static file of the wrong size
+// is refused before the run, naming the flag and the file.
+func TestDynamicTakesTheReleaseFiles(t *testing.T) {
+	dyn := refdata.Path(t, "adj_mat", "BA_dynamic.npy")
+	static := refdata.Path(t, "adj_mat", "BA_50.npy")
+	script := filepath.Join(root(t), "scripts", "dynamic.go")
+	out := t.TempDir()
+	code, stdout, stderr := runInterpreted(script, "-out", out, "-windows", "1", "-replicates", "1", "-formats", "png", "-dynamic", dyn, "-static", static)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"dynamic network from " + dyn + ": 10 steps of 50 nodes", "static network from " + static + ": 50 nodes, 225 edges"} {
+		if !strings.Contains(stdout, want) {
+			t.Fatalf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	for _, kind := range []string{"dynamic", "static"} {
+		if _, err := os.Stat(filepath.Join(out, "release", kind, "exp1", "simulations_n50", "result_person0-50.json")); err != nil {
+			t.Error(err)
+		}
+	}
+	ba := refdata.Path(t, "adj_mat", "BA.npy")
+	cmd := exec.Command(binary, script, "-out", t.TempDir(), "-static", ba)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	cmd.Run()
+	if want := "-static " + ba + ": 101 nodes, want 50"; cmd.ProcessState.ExitCode() == 0 || !strings.Contains(errb.String(), want) {
+		t.Fatalf("exit %d, stderr %q; want a failure saying %q", cmd.ProcessState.ExitCode(), errb.String(), want)
+	}
 }

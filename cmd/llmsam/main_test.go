@@ -347,6 +347,8 @@ func TestScriptFlags(t *testing.T) {
 		{"phenomena.go", []string{"-runs", "-2"}, "flag -runs: -2"},
 		{"sft_data.go", []string{"-replicates", "0"}, "flag -replicates: 0"},
 		{"population.go", []string{"-formats", ""}, "no figure format"},
+		{"../examples/experiment.go", []string{"-replicates", "0"}, "flag -replicates: 0"},
+		{"../examples/experiment.go", []string{"-formats", "png,bogus"}, `unknown figure format "bogus"`},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		// A process: scripts print to os.Stderr, the process's own stream.

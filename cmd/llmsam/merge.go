@@ -20,7 +20,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	out, shards := args[0], args[1:]
 	if err := experiment.Merge(out, shards...); err != nil {
-		fmt.Fprintln(stderr, "llmsam merge:", err)
+		fmt.Fprintln(stderr, "llmsam", err) // Merge's errors start with "merge:"
 		return 1
 	}
 	figs := 0

@@ -171,6 +171,12 @@ func TestShardsMergeByteForByte(t *testing.T) {
 		if err := experiment.Merge(t.TempDir(), shards[0], shards[1]); err == nil || !strings.Contains(err.Error(), "shard 3/3 is missing") {
 			t.Fatalf("merging two of three shards: %v", err)
 		}
+		if err := experiment.Merge(shards[0], shards...); err == nil || !strings.Contains(err.Error(), "is one of the shard folders") {
+			t.Fatalf("merging into a shard's folder: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(shards[0], "runs.csv")); err != nil {
+			t.Fatalf("merging into a shard's folder touched it: %v", err)
+		}
 		streamed := t.TempDir()
 		e.Out, e.Stream = streamed, true
 		if _, err := e.Run(); err != nil {

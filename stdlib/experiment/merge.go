@@ -21,10 +21,20 @@ import (
 // metrics.csv and the per-agent table, the same bytes an unsharded run
 // writes, and figures.json when the shards have one (plots.DrawFigures
 // redraws the figures from it). It refuses shards of different
-// experiments, missing or repeated shards, and shards that stopped early.
+// experiments, missing or repeated shards, shards that stopped early, and
+// an out that is one of the shard folders.
 func Merge(out string, shards ...string) error {
 	if len(shards) == 0 {
 		return fmt.Errorf("merge: no shard folders")
+	}
+	// Writing into a shard's folder would overwrite its tables while they
+	// are read.
+	if o, err := filepath.Abs(out); err == nil {
+		for _, dir := range shards {
+			if a, err := filepath.Abs(dir); err == nil && a == o {
+				return fmt.Errorf("merge: the output folder %s is one of the shard folders; merge into a new folder", out)
+			}
+		}
 	}
 	var first []byte
 	var d design

@@ -35,7 +35,7 @@ func StudyTopologies() []Topology {
 func Fixed(name string, g *netw.Graph) Topology {
 	return Topology{Name: name, Graph: func(n int, _ uint64) (*netw.Graph, error) {
 		if g.N() != n {
-			return nil, fmt.Errorf("topology %s: graph has %d nodes, want %d", name, g.N(), n)
+			return nil, fmt.Errorf("graph has %d nodes, want %d", g.N(), n)
 		}
 		return g, nil
 	}}
