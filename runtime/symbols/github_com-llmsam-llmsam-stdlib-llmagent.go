@@ -23,6 +23,7 @@ func init() {
 		"Parse":             reflect.ValueOf(llmagent.Parse),
 		"PromptSets":        reflect.ValueOf(constant.MakeFromLiteral("\"default or release\"", token.STRING, 0)),
 		"ReleaseFacts":      reflect.ValueOf(llmagent.ReleaseFacts),
+		"ReleaseSchema":     reflect.ValueOf(&llmagent.ReleaseSchema).Elem(),
 		"ReleaseTemplates":  reflect.ValueOf(llmagent.ReleaseTemplates),
 		"Schema":            reflect.ValueOf(&llmagent.Schema).Elem(),
 		"TemplatesByName":   reflect.ValueOf(llmagent.TemplatesByName),

@@ -131,7 +131,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 				r.Prompt = j.shared + "\n" + j.prompt + a.completionSuffix()
 			} else {
 				r.Messages = []llm.Message{{Role: "system", Content: j.shared}, {Role: "user", Content: j.prompt}}
-				r.Schema = Schema
+				r.Schema = a.templates().Schema()
 			}
 			reqs = append(reqs, r)
 		}

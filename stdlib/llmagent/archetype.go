@@ -285,7 +285,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 				r.Prompt = shared + "\n" + text + ag.completionSuffix()
 			} else {
 				r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
-				r.Schema = Schema
+				r.Schema = ag.templates().Schema()
 			}
 			return r
 		}, func(k int, resp llm.Response) {

@@ -220,3 +220,7 @@ func decision(v json.RawMessage) (bool, error) {
 
 // Schema is the JSON schema of an answer, sent as structured output.
 var Schema = json.RawMessage(`{"type":"object","properties":{"thought":{"type":"string"},"opinion":{"type":"integer","minimum":0,"maximum":10},"decision":{"type":"string","enum":["Yes","No"]}},"required":["thought","opinion","decision"],"additionalProperties":false}`)
+
+// ReleaseSchema is Schema with the release's capitalised keys (Thought,
+// Opinion, Decision), the keys the release prompt set asks for.
+var ReleaseSchema = json.RawMessage(`{"type":"object","properties":{"Thought":{"type":"string"},"Opinion":{"type":"integer","minimum":0,"maximum":10},"Decision":{"type":"string","enum":["Yes","No"]}},"required":["Thought","Opinion","Decision"],"additionalProperties":false}`)

@@ -102,6 +102,15 @@ func (tp *Templates) Answer(t Turn) string {
 	return t.JSON()
 }
 
+// Schema is the structured-output schema whose keys are the ones the set's
+// prompts ask for: ReleaseSchema for the release set, else Schema.
+func (tp *Templates) Schema() json.RawMessage {
+	if tp.Release {
+		return ReleaseSchema
+	}
+	return Schema
+}
+
 func jsonString(s string) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

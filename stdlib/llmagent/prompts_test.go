@@ -222,6 +222,32 @@ func TestReleaseSetOverHTTP(t *testing.T) {
 	}
 }
 
+// TestReleaseSchemaKeys checks that in chat mode the release set's
+// structured output asks for the keys its prompt asks for (Thought,
+// Opinion, Decision), and the default set for its own.
+func TestReleaseSchemaKeys(t *testing.T) {
+	for _, set := range []struct{ name, want string }{{"release", `"required":["Thought","Opinion","Decision"]`}, {"default", `"required":["thought","opinion","decision"]`}} {
+		srv := openaitest.New(openaitest.Options{})
+		agents := llmagent.New(client(t, srv, llm.Config{}))
+		if set.name == "release" {
+			if err := llmagent.UsePrompts(agents, "release"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sc := scenario.FiveG()
+		people, _ := goldenGroup(sc)
+		if _, err := sim.Run(sim.Study{Scenario: sc, Network: netw.Complete(3), People: people, Agents: agents, Steps: 2, Quiet: true}); err != nil {
+			t.Fatalf("%s set: %v", set.name, err)
+		}
+		for _, r := range srv.Requests() {
+			if !strings.Contains(string(r.Body), set.want) {
+				t.Fatalf("%s set: request without %s:\n%s", set.name, set.want, r.Body)
+			}
+		}
+		srv.Close()
+	}
+}
+
 // TestReleaseSeeds checks that the release set sends every agent of a
 // replicate the same seed, replicate + 1000 x try, as the release did,
 // and that the default set gives each agent its own.
