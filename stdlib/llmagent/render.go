@@ -7,7 +7,8 @@ import (
 	"sync"
 	"text/template"
 	tparse "text/template/parse"
-	"unicode/utf8"
+
+	"github.com/llmsam/llmsam/internal/jsonenc"
 )
 
 // A renderer executes a prompt template for one data type several times
@@ -445,57 +446,8 @@ func fieldIndex[T any](name string) []int {
 }
 
 // appendJSONText appends s as a JSON string as encoding/json writes it
-// without HTML escaping (what jsonString does): invalid UTF-8 as \ufffd,
-// U+2028 and U+2029 escaped.
-func appendJSONText(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			if r == utf8.RuneError {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			}
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// without HTML escaping (what jsonString does).
+func appendJSONText(dst []byte, s string) []byte { return jsonenc.AppendString(dst, s, false) }
 
 // printer returns how text/template prints a value of type t.
 func printer(t reflect.Type) (func([]byte, reflect.Value) []byte, error) {
