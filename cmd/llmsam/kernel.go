@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/llmsam/llmsam/runtime/kernel"
@@ -97,28 +96,10 @@ func runIPYNB(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if path == "" && fs.NArg() > 0 {
 		path = fs.Arg(0)
 	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		fmt.Fprintln(stderr, "llmsam run:", err)
-		return 1
-	}
-	nb, err := notebook.ParseIPYNB(path, src)
-	if err != nil {
-		fmt.Fprintln(stderr, "llmsam run:", err)
-		return 1
-	}
-	runErr := nb.Run(ctx, notebook.Options{KeepGoing: *keep})
 	if *out == "" {
 		*out = path
 	}
-	if err := nb.Write(*out); err != nil {
-		fmt.Fprintln(stderr, "llmsam run:", err)
-		return 1
-	}
-	fmt.Fprintln(stdout, "wrote", *out)
-	if runErr != nil {
-		fmt.Fprintln(stderr, runErr)
-		return 1
-	}
-	return 0
+	return executeNotebook(ctx, path, *out, *keep, func(path string, src []byte) (runnable, error) {
+		return notebook.ParseIPYNB(path, src)
+	}, stdout, stderr)
 }

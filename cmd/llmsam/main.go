@@ -151,25 +151,41 @@ func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fs.Usage()
 		return 2
 	}
+	if *out == "" {
+		*out = notebook.OutputPath(path, *html)
+	}
+	return executeNotebook(ctx, path, *out, *keep, func(path string, src []byte) (runnable, error) {
+		return notebook.Parse(path, src)
+	}, stdout, stderr)
+}
+
+// runnable is what both notebook formats offer: run the cells, write the
+// notebook with their outputs.
+type runnable interface {
+	Run(ctx context.Context, opt notebook.Options) error
+	Write(path string) error
+}
+
+// executeNotebook reads the notebook at path, parses it with parse, runs
+// it and writes it with its outputs to out, even when a cell failed (what
+// ran is kept); the exit status is 1 when anything failed.
+func executeNotebook(ctx context.Context, path, out string, keep bool, parse func(string, []byte) (runnable, error), stdout, stderr io.Writer) int {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintln(stderr, "llmsam run:", err)
 		return 1
 	}
-	nb, err := notebook.Parse(path, src)
+	nb, err := parse(path, src)
 	if err != nil {
 		fmt.Fprintln(stderr, "llmsam run:", err)
 		return 1
 	}
-	runErr := nb.Run(ctx, notebook.Options{KeepGoing: *keep})
-	if *out == "" {
-		*out = notebook.OutputPath(path, *html)
-	}
-	if err := nb.Write(*out); err != nil {
+	runErr := nb.Run(ctx, notebook.Options{KeepGoing: keep})
+	if err := nb.Write(out); err != nil {
 		fmt.Fprintln(stderr, "llmsam run:", err)
 		return 1
 	}
-	fmt.Fprintln(stdout, "wrote", *out)
+	fmt.Fprintln(stdout, "wrote", out)
 	if runErr != nil {
 		fmt.Fprintln(stderr, runErr)
 		return 1
