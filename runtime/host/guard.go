@@ -62,17 +62,32 @@ type guarder struct {
 // rewrite guards every go statement under node and reports whether it
 // changed anything.
 func (g *guarder) rewrite(node ast.Node) bool {
+	return replaceStmts(node, false, func(st ast.Stmt) ast.Stmt {
+		if gs, ok := st.(*ast.GoStmt); ok {
+			return g.guard(gs)
+		}
+		return nil
+	})
+}
+
+// replaceStmts replaces each statement under node (in blocks, case and
+// comm clauses, and behind labels) for which replace returns a new one,
+// not descending into function literals when skipFuncLits is set, and
+// reports whether it replaced any.
+func replaceStmts(node ast.Node, skipFuncLits bool, replace func(ast.Stmt) ast.Stmt) bool {
 	changed := false
 	fix := func(list []ast.Stmt) {
 		for i, st := range list {
-			if gs, ok := st.(*ast.GoStmt); ok {
-				list[i] = g.guard(gs)
+			if r := replace(st); r != nil {
+				list[i] = r
 				changed = true
 			}
 		}
 	}
 	ast.Inspect(node, func(n ast.Node) bool {
 		switch v := n.(type) {
+		case *ast.FuncLit:
+			return !skipFuncLits
 		case *ast.BlockStmt:
 			fix(v.List)
 		case *ast.CaseClause:
@@ -80,8 +95,8 @@ func (g *guarder) rewrite(node ast.Node) bool {
 		case *ast.CommClause:
 			fix(v.Body)
 		case *ast.LabeledStmt:
-			if gs, ok := v.Stmt.(*ast.GoStmt); ok {
-				v.Stmt = g.guard(gs)
+			if r := replace(v.Stmt); r != nil {
+				v.Stmt = r
 				changed = true
 			}
 		}
@@ -121,34 +136,12 @@ func (g *guarder) constantLike(e ast.Expr) bool {
 // when the cell ends; yaegi would otherwise run them after every later
 // cell. As in Go, the function and its arguments are evaluated at once.
 func (g *guarder) rewriteDefers(body *ast.BlockStmt) bool {
-	changed := false
-	fix := func(list []ast.Stmt) {
-		for i, st := range list {
-			if ds, ok := st.(*ast.DeferStmt); ok {
-				list[i] = g.deferred(ds)
-				changed = true
-			}
+	return replaceStmts(body, true, func(st ast.Stmt) ast.Stmt {
+		if ds, ok := st.(*ast.DeferStmt); ok {
+			return g.deferred(ds)
 		}
-	}
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch v := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.BlockStmt:
-			fix(v.List)
-		case *ast.CaseClause:
-			fix(v.Body)
-		case *ast.CommClause:
-			fix(v.Body)
-		case *ast.LabeledStmt:
-			if ds, ok := v.Stmt.(*ast.DeferStmt); ok {
-				v.Stmt = g.deferred(ds)
-				changed = true
-			}
-		}
-		return true
+		return nil
 	})
-	return changed
 }
 
 // deferred rewrites `defer f(x)` as `{ fn, a := f, x; guard.Defer(func() { fn(a) }) }`.
