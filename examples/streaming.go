@@ -54,8 +54,10 @@ func main() {
 	}
 	res, err := e.Run()
 	check(err)
-	ad, _ := res.Runs.Floats("final_adoption")
-	op, _ := res.Runs.Floats("final_opinion")
+	ad, err := res.Runs.Floats("final_adoption")
+	check(err)
+	op, err := res.Runs.Floats("final_opinion")
+	check(err)
 	fmt.Printf("%d agents, %d steps: final adoption %.3f, final mean opinion %.2f / 10\n", *n, *steps, ad[0], 10*op[0])
 	fmt.Println("wrote", filepath.Join(*out, "runs.csv")+",", filepath.Join(*out, "metrics.csv")+",", filepath.Join(*out, "agents.parquet"))
 }

@@ -64,9 +64,12 @@ func main() {
 	res, err := e.Run()
 	check(err)
 	mean := func(beta, mu string) float64 {
-		rows, _ := res.Runs.Where("beta", beta)
-		rows, _ = rows.Where("mu", mu)
-		v, _ := rows.Floats("final_adoption")
+		rows, err := res.Runs.Where("beta", beta)
+		check(err)
+		rows, err = rows.Where("mu", mu)
+		check(err)
+		v, err := rows.Floats("final_adoption")
+		check(err)
 		sum := 0.0
 		for _, x := range v {
 			sum += x
