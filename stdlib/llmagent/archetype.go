@@ -186,13 +186,10 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	if next.Thought == nil {
 		next.Thought = make([]string, n)
 	}
-	res := a.Resolution.withDefaults()
 	ag := a.Agents
-	tpl := ag.templates()
 	cfg := ag.Client.Config()
-	prompts := newPromptCache(ag, tpl)
-
-	members, groups := a.group(res, env, cur)
+	rs := a.newStep(env, cur, cfg.Mode == llm.Completion)
+	res, members, groups := rs.res, rs.members, rs.groups
 
 	// What each archetype's requests got: the usage of its first member
 	// (the archetype's spending and errors) and the valid answers.
@@ -214,28 +211,13 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 		stopRecord *agent.ErrorRecord
 		stopGroup  int
 	)
-	seeds := newSeeder(env)
 	parser := Parser{ThoughtOptional: ag.NoThought}
-	round := a.Round
-	var bins *binValues
-	if !res.Exact {
-		bins = newBinValues(res, env, cur)
-		if round == nil {
-			round = defaultArchetypeRound()
-		}
-	}
-	wanted := func(g int) int { // answers archetype g asks for
-		if res.Exact {
-			return int(groups[g].hi - groups[g].lo)
-		}
-		return a.answers()
-	}
 	jobsOf := func(gs []int) []job {
 		var out []job
 		for _, g := range gs {
 			n := 1
 			if a.Seeds {
-				n = wanted(g)
+				n = rs.wanted(g)
 			}
 			for sub := range n {
 				out = append(out, job{g, sub})
@@ -252,40 +234,9 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	for try := 0; try < ag.tries() && len(pending) > 0; try++ {
 		var renderErr atomic.Pointer[error]
 		ag.Client.Stream(ctx, len(pending), func(k int) llm.Request {
-			g, sub := pending[k].g, pending[k].sub
-			rep := int(members[groups[g].lo].agent)
-			want := wanted(g)
-			if a.Seeds {
-				want = 1
-			}
-			var shared, text string
-			var err error
-			if res.Exact {
-				shared, text, err = prompts.exact(env, cur, rep)
-			} else {
-				shared, text, err = prompts.archetype(round, res, bins, env, cur, rep)
-			}
+			r, err := rs.request(pending[k].g, pending[k].sub, try)
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
-			}
-			var r llm.Request
-			switch {
-			case res.Exact && wanted(g) == 1:
-				// One agent's own prompt: its id, endpoint and seed as Agents sends them.
-				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
-					Agent: rep, Seed: seeds.seed(rep, try), Attempt: try}
-			case a.Seeds:
-				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/k%d/t%d", env.Run, env.Replicate, env.Step, rep, sub, try),
-					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try<<16|sub), Attempt: try}
-			default:
-				r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
-					Agent: int(groups[g].key >> 33), Seed: seeds.seed(int(groups[g].key>>2), try), Attempt: try, N: want}
-			}
-			if cfg.Mode == llm.Completion {
-				r.Prompt = shared + "\n" + text + ag.completionSuffix()
-			} else {
-				r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
-				r.Schema = ag.templates().Schema()
 			}
 			return r
 		}, func(k int, resp llm.Response) {
@@ -443,6 +394,82 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	}
 	ag.tally.add(len(members), tries, invalid, fallbacks)
 	return ag.budgetError(false)
+}
+
+// archStep is what one step of Archetypes builds its requests from: the
+// archetypes (members grouped by key) and the prompts' per-step parts.
+type archStep struct {
+	a          *Archetypes
+	env        *agent.Env
+	cur        *agent.State
+	res        Resolution
+	completion bool // llm.Completion mode: one prompt string, no messages
+	members    []archMember
+	groups     []group
+	prompts    *promptCache
+	seeds      seeder
+	bins       *binValues         // the bins' values (not with Exact)
+	round      *template.Template // the archetype round template (not with Exact)
+}
+
+// newStep groups the free agents of env's step into archetypes.
+func (a *Archetypes) newStep(env *agent.Env, cur *agent.State, completion bool) *archStep {
+	s := &archStep{a: a, env: env, cur: cur, res: a.Resolution.withDefaults(), completion: completion,
+		prompts: newPromptCache(a.Agents, a.Agents.templates()), seeds: newSeeder(env)}
+	s.members, s.groups = a.group(s.res, env, cur)
+	if !s.res.Exact {
+		s.bins = newBinValues(s.res, env, cur)
+		if s.round = a.Round; s.round == nil {
+			s.round = defaultArchetypeRound()
+		}
+	}
+	return s
+}
+
+// wanted returns the number of answers archetype g asks for.
+func (s *archStep) wanted(g int) int {
+	if s.res.Exact {
+		return int(s.groups[g].hi - s.groups[g].lo)
+	}
+	return s.a.answers()
+}
+
+// request builds archetype g's request sub (0 unless Seeds) of a try.
+func (s *archStep) request(g, sub, try int) (llm.Request, error) {
+	env, ag := s.env, s.a.Agents
+	rep := int(s.members[s.groups[g].lo].agent)
+	want := s.wanted(g)
+	if s.a.Seeds {
+		want = 1
+	}
+	var shared, text string
+	var err error
+	if s.res.Exact {
+		shared, text, err = s.prompts.exact(env, s.cur, rep)
+	} else {
+		shared, text, err = s.prompts.archetype(s.round, s.res, s.bins, env, s.cur, rep)
+	}
+	key := s.groups[g].key
+	var r llm.Request
+	switch {
+	case s.res.Exact && s.wanted(g) == 1:
+		// One agent's own prompt: its id, endpoint and seed as Agents sends them.
+		r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
+			Agent: rep, Seed: s.seeds.seed(rep, try), Attempt: try}
+	case s.a.Seeds:
+		r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/k%d/t%d", env.Run, env.Replicate, env.Step, rep, sub, try),
+			Agent: int(key >> 33), Seed: s.seeds.seed(int(key>>2), try<<16|sub), Attempt: try}
+	default:
+		r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
+			Agent: int(key >> 33), Seed: s.seeds.seed(int(key>>2), try), Attempt: try, N: want}
+	}
+	if s.completion {
+		r.Prompt = shared + "\n" + text + ag.completionSuffix()
+	} else {
+		r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
+		r.Schema = ag.templates().Schema()
+	}
+	return r, err
 }
 
 // group keys every free agent by what its prompt would carry and returns
