@@ -1,13 +1,11 @@
 package llmagent
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
-	"text/template"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/llm"
@@ -103,11 +101,12 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 		done   bool
 	}
 	var jobs []*job
+	prompts := newPromptCache(a, a.templates(), env, cur)
 	for i := range n {
 		if env.IsCommitted(i) {
 			continue
 		}
-		shared, text, err := a.Prompt(env, cur, i)
+		shared, text, err := prompts.exact(i)
 		if err != nil {
 			return err
 		}
@@ -234,14 +233,6 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 func failureRecord(step, agentIdx, try int, f llm.Failure, kind string) agent.ErrorRecord {
 	return agent.ErrorRecord{Step: step, Agent: agentIdx, Try: try, Attempt: f.Attempt, Kind: kind,
 		Endpoint: f.Endpoint, Status: f.Status, Message: f.Message}
-}
-
-func (a *Agents) render(t *template.Template, d Data) (string, error) {
-	var b bytes.Buffer
-	if err := t.Execute(&b, d); err != nil {
-		return "", fmt.Errorf("llmagent: prompt template: %w", err)
-	}
-	return b.String(), nil
 }
 
 // Open creates a client for cfg and agents on it, with the default prompts

@@ -415,7 +415,7 @@ type archStep struct {
 // newStep groups the free agents of env's step into archetypes.
 func (a *Archetypes) newStep(env *agent.Env, cur *agent.State, completion bool) *archStep {
 	s := &archStep{a: a, env: env, cur: cur, res: a.Resolution.withDefaults(), completion: completion,
-		prompts: newPromptCache(a.Agents, a.Agents.templates()), seeds: newSeeder(env)}
+		prompts: newPromptCache(a.Agents, a.Agents.templates(), env, cur), seeds: newSeeder(env)}
 	s.members, s.groups = a.group(s.res, env, cur)
 	if !s.res.Exact {
 		s.bins = newBinValues(s.res, env, cur)
@@ -445,9 +445,9 @@ func (s *archStep) request(g, sub, try int) (llm.Request, error) {
 	var shared, text string
 	var err error
 	if s.res.Exact {
-		shared, text, err = s.prompts.exact(env, s.cur, rep)
+		shared, text, err = s.prompts.exact(rep)
 	} else {
-		shared, text, err = s.prompts.archetype(s.round, s.res, s.bins, env, s.cur, rep)
+		shared, text, err = s.prompts.archetype(s.round, s.res, s.bins, rep)
 	}
 	key := s.groups[g].key
 	var r llm.Request
@@ -625,113 +625,6 @@ func newBinValues(r Resolution, env *agent.Env, cur *agent.State) *binValues {
 	return v
 }
 
-// promptCache renders prompts for one step: the shared part (the system
-// message) once per distinct list of worked examples when the templates
-// are the package's (it depends on nothing else there), the agent and round
-// parts per request.
-type promptCache struct {
-	ag     *Agents
-	tpl    *Templates
-	own    bool // the package's default templates
-	mu     sync.Mutex
-	shared map[uint64]string
-}
-
-func newPromptCache(ag *Agents, tpl *Templates) *promptCache {
-	return &promptCache{ag: ag, tpl: tpl, own: tpl == defaultTemplates(), shared: map[uint64]string{}}
-}
-
-// sharedText renders the shared part for d.
-func (c *promptCache) sharedText(d Data) (string, error) {
-	if !c.own {
-		return c.ag.render(c.tpl.Shared, d)
-	}
-	h := uint64(len(d.Examples))
-	for _, e := range d.Examples {
-		h = mix64(h ^ math.Float64bits(e.Person.A) ^ math.Float64bits(e.Person.Lambda)<<1)
-		for _, t := range e.Turns {
-			h = hashString(mix64(h^uint64(t.Opinion)), t.Thought+t.Decision)
-		}
-	}
-	c.mu.Lock()
-	text, ok := c.shared[h]
-	c.mu.Unlock()
-	if ok {
-		return text, nil
-	}
-	text, err := c.ag.render(c.tpl.Shared, d)
-	if err != nil {
-		return "", err
-	}
-	c.mu.Lock()
-	c.shared[h] = text
-	c.mu.Unlock()
-	return text, nil
-}
-
-// exact renders agent i's own prompt, as Agents.Prompt does.
-func (c *promptCache) exact(env *agent.Env, cur *agent.State, i int) (shared, user string, err error) {
-	d := c.ag.data(c.tpl, env, cur, i)
-	if shared, err = c.sharedText(d); err != nil {
-		return "", "", err
-	}
-	user, err = renderParts(c.tpl.Agent, c.tpl.Round, d)
-	return shared, user, err
-}
-
-// archetype renders the prompt of agent i's archetype: agent i's data with
-// its coefficients, its own answers and its friends' answers replaced by
-// their bins' values, and the friends' answers summarised as shares.
-func (c *promptCache) archetype(round *template.Template, r Resolution, v *binValues, env *agent.Env, cur *agent.State, i int) (shared, user string, err error) {
-	base := c.ag.data(c.tpl, env, cur, i)
-	if shared, err = c.sharedText(base); err != nil {
-		return "", "", err
-	}
-	p := env.People[i]
-	k := r.Coefficients
-	person := pop.Person{A: v.a[coefBin(p.A, k)], Tau: v.tau[coefBin(p.Tau, k)], Lambda: v.lambda[coefBin(p.Lambda, k)], Fact: p.Fact}
-	if person.A+person.Tau > 1 {
-		s := person.A + person.Tau
-		person.A, person.Tau = person.A/s, person.Tau/s
-	}
-	person.F = 1 - person.A - person.Tau
-	d := ArchetypeData{Data: base}
-	d.Person = person
-	binned := func(t Turn, st *agent.State) Turn {
-		t.Opinion = v.opinion[answerBin(answerOf(st, i), r.Opinions)]
-		t.Thought = ""
-		return t
-	}
-	d.Own = binned(base.Own, initialOf(env, cur))
-	d.Memory = nil
-	if !c.ag.NoMemory && env.Step > 1 && len(base.Memory) > 0 {
-		d.Memory = []Turn{binned(base.Memory[len(base.Memory)-1], cur)}
-	}
-	d.Friends = nil
-	friends := env.Graph.Neighbors(i)
-	d.Degree, d.Shown = len(friends), len(friends)
-	var cells [22]int
-	for _, f := range friends {
-		cells[answerBin(answerOf(cur, int(f)), r.Opinions)<<1|int(cur.Action[f])]++
-	}
-	for b := r.Opinions - 1; b >= 0; b-- {
-		for _, dec := range []int{1, 0} {
-			n := cells[b<<1|dec]
-			if n == 0 {
-				continue
-			}
-			lo, hi, _ := binRange(b, r.Opinions)
-			sh := Share{Percent: 100 * shareStep(n, len(friends), r.Shares) / r.Shares, Opinion: v.opinion[b], Low: lo, High: hi, Decision: "No"}
-			if dec == 1 {
-				sh.Decision = "Yes"
-			}
-			d.Summary = append(d.Summary, sh)
-		}
-	}
-	user, err = renderParts(c.tpl.Agent, round, d)
-	return shared, user, err
-}
-
 // initialOf returns the state at step 0.
 func initialOf(env *agent.Env, cur *agent.State) *agent.State {
 	switch {
@@ -774,7 +667,8 @@ func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
 	}
 	friends := env.Graph.Neighbors(i)
 	h = mix64(h ^ uint64(len(friends)))
-	for _, f := range a.shownFriends(env, i, friends) {
+	var buf [32]int
+	for _, f := range a.shownFriends(env, i, friends, buf[:0]) {
 		h = mix64(h ^ uint64(f))
 		turn(cur, f)
 	}
@@ -795,11 +689,12 @@ func selfExample(env *agent.Env, i int) bool {
 }
 
 // shownFriends returns the friends listed in agent i's prompt: all of them,
-// or MaxFriends chosen by agent i's stream (the same choice agentText makes).
-func (a *Agents) shownFriends(env *agent.Env, i int, friends []int32) []int {
-	shown := make([]int, len(friends))
-	for k, f := range friends {
-		shown[k] = int(f)
+// or MaxFriends chosen by agent i's stream, in increasing order, appended
+// to buf.
+func (a *Agents) shownFriends(env *agent.Env, i int, friends []int32, buf []int) []int {
+	shown := buf[:0]
+	for _, f := range friends {
+		shown = append(shown, int(f))
 	}
 	if a.MaxFriends > 0 && len(shown) > a.MaxFriends {
 		s := agent.NewStream(env.Seed^0x667269656e64, env.Step, i)

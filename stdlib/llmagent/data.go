@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/netw"
@@ -21,20 +22,7 @@ func (a *Agents) Thinks() bool { return true }
 // system + "\n" + user. It needs no client, so the same code renders
 // prompts for fine-tuning data (scripts/sft_data.go).
 func (a *Agents) Prompt(env *agent.Env, cur *agent.State, i int) (system, user string, err error) {
-	tpl := a.templates()
-	d := a.data(tpl, env, cur, i)
-	if system, err = a.render(tpl.Shared, d); err != nil {
-		return "", "", err
-	}
-	agentPart, err := a.render(tpl.Agent, d)
-	if err != nil {
-		return "", "", err
-	}
-	roundPart, err := a.render(tpl.Round, d)
-	if err != nil {
-		return "", "", err
-	}
-	return system, agentPart + roundPart, nil
+	return newPromptCache(a, a.templates(), env, cur).exact(i)
 }
 
 // PromptAt returns what agent i saw at step t of a recorded run, as
@@ -73,77 +61,101 @@ func stepLabel(sched []scenario.Round, t int) string {
 		}
 	}
 	if t < len(sched) && sched[t].FreeChat {
-		return fmt.Sprintf("Free chat %d", c)
+		return "Free chat " + strconv.Itoa(c)
 	}
-	return fmt.Sprintf("Round %d", q)
+	return "Round " + strconv.Itoa(q)
 }
 
-// data builds the templates' data for agent i at env's step.
-func (a *Agents) data(tpl *Templates, env *agent.Env, cur *agent.State, i int) Data {
-	n := cur.N()
-	sched := schedule(env)
-	sc := env.Scenario
-	d := Data{
+// stepData is what the Data of every agent at one step share, built once
+// per step: the schedule and its labels, the initial state, the worked
+// examples.
+type stepData struct {
+	ag       *Agents
+	env      *agent.Env
+	n        int // agents
+	release  bool
+	names    bool // the templates may show names: all but the package's default set
+	sched    []scenario.Round
+	labels   []string // stepLabel of each step of sched
+	initial  *agent.State
+	examples *exampleLists
+}
+
+func newStepData(a *Agents, tpl *Templates, env *agent.Env, cur *agent.State) *stepData {
+	s := &stepData{ag: a, env: env, n: cur.N(), release: tpl.Release, names: tpl != defaultTemplates(), sched: schedule(env)}
+	s.labels = make([]string, len(s.sched))
+	for t := range s.labels {
+		s.labels[t] = stepLabel(s.sched, t)
+	}
+	s.initial = initialOf(env, cur)
+	s.examples = newExampleLists(a, env, tpl.Release)
+	return s
+}
+
+// label is stepLabel(sched, t), looked up.
+func (s *stepData) label(t int) string {
+	if t >= 0 && t < len(s.labels) {
+		return s.labels[t]
+	}
+	return stepLabel(s.sched, t)
+}
+
+// data builds the templates' data for agent i at the step, into d (whose
+// Friends and Memory slices are reused).
+func (s *stepData) data(d *Data, cur *agent.State, i int) {
+	env, sc, n := s.env, s.env.Scenario, s.n
+	friendsBuf, memoryBuf := d.Friends[:0], d.Memory[:0]
+	*d = Data{
 		Scenario: sc, Round: env.Round, Step: env.Step, Person: env.People[i], Agent: i,
-		GroupSize: n, Name: pop.ReleaseName(n, i), Label: stepLabel(sched, env.Step), News: env.Round.Info,
+		GroupSize: n, Label: s.label(env.Step), News: env.Round.Info,
+	}
+	if s.names {
+		d.Name = pop.ReleaseName(n, i)
 	}
 	if env.Round.FreeChat && len(sc.Rounds) > 0 {
 		d.News = sc.Rounds[len(sc.Rounds)-1].Info
 	}
-	d.Final = env.Step > 0 && env.Step == len(sched)-1 && !env.Round.FreeChat
-	initial := env.Initial
-	if initial == nil && len(env.Past) > 0 {
-		initial = env.Past[0]
-	}
-	if initial == nil {
-		initial = cur
-	}
-	d.Own = a.turn(sched, initial, 0, i, n)
-	d.Examples = a.examples(env, i, tpl.Release)
-	if tpl.Release {
+	d.Final = env.Step > 0 && env.Step == len(s.sched)-1 && !env.Round.FreeChat
+	d.Own = s.turn(s.initial, 0, i)
+	d.Examples = s.examples.forAgent(i, &env.People[i])
+	if s.release {
 		d.Degree = n
-		d.Friends = a.releaseFriends(env.Graph, cur, env.Step-1, i, sched)
+		d.Friends = s.releaseFriends(env.Graph, cur, env.Step-1, i)
 		d.Shown = len(d.Friends)
-		d.Blocks = a.blocks(env, cur, i, sched)
-		return d
+		d.Blocks = s.blocks(cur, i)
+		return
 	}
-	if !a.NoMemory {
+	if !s.ag.NoMemory {
 		for t := 1; t < env.Step && t < len(env.Past); t++ {
-			d.Memory = append(d.Memory, a.turn(sched, env.Past[t], t, i, n))
+			memoryBuf = append(memoryBuf, s.turn(env.Past[t], t, i))
+		}
+		if len(memoryBuf) > 0 {
+			d.Memory = memoryBuf
 		}
 	}
 	if env.Step == 0 || env.Graph == nil {
-		return d
+		return
 	}
 	friends := env.Graph.Neighbors(i)
 	d.Degree = len(friends)
-	shown := make([]int, len(friends))
-	for k, f := range friends {
-		shown[k] = int(f)
-	}
-	if a.MaxFriends > 0 && len(shown) > a.MaxFriends {
-		s := agent.NewStream(env.Seed^0x667269656e64, env.Step, i)
-		for k := range a.MaxFriends { // partial Fisher-Yates
-			r := k + s.IntN(len(shown)-k)
-			shown[k], shown[r] = shown[r], shown[k]
-		}
-		shown = shown[:a.MaxFriends]
-		sort.Ints(shown)
-	}
+	var buf [32]int
+	shown := s.ag.shownFriends(env, i, friends, buf[:0])
 	d.Shown = len(shown)
 	for _, f := range shown {
-		d.Friends = append(d.Friends, a.turn(sched, cur, env.Step-1, f, n))
+		friendsBuf = append(friendsBuf, s.turn(cur, env.Step-1, f))
 	}
-	return d
+	if len(friendsBuf) > 0 {
+		d.Friends = friendsBuf
+	}
 }
 
 // releaseFriends lists agent i's friends as the release did: every agent
 // with a 1 in i's row of the adjacency matrix, i itself included when the
 // graph is complete (the release's small groups used an all-ones matrix).
-func (a *Agents) releaseFriends(g interface {
+func (s *stepData) releaseFriends(g interface {
 	Neighbors(int) []int32
 	Degree(int) int
-}, st *agent.State, step, i int, sched []scenario.Round) []Turn {
+}, st *agent.State, step, i int) []Turn {
 	if g == nil || step < 0 {
 		return nil
 	}
@@ -158,7 +170,7 @@ func (a *Agents) releaseFriends(g interface {
 	sort.Ints(ids)
 	out := make([]Turn, len(ids))
 	for k, f := range ids {
-		out[k] = a.turn(sched, st, step, f, n)
+		out[k] = s.turn(st, step, f)
 	}
 	return out
 }
@@ -167,7 +179,8 @@ func (a *Agents) releaseFriends(g interface {
 // question step up to env's step (free-chat steps add none, so a free-chat
 // step repeats the last question's prompt), each with the friends'
 // answers of the step before it on that step's network.
-func (a *Agents) blocks(env *agent.Env, cur *agent.State, i int, sched []scenario.Round) []Block {
+func (sd *stepData) blocks(cur *agent.State, i int) []Block {
+	env, sched := sd.env, sd.sched
 	var out []Block
 	rounds := len(env.Scenario.Rounds)
 	for s := 1; s <= env.Step && s < len(sched); s++ {
@@ -184,19 +197,21 @@ func (a *Agents) blocks(env *agent.Env, cur *agent.State, i int, sched []scenari
 			g = env.Network.At(s)
 		}
 		out = append(out, Block{Round: r, News: sched[s].Info, Final: r == rounds,
-			Friends: a.releaseFriends(g, before, s-1, i, sched)})
+			Friends: sd.releaseFriends(g, before, s-1, i)})
 	}
 	return out
 }
 
 // turn is agent i's answer in state st (of step step); in the release set
 // the opinion is truncated as the release's int(10 * O) was.
-func (a *Agents) turn(sched []scenario.Round, st *agent.State, step, i, n int) Turn {
-	t := Turn{Step: step, Agent: i, Name: pop.ReleaseName(n, i), Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
-	if a.templates().Release {
+func (s *stepData) turn(st *agent.State, step, i int) Turn {
+	t := Turn{Step: step, Label: s.label(step), Agent: i, Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
+	if s.names {
+		t.Name = pop.ReleaseName(s.n, i)
+	}
+	if s.release {
 		t.Opinion = int(st.Opinion[i] * 10)
 	}
-	t.Label = stepLabel(sched, step)
 	if st.Action[i] == 1 {
 		t.Decision = "Yes"
 	}
@@ -206,18 +221,29 @@ func (a *Agents) turn(sched []scenario.Round, st *agent.State, step, i, n int) T
 	return t
 }
 
-// examples returns agent i's worked examples: the scenario's real
-// participants with their answers in every round, then Examples round-1
-// answers drawn from ExamplePool. Outside the release set, a participant
-// who is agent i itself is left out, so that no agent sees its own
+// exampleLists are the worked examples of one step: the scenario's real
+// participants, then Examples round-1 answers drawn from ExamplePool. Most
+// agents are none of them and share one list, built once; outside the
+// release set a participant who is the agent itself is left out, and a
+// drawn example never is the agent, so that no agent sees its own
 // coefficients and answers presented as another person's.
-func (a *Agents) examples(env *agent.Env, i int, release bool) []Example {
-	self := env.People[i]
-	var out []Example
-	for _, e := range env.Scenario.Examples {
-		p := pop.Person{A: e.Coef.A, Tau: e.Coef.Tau, F: e.Coef.F, Lambda: e.Coef.Lambda}
-		ex := Example{Person: p}
-		for r := range min(len(e.Opinions), len(e.Decisions), len(env.Scenario.Rounds)) {
+type exampleLists struct {
+	release   bool
+	scenario  []Example      // every participant of the scenario
+	pool      pop.Population // where the drawn examples come from
+	ownPool   bool           // pool is the study's people: the agent is left out by index
+	order     []int          // pool rows with a reason, in drawing order
+	count     int            // examples drawn (Agents.Examples)
+	common    []Example      // the list of an agent who is none of the examples
+	commonKey uint64         // examplesKey(common)
+}
+
+func newExampleLists(a *Agents, env *agent.Env, release bool) *exampleLists {
+	l := &exampleLists{release: release, count: max(a.Examples, 0)}
+	sc := env.Scenario
+	for _, e := range sc.Examples {
+		ex := Example{Person: pop.Person{A: e.Coef.A, Tau: e.Coef.Tau, F: e.Coef.F, Lambda: e.Coef.Lambda}}
+		for r := range min(len(e.Opinions), len(e.Decisions), len(sc.Rounds)) {
 			t := Turn{Step: r, Agent: -1, Opinion: e.Opinions[r], Decision: "No"}
 			if e.Decisions[r] {
 				t.Decision = "Yes"
@@ -230,40 +256,68 @@ func (a *Agents) examples(env *agent.Env, i int, release bool) []Example {
 				ex.Person.Action0 = 1
 			}
 		}
-		if !release && samePerson(p, self) && len(ex.Turns) > 0 &&
-			ex.Turns[0].Opinion == int(math.Round(self.Opinion0*10)) && ex.Person.Action0 == self.Action0 {
-			continue
+		l.scenario = append(l.scenario, ex)
+	}
+	if l.count > 0 {
+		l.pool = a.ExamplePool
+		if l.pool == nil {
+			l.pool, l.ownPool = env.People, true
 		}
-		out = append(out, ex)
-	}
-	if a.Examples <= 0 {
-		return out
-	}
-	pool, own := a.ExamplePool, false
-	if pool == nil {
-		pool, own = env.People, true
-	}
-	type cand struct {
-		i int
-		h uint64
-	}
-	var cs []cand
-	for k, p := range pool {
-		if p.Reason != "" {
-			s := agent.NewStream(0x6578616d706c65, 0, k)
-			cs = append(cs, cand{k, s.Uint64()})
+		type cand struct {
+			i int
+			h uint64
+		}
+		var cs []cand
+		for k, p := range l.pool {
+			if p.Reason != "" {
+				s := agent.NewStream(0x6578616d706c65, 0, k)
+				cs = append(cs, cand{k, s.Uint64()})
+			}
+		}
+		sort.Slice(cs, func(x, y int) bool { return cs[x].h < cs[y].h })
+		l.order = make([]int, len(cs))
+		for k, c := range cs {
+			l.order[k] = c.i
 		}
 	}
-	sort.Slice(cs, func(x, y int) bool { return cs[x].h < cs[y].h })
+	l.common = l.build(-1, nil)
+	l.commonKey = examplesKey(l.common)
+	return l
+}
+
+// forAgent returns agent i's worked examples (self is its person).
+func (l *exampleLists) forAgent(i int, self *pop.Person) []Example {
+	for k := range l.scenario {
+		if l.isSelf(&l.scenario[k], self) {
+			return l.build(i, self)
+		}
+	}
+	for _, row := range l.order[:min(l.count, len(l.order))] {
+		if l.isDrawnSelf(row, i, self) {
+			return l.build(i, self)
+		}
+	}
+	return l.common
+}
+
+// build returns the examples of agent i with person self, or the common
+// list when self is nil.
+func (l *exampleLists) build(i int, self *pop.Person) []Example {
+	var out []Example
+	for k := range l.scenario {
+		if self == nil || !l.isSelf(&l.scenario[k], self) {
+			out = append(out, l.scenario[k])
+		}
+	}
 	added := 0
-	for _, c := range cs {
-		if added == a.Examples {
+	for _, row := range l.order {
+		if added == l.count {
 			break
 		}
-		p := pool[c.i]
-		if (own && c.i == i) || (!own && p == self) {
+		if self != nil && l.isDrawnSelf(row, i, self) {
 			continue
 		}
+		p := l.pool[row]
 		t := Turn{Agent: -1, Thought: p.Reason, Opinion: int(math.Round(p.Opinion0 * 10)), Decision: "No"}
 		if p.Action0 == 1 {
 			t.Decision = "Yes"
@@ -272,6 +326,44 @@ func (a *Agents) examples(env *agent.Env, i int, release bool) []Example {
 		added++
 	}
 	return out
+}
+
+// isSelf reports whether the scenario's participant e is the person self,
+// whom it is not shown to (outside the release set).
+func (l *exampleLists) isSelf(e *Example, self *pop.Person) bool {
+	return !l.release && samePerson(e.Person, *self) && len(e.Turns) > 0 &&
+		e.Turns[0].Opinion == int(math.Round(self.Opinion0*10)) && e.Person.Action0 == self.Action0
+}
+
+// isDrawnSelf reports whether pool row row is agent i (person self).
+func (l *exampleLists) isDrawnSelf(row, i int, self *pop.Person) bool {
+	if l.ownPool {
+		return row == i
+	}
+	return l.pool[row] == *self
+}
+
+// key returns the key of the shared part showing the list ex: the common
+// list's, or ex's hash.
+func (l *exampleLists) key(ex []Example) uint64 {
+	if len(ex) == len(l.common) && (len(ex) == 0 || &ex[0] == &l.common[0]) {
+		return l.commonKey
+	}
+	return examplesKey(ex)
+}
+
+// examplesKey hashes what the shared part shows of a list of examples.
+func examplesKey(ex []Example) uint64 {
+	h := uint64(len(ex))
+	for _, e := range ex {
+		for _, x := range [...]float64{e.Person.A, e.Person.Tau, e.Person.F, e.Person.Lambda} {
+			h = mix64(h ^ math.Float64bits(x))
+		}
+		for _, t := range e.Turns {
+			h = hashString(hashString(mix64(h^uint64(t.Opinion)), t.Thought), t.Decision)
+		}
+	}
+	return h
 }
 
 func samePerson(p, q pop.Person) bool {

@@ -65,8 +65,9 @@ func BenchmarkExactPrompts(b *testing.B) {
 			m := &Archetypes{Agents: &Agents{MaxFriends: 10}, Resolution: Exact}
 			tpl := m.Agents.templates()
 			data := make([]Data, sample)
+			sd := newStepData(m.Agents, tpl, env, cur)
 			for k := range data {
-				data[k] = m.Agents.data(tpl, env, cur, k*(n/sample))
+				sd.data(&data[k], cur, k*(n/sample))
 			}
 			var base, fast time.Duration
 			var mallocs uint64

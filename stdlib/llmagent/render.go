@@ -40,9 +40,13 @@ func ownTemplate(t *template.Template) bool {
 	return t == d.Shared || t == d.Agent || t == d.Round || t == defaultArchetypeRound()
 }
 
-// renderTo appends template t executed with data d to dst.
+// renderTo appends template t executed with data d (a struct, or a pointer
+// to one, which is rendered as the struct it points to) to dst.
 func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
 	v := reflect.ValueOf(d)
+	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		v = v.Elem()
+	}
 	key := renderKey{t, v.Type()}
 	r, ok := renderers.Load(key)
 	if !ok {
@@ -56,7 +60,7 @@ func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
 		return c(dst, v)
 	}
 	w := &byteWriter{dst}
-	if err := t.Execute(w, d); err != nil {
+	if err := t.Execute(w, v.Interface()); err != nil {
 		return dst, fmt.Errorf("llmagent: prompt template: %w", err)
 	}
 	return w.b, nil
@@ -65,14 +69,17 @@ func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
 // renderBufs recycles the buffers prompts are rendered into.
 var renderBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-// renderParts renders templates a and b with d, one after the other, into
-// one string.
-func renderParts(a, b *template.Template, d any) (string, error) {
+// renderString renders templates ts with d (as renderTo), one after the
+// other, into one string.
+func renderString(d any, ts ...*template.Template) (string, error) {
 	buf := renderBufs.Get().(*[]byte)
 	defer renderBufs.Put(buf)
-	out, err := renderTo((*buf)[:0], a, d)
-	if err == nil {
-		out, err = renderTo(out, b, d)
+	out := (*buf)[:0]
+	var err error
+	for _, t := range ts {
+		if out, err = renderTo(out, t, d); err != nil {
+			break
+		}
 	}
 	*buf = out
 	if err != nil {
