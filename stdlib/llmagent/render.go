@@ -1,6 +1,7 @@
 package llmagent
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -123,6 +124,9 @@ func compileNode(n tparse.Node, dot reflect.Type) (renderer, error) {
 	case *tparse.ActionNode:
 		if len(n.Pipe.Decl) > 0 {
 			return nil, errUnsupported
+		}
+		if app := compileAppend(n.Pipe, dot); app != nil {
+			return app, nil
 		}
 		ev, typ, err := compilePipe(n.Pipe, dot)
 		if err != nil {
@@ -330,15 +334,22 @@ func compileCmd(c *tparse.CommandNode, dot reflect.Type) (evaluator, reflect.Typ
 		if len(args) != 2 || types[0].Kind() != reflect.Int || types[1].Kind() != reflect.Int {
 			return nil, nil, errUnsupported
 		}
-		op := fn.Ident
+		cmp := map[string]func(a, b int64) bool{
+			"lt": func(a, b int64) bool { return a < b }, "le": func(a, b int64) bool { return a <= b },
+			"gt": func(a, b int64) bool { return a > b }, "ge": func(a, b int64) bool { return a >= b },
+			"eq": func(a, b int64) bool { return a == b }, "ne": func(a, b int64) bool { return a != b },
+		}[fn.Ident]
+		x, y := args[0], args[1]
 		return func(v reflect.Value) (reflect.Value, error) {
-			xs, err := eval(v)
+			a, err := x(v)
 			if err != nil {
-				return reflect.Value{}, err
+				return a, err
 			}
-			a, b := xs[0].Int(), xs[1].Int()
-			r := map[string]bool{"lt": a < b, "le": a <= b, "gt": a > b, "ge": a >= b, "eq": a == b, "ne": a != b}[op]
-			return reflect.ValueOf(r), nil
+			b, err := y(v)
+			if err != nil {
+				return b, err
+			}
+			return reflect.ValueOf(cmp(a.Int(), b.Int())), nil
 		}, reflect.TypeFor[bool](), nil
 	}
 	return nil, nil, errUnsupported
@@ -365,20 +376,80 @@ func compileArg(n tparse.Node, dot reflect.Type) (evaluator, reflect.Type, error
 	return nil, nil, errUnsupported
 }
 
+// compileAppend compiles a pipeline in print position that appends its
+// text directly, without an intermediate string: a field chain ending in
+// Turn.JSON, or coef or num of a float. It returns nil for anything else.
+func compileAppend(p *tparse.PipeNode, dot reflect.Type) renderer {
+	if p == nil || len(p.Cmds) != 1 {
+		return nil
+	}
+	c := p.Cmds[0]
+	switch a0 := c.Args[0].(type) {
+	case *tparse.FieldNode:
+		last := len(a0.Ident) - 1
+		if len(c.Args) != 1 || a0.Ident[last] != "JSON" {
+			return nil
+		}
+		ev, typ, err := compileField(a0.Ident[:last], dot)
+		if err != nil || typ != reflect.TypeFor[Turn]() {
+			return nil
+		}
+		return func(dst []byte, v reflect.Value) ([]byte, error) {
+			t, err := ev(v)
+			if err != nil {
+				return dst, err
+			}
+			return appendTurnJSON(dst, t), nil
+		}
+	case *tparse.IdentifierNode:
+		f := floatAppenders[a0.Ident]
+		if f == nil || len(c.Args) != 2 {
+			return nil
+		}
+		ev, typ, err := compileArg(c.Args[1], dot)
+		if err != nil || typ.Kind() != reflect.Float64 {
+			return nil
+		}
+		return func(dst []byte, v reflect.Value) ([]byte, error) {
+			x, err := ev(v)
+			if err != nil {
+				return dst, err
+			}
+			return f(dst, x.Float()), nil
+		}
+	}
+	return nil
+}
+
+// floatAppenders append what the package's float functions return, as
+// they format it (TestRendererMatchesTextTemplate).
+var floatAppenders = map[string]func([]byte, float64) []byte{
+	"coef": func(dst []byte, x float64) []byte { return strconv.AppendFloat(dst, x, 'f', 2, 64) }, // fmt's %.2f
+	"num": func(dst []byte, x float64) []byte {
+		start := len(dst)
+		dst = strconv.AppendFloat(dst, x, 'g', -1, 64)
+		if !bytes.ContainsAny(dst[start:], ".e") {
+			dst = append(dst, ".0"...)
+		}
+		return dst
+	},
+}
+
 // compileField resolves a chain of struct fields, through pointers but
-// not maps or methods, to index paths.
+// not maps, to index paths; a method may end the chain.
 func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, error) {
 	type step struct {
-		deref      bool
-		idx        []int
-		method     int  // a method's index, when idx is nil and deref false
-		isTurnJSON bool // the method is Turn.JSON, formatted without reflection
+		deref  bool
+		idx    []int
+		method int // a method's index, when idx is nil and deref false
 	}
 	var steps []step
+	simple := true // every step is one field of a struct value
 	for k, name := range chain {
 		for typ.Kind() == reflect.Pointer {
 			steps = append(steps, step{deref: true})
 			typ = typ.Elem()
+			simple = false
 		}
 		if typ.Kind() != reflect.Struct {
 			return nil, nil, errUnsupported
@@ -390,8 +461,9 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 			if k != len(chain)-1 || !onValue || m.Type.NumIn() != 1 || m.Type.NumOut() != 1 || m.Type.Out(0).Kind() != reflect.String {
 				return nil, nil, errUnsupported
 			}
-			steps = append(steps, step{method: vm.Index, isTurnJSON: typ == reflect.TypeFor[Turn]() && name == "JSON"})
+			steps = append(steps, step{method: vm.Index})
 			typ = m.Type.Out(0)
+			simple = false
 			continue
 		}
 		f, ok := typ.FieldByName(name)
@@ -405,7 +477,24 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 			}
 		}
 		steps = append(steps, step{idx: f.Index})
+		simple = simple && len(f.Index) == 1
 		typ = f.Type
+	}
+	if simple {
+		idx := make([]int, len(steps))
+		for k, s := range steps {
+			idx[k] = s.idx[0]
+		}
+		if len(idx) == 1 {
+			i := idx[0]
+			return func(v reflect.Value) (reflect.Value, error) { return v.Field(i), nil }, typ, nil
+		}
+		return func(v reflect.Value) (reflect.Value, error) {
+			for _, i := range idx {
+				v = v.Field(i)
+			}
+			return v, nil
+		}, typ, nil
 	}
 	return func(v reflect.Value) (reflect.Value, error) {
 		for _, s := range steps {
@@ -417,9 +506,6 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 				continue
 			}
 			if s.idx == nil {
-				if s.isTurnJSON {
-					return reflect.ValueOf(turnJSON(v)), nil
-				}
 				return v.Method(s.method).Call(nil)[0], nil
 			}
 			if len(s.idx) == 1 {
@@ -432,17 +518,22 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 	}, typ, nil
 }
 
-// turnJSON is Turn.JSON for a Turn value, read field by field.
-func turnJSON(v reflect.Value) string {
-	t := Turn{Thought: v.FieldByIndex(turnThought).String(), Opinion: int(v.FieldByIndex(turnOpinion).Int()), Decision: v.FieldByIndex(turnDecision).String()}
-	b := make([]byte, 0, 48+len(t.Thought))
-	b = append(b, `{"thought": `...)
-	b = appendJSONText(b, t.Thought)
-	b = append(b, `, "opinion": `...)
-	b = strconv.AppendInt(b, int64(t.Opinion), 10)
-	b = append(b, `, "decision": `...)
-	b = appendJSONText(b, t.Decision)
-	return string(append(b, '}'))
+// appendTurnJSON appends Turn.JSON of a Turn value.
+func appendTurnJSON(dst []byte, v reflect.Value) []byte {
+	var t *Turn
+	if v.CanAddr() {
+		t = (*Turn)(v.Addr().UnsafePointer())
+	} else {
+		c := Turn{Thought: v.FieldByIndex(turnThought).String(), Opinion: int(v.FieldByIndex(turnOpinion).Int()), Decision: v.FieldByIndex(turnDecision).String()}
+		t = &c
+	}
+	dst = append(dst, `{"thought": `...)
+	dst = appendJSONText(dst, t.Thought)
+	dst = append(dst, `, "opinion": `...)
+	dst = strconv.AppendInt(dst, int64(t.Opinion), 10)
+	dst = append(dst, `, "decision": `...)
+	dst = appendJSONText(dst, t.Decision)
+	return append(dst, '}')
 }
 
 var turnThought, turnOpinion, turnDecision = fieldIndex[Turn]("Thought"), fieldIndex[Turn]("Opinion"), fieldIndex[Turn]("Decision")
