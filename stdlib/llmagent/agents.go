@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
@@ -123,7 +124,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 			}
 			pending = append(pending, j)
 			r := llm.Request{
-				ID:    fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, j.agent, try),
+				ID:    requestID(env, 'a', j.agent, -1, try),
 				Agent: j.agent, Seed: a.requestSeed(seeds, env, j.agent, try), Attempt: try,
 			}
 			if cfg.Mode == llm.Completion {
@@ -227,6 +228,28 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 	}
 	a.tally.add(len(jobs), tries, invalid, fallbacks)
 	return a.budgetError(false)
+}
+
+// requestID names a request in the client's records and cache:
+// run/r<replicate>/s<step>/<kind><index>[/k<sub>]/t<try>, kind 'a' for an
+// agent's own prompt and 'g' for an archetype's (index: its first member;
+// sub: the request's number when each answer is asked on its own, else -1).
+func requestID(env *agent.Env, kind byte, index, sub, try int) string {
+	var buf [96]byte
+	b := append(buf[:0], env.Run...)
+	b = append(b, "/r"...)
+	b = strconv.AppendInt(b, int64(env.Replicate), 10)
+	b = append(b, "/s"...)
+	b = strconv.AppendInt(b, int64(env.Step), 10)
+	b = append(b, '/', kind)
+	b = strconv.AppendInt(b, int64(index), 10)
+	if sub >= 0 {
+		b = append(b, "/k"...)
+		b = strconv.AppendInt(b, int64(sub), 10)
+	}
+	b = append(b, "/t"...)
+	b = strconv.AppendInt(b, int64(try), 10)
+	return string(b)
 }
 
 // failureRecord turns a failed request into an error record.

@@ -454,14 +454,13 @@ func (s *archStep) request(g, sub, try int) (llm.Request, error) {
 	switch {
 	case s.res.Exact && s.wanted(g) == 1:
 		// One agent's own prompt: its id, endpoint and seed as Agents sends them.
-		r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/a%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
-			Agent: rep, Seed: s.seeds.seed(rep, try), Attempt: try}
+		r = llm.Request{ID: requestID(env, 'a', rep, -1, try), Agent: rep, Seed: s.seeds.seed(rep, try), Attempt: try}
 	case s.a.Seeds:
-		r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/k%d/t%d", env.Run, env.Replicate, env.Step, rep, sub, try),
-			Agent: int(key >> 33), Seed: s.seeds.seed(int(key>>2), try<<16|sub), Attempt: try}
+		r = llm.Request{ID: requestID(env, 'g', rep, sub, try), Agent: int(key >> 33),
+			Seed: s.seeds.seed(int(key>>2), try<<16|sub), Attempt: try}
 	default:
-		r = llm.Request{ID: fmt.Sprintf("%s/r%d/s%d/g%d/t%d", env.Run, env.Replicate, env.Step, rep, try),
-			Agent: int(key >> 33), Seed: s.seeds.seed(int(key>>2), try), Attempt: try, N: want}
+		r = llm.Request{ID: requestID(env, 'g', rep, -1, try), Agent: int(key >> 33),
+			Seed: s.seeds.seed(int(key>>2), try), Attempt: try, N: want}
 	}
 	if s.completion {
 		r.Prompt = shared + "\n" + text + ag.completionSuffix()
@@ -506,16 +505,25 @@ func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]
 		}
 		return int(x.agent - y.agent)
 	})
-	var groups []group
+	// Runs of equal keys, indexed by their first member (the run's lowest
+	// agent), then listed in agent order: no second sort.
+	runAt := make([]int32, n) // agent -> 1 + the index of the run it starts, or 0
+	var runs []group
 	for lo := 0; lo < len(members); {
 		hi := lo + 1
 		for hi < len(members) && members[hi].key == members[lo].key {
 			hi++
 		}
-		groups = append(groups, group{int32(lo), int32(hi), members[lo].key})
+		runs = append(runs, group{int32(lo), int32(hi), members[lo].key})
+		runAt[members[lo].agent] = int32(len(runs))
 		lo = hi
 	}
-	slices.SortFunc(groups, func(x, y group) int { return int(members[x.lo].agent - members[y.lo].agent) })
+	groups := make([]group, 0, len(runs))
+	for _, r := range runAt {
+		if r > 0 {
+			groups = append(groups, runs[r-1])
+		}
+	}
 	return members, groups
 }
 

@@ -181,3 +181,16 @@ func TestPromptCacheMatchesTextTemplate(t *testing.T) {
 		}
 	}
 }
+
+func TestRequestIDs(t *testing.T) {
+	env := &agent.Env{Run: "study-x", Replicate: 3, Step: 12}
+	for _, c := range []struct {
+		kind            byte
+		index, sub, try int
+		want            string
+	}{{'a', 41, -1, 0, "study-x/r3/s12/a41/t0"}, {'g', 7, 2, 1, "study-x/r3/s12/g7/k2/t1"}, {'g', 1000000, -1, 2, "study-x/r3/s12/g1000000/t2"}} {
+		if got := requestID(env, c.kind, c.index, c.sub, c.try); got != c.want {
+			t.Errorf("requestID = %q, want %q", got, c.want)
+		}
+	}
+}
