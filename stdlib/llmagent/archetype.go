@@ -416,7 +416,7 @@ type archStep struct {
 func (a *Archetypes) newStep(env *agent.Env, cur *agent.State, completion bool) *archStep {
 	s := &archStep{a: a, env: env, cur: cur, res: a.Resolution.withDefaults(), completion: completion,
 		prompts: newPromptCache(a.Agents, a.Agents.templates(), env, cur), seeds: newSeeder(env)}
-	s.members, s.groups = a.group(s.res, env, cur)
+	s.members, s.groups = a.group(s.res, env, cur, s.prompts.step.answers)
 	if !s.res.Exact {
 		s.bins = newBinValues(s.res, env, cur)
 		if s.round = a.Round; s.round == nil {
@@ -475,7 +475,7 @@ func (s *archStep) request(g, sub, try int) (llm.Request, error) {
 // the agents sorted so that each archetype is a run of equal keys, and the
 // archetypes in the order of their first member (so that request ids and
 // the endpoints' load do not depend on the hash).
-func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]archMember, []group) {
+func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State, ans packedAnswers) ([]archMember, []group) {
 	n := cur.N()
 	keys := make([]uint64, n)
 	agent.ParallelFor(n, max(env.Workers, 1), func(lo, hi int) {
@@ -484,9 +484,9 @@ func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]
 				continue
 			}
 			if res.Exact {
-				keys[i] = exactKey(a.Agents, env, cur, i)
+				keys[i] = exactKey(a.Agents, env, cur, ans, i)
 			} else {
-				keys[i] = archetypeKey(res, env, cur, i)
+				keys[i] = archetypeKey(res, env, cur, ans, i)
 			}
 		}
 	})
@@ -532,7 +532,7 @@ func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State) ([]
 // resolution. env needs the Graph and People (and Seed and Step when
 // MaxFriends limits the friends quoted with the Exact resolution).
 func (a *Archetypes) Count(env *agent.Env, cur *agent.State) int {
-	_, groups := a.group(a.Resolution.withDefaults(), env, cur)
+	_, groups := a.group(a.Resolution.withDefaults(), env, cur, packAnswers(cur))
 	return len(groups)
 }
 
@@ -552,8 +552,37 @@ func coefBin(x float64, k int) int { return min(int(x*float64(k)), k-1) }
 // answerOf returns agent i's answer in st on the 0-10 scale.
 func answerOf(st *agent.State, i int) int { return int(math.Round(st.Opinion[i] * 10)) }
 
+// packedAnswers are the answers of one state, one byte per agent:
+// answerOf<<1 | action, or 0xFF when that does not fit (the state is read
+// then). Prompts read many random friends' answers; one small array stays
+// in the processor's cache where the state's two large ones do not.
+type packedAnswers struct {
+	st *agent.State
+	b  []uint8
+}
+
+func packAnswers(st *agent.State) packedAnswers {
+	p := packedAnswers{st, make([]uint8, st.N())}
+	for i := range p.b {
+		o, a := answerOf(st, i), st.Action[i]
+		p.b[i] = 0xFF
+		if o >= 0 && o < 127 && a <= 1 {
+			p.b[i] = uint8(o<<1) | a
+		}
+	}
+	return p
+}
+
+// at returns agent i's answer on the 0-10 scale and its action.
+func (p packedAnswers) at(i int) (answer int, action uint8) {
+	if b := p.b[i]; b != 0xFF {
+		return int(b >> 1), b & 1
+	}
+	return answerOf(p.st, i), p.st.Action[i]
+}
+
 // archetypeKey hashes what an archetype's prompt carries for agent i.
-func archetypeKey(r Resolution, env *agent.Env, cur *agent.State, i int) uint64 {
+func archetypeKey(r Resolution, env *agent.Env, cur *agent.State, ans packedAnswers, i int) uint64 {
 	p := &env.People[i]
 	h := hashString(0x6172636865747970, p.Fact)
 	h = mix64(h ^ uint64(coefBin(p.A, r.Coefficients)))
@@ -567,7 +596,8 @@ func archetypeKey(r Resolution, env *agent.Env, cur *agent.State, i int) uint64 
 	var cells [22]int32
 	friends := env.Graph.Neighbors(i)
 	for _, f := range friends {
-		cells[answerBin(answerOf(cur, int(f)), r.Opinions)<<1|int(cur.Action[f])]++
+		o, act := ans.at(int(f))
+		cells[answerBin(o, r.Opinions)<<1|int(act)]++
 	}
 	for _, c := range cells[:2*r.Opinions] {
 		h = mix64(h ^ uint64(shareStep(int(c), len(friends), r.Shares)))
@@ -649,7 +679,7 @@ func initialOf(env *agent.Env, cur *agent.State) *agent.State {
 // equal keys mean identical prompts. With other templates, which may show
 // anything (the agent's index, its name), or with pool examples, each agent
 // keeps its own key: nothing is merged.
-func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
+func exactKey(a *Agents, env *agent.Env, cur *agent.State, ans packedAnswers, i int) uint64 {
 	if a.templates() != defaultTemplates() || a.Examples > 0 {
 		return mix64(uint64(i) ^ 0x6f776e)
 	}
@@ -662,7 +692,11 @@ func exactKey(a *Agents, env *agent.Env, cur *agent.State, i int) uint64 {
 		h = mix64(h ^ 0x73656c66 ^ uint64(i)) // its worked examples leave itself out
 	}
 	turn := func(st *agent.State, j int) {
-		h = mix64(h ^ uint64(answerOf(st, j)<<1|int(st.Action[j])))
+		o, act := answerOf(st, j), st.Action[j]
+		if st == ans.st {
+			o, act = ans.at(j)
+		}
+		h = mix64(h ^ uint64(o<<1|int(act)))
 		if st.Thought != nil {
 			h = hashString(h, st.Thought[j])
 		}

@@ -78,6 +78,7 @@ type stepData struct {
 	sched    []scenario.Round
 	labels   []string // stepLabel of each step of sched
 	initial  *agent.State
+	answers  packedAnswers // the current state's
 	examples *exampleLists
 }
 
@@ -88,6 +89,7 @@ func newStepData(a *Agents, tpl *Templates, env *agent.Env, cur *agent.State) *s
 		s.labels[t] = stepLabel(s.sched, t)
 	}
 	s.initial = initialOf(env, cur)
+	s.answers = packAnswers(cur)
 	s.examples = newExampleLists(a, env, tpl.Release)
 	return s
 }
@@ -205,14 +207,20 @@ func (sd *stepData) blocks(cur *agent.State, i int) []Block {
 // turn is agent i's answer in state st (of step step); in the release set
 // the opinion is truncated as the release's int(10 * O) was.
 func (s *stepData) turn(st *agent.State, step, i int) Turn {
-	t := Turn{Step: step, Label: s.label(step), Agent: i, Opinion: int(math.Round(st.Opinion[i] * 10)), Decision: "No"}
+	t := Turn{Step: step, Label: s.label(step), Agent: i, Decision: "No"}
+	var action uint8
+	switch {
+	case s.release:
+		t.Opinion, action = int(st.Opinion[i]*10), st.Action[i]
+	case st == s.answers.st:
+		t.Opinion, action = s.answers.at(i)
+	default:
+		t.Opinion, action = answerOf(st, i), st.Action[i]
+	}
 	if s.names {
 		t.Name = pop.ReleaseName(s.n, i)
 	}
-	if s.release {
-		t.Opinion = int(st.Opinion[i] * 10)
-	}
-	if st.Action[i] == 1 {
+	if action == 1 {
 		t.Decision = "Yes"
 	}
 	if st.Thought != nil {

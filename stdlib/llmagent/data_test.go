@@ -194,3 +194,14 @@ func TestRequestIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestPackedAnswersReadAsTheState(t *testing.T) {
+	st := &agent.State{Opinion: []float64{0, 0.55, 1, -0.3, 13, 0.7, 0.26}, Action: []uint8{0, 1, 1, 0, 1, 2, 0}}
+	p := packAnswers(st)
+	for i := range st.Opinion {
+		o, a := p.at(i)
+		if o != answerOf(st, i) || a != st.Action[i] {
+			t.Errorf("agent %d: packed answer %d, action %d; the state has %d, %d", i, o, a, answerOf(st, i), st.Action[i])
+		}
+	}
+}
