@@ -2,6 +2,7 @@ package llmagent
 
 import (
 	"sync"
+	"sync/atomic"
 	"text/template"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
@@ -22,6 +23,7 @@ type promptCache struct {
 	step   *stepData
 	mu     sync.Mutex
 	shared map[uint64]string // shared part by examples key
+	size   atomic.Int64      // the longest user message so far, plus a margin: its buffer's size
 }
 
 func newPromptCache(ag *Agents, tpl *Templates, env *agent.Env, cur *agent.State) *promptCache {
@@ -45,7 +47,7 @@ func putData(d *Data) {
 // sharedText renders the shared part for d.
 func (c *promptCache) sharedText(d *Data) (string, error) {
 	if !c.own {
-		return renderString(d, c.tpl.Shared)
+		return renderString(nil, d, c.tpl.Shared)
 	}
 	key := c.step.examples.key(d.Examples)
 	c.mu.Lock()
@@ -54,7 +56,7 @@ func (c *promptCache) sharedText(d *Data) (string, error) {
 	if ok {
 		return text, nil
 	}
-	text, err := renderString(d, c.tpl.Shared)
+	text, err := renderString(nil, d, c.tpl.Shared)
 	if err != nil {
 		return "", err
 	}
@@ -72,7 +74,7 @@ func (c *promptCache) exact(i int) (shared, user string, err error) {
 	if shared, err = c.sharedText(d); err != nil {
 		return "", "", err
 	}
-	user, err = renderString(d, c.tpl.Agent, c.tpl.Round)
+	user, err = renderString(&c.size, d, c.tpl.Agent, c.tpl.Round)
 	return shared, user, err
 }
 
@@ -128,6 +130,6 @@ func (c *promptCache) archetype(round *template.Template, r Resolution, v *binVa
 			d.Summary = append(d.Summary, sh)
 		}
 	}
-	user, err = renderString(&d, c.tpl.Agent, round)
+	user, err = renderString(&c.size, &d, c.tpl.Agent, round)
 	return shared, user, err
 }

@@ -6,8 +6,10 @@ import (
 	"reflect"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"text/template"
 	tparse "text/template/parse"
+	"unsafe"
 
 	"github.com/llmsam/llmsam/internal/jsonenc"
 )
@@ -67,26 +69,30 @@ func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
 	return w.b, nil
 }
 
-// renderBufs recycles the buffers prompts are rendered into.
-var renderBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
 // renderString renders templates ts with d (as renderTo), one after the
-// other, into one string.
-func renderString(d any, ts ...*template.Template) (string, error) {
-	buf := renderBufs.Get().(*[]byte)
-	defer renderBufs.Put(buf)
-	out := (*buf)[:0]
+// other, into one string. It renders into a buffer of its own, of *hint
+// bytes (the longest text rendered with that hint so far, or 4 KiB when
+// hint is nil), which the string then holds without a copy, as
+// strings.Builder does: the buffer is never written again.
+func renderString(hint *atomic.Int64, d any, ts ...*template.Template) (string, error) {
+	size := int64(4096)
+	if hint != nil {
+		size = max(hint.Load(), 256)
+	}
+	out := make([]byte, 0, size)
 	var err error
 	for _, t := range ts {
 		if out, err = renderTo(out, t, d); err != nil {
-			break
+			return "", err
 		}
 	}
-	*buf = out
-	if err != nil {
-		return "", err
+	if hint != nil && int64(len(out)) > size {
+		hint.Store(int64(len(out)) + 64)
 	}
-	return string(out), nil
+	if len(out) == 0 {
+		return "", nil
+	}
+	return unsafe.String(&out[0], len(out)), nil
 }
 
 var errUnsupported = fmt.Errorf("unsupported")
