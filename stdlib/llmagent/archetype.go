@@ -171,9 +171,11 @@ type archMember struct {
 	agent int32
 }
 
-// group is one archetype: members[lo:hi] of the sorted member list.
+// group is one archetype: members[lo:hi] of the sorted member list, the
+// first of whom (the lowest agent) is its representative.
 type group struct {
 	lo, hi int32
+	first  int32
 	key    uint64
 }
 
@@ -202,7 +204,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	type job struct{ g, sub int } // archetype g's request sub (0 unless Seeds)
 	st := make([]state, len(groups))
 	for g := range groups {
-		st[g].usage.Agent = int(members[groups[g].lo].agent)
+		st[g].usage.Agent = int(groups[g].first)
 	}
 	var requests atomic.Int64
 	var (
@@ -437,7 +439,7 @@ func (s *archStep) wanted(g int) int {
 // request builds archetype g's request sub (0 unless Seeds) of a try.
 func (s *archStep) request(g, sub, try int) (llm.Request, error) {
 	env, ag := s.env, s.a.Agents
-	rep := int(s.members[s.groups[g].lo].agent)
+	rep := int(s.groups[g].first)
 	want := s.wanted(g)
 	if s.a.Seeds {
 		want = 1
@@ -514,7 +516,7 @@ func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State, ans
 		for hi < len(members) && members[hi].key == members[lo].key {
 			hi++
 		}
-		runs = append(runs, group{int32(lo), int32(hi), members[lo].key})
+		runs = append(runs, group{int32(lo), int32(hi), members[lo].agent, members[lo].key})
 		runAt[members[lo].agent] = int32(len(runs))
 		lo = hi
 	}
