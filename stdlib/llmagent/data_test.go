@@ -205,3 +205,11 @@ func TestPackedAnswersReadAsTheState(t *testing.T) {
 		}
 	}
 }
+
+func TestNilTemplateIsAnError(t *testing.T) {
+	env, cur := promptStudy(20, 1, false)
+	a := &Agents{Templates: &Templates{Shared: defaultTemplates().Shared}}
+	if _, _, err := a.Prompt(env, cur, 3); err == nil || !strings.Contains(err.Error(), "nil") {
+		t.Fatalf("Prompt with nil Agent and Round templates: %v, want an error", err)
+	}
+}

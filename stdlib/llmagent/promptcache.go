@@ -1,6 +1,7 @@
 package llmagent
 
 import (
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"text/template"
@@ -23,12 +24,17 @@ type promptCache struct {
 	step   *stepData
 	mu     sync.Mutex
 	shared map[uint64]string // shared part by examples key
+	parts  [3]part           // Shared, Agent and Round for a Data
 	size   atomic.Int64      // the longest user message so far, plus a margin: its buffer's size
 }
 
 func newPromptCache(ag *Agents, tpl *Templates, env *agent.Env, cur *agent.State) *promptCache {
-	return &promptCache{ag: ag, tpl: tpl, own: tpl == defaultTemplates(), env: env, cur: cur,
+	c := &promptCache{ag: ag, tpl: tpl, own: tpl == defaultTemplates(), env: env, cur: cur,
 		step: newStepData(ag, tpl, env, cur), shared: map[uint64]string{}}
+	for k, t := range []*template.Template{tpl.Shared, tpl.Agent, tpl.Round} {
+		c.parts[k] = partFor(t, reflect.TypeFor[Data]())
+	}
+	return c
 }
 
 // dataPool recycles the Data that prompts are rendered from (with their
@@ -47,7 +53,7 @@ func putData(d *Data) {
 // sharedText renders the shared part for d.
 func (c *promptCache) sharedText(d *Data) (string, error) {
 	if !c.own {
-		return renderString(nil, d, c.tpl.Shared)
+		return renderString(nil, d, c.parts[0])
 	}
 	key := c.step.examples.key(d.Examples)
 	c.mu.Lock()
@@ -56,7 +62,7 @@ func (c *promptCache) sharedText(d *Data) (string, error) {
 	if ok {
 		return text, nil
 	}
-	text, err := renderString(nil, d, c.tpl.Shared)
+	text, err := renderString(nil, d, c.parts[0])
 	if err != nil {
 		return "", err
 	}
@@ -74,7 +80,7 @@ func (c *promptCache) exact(i int) (shared, user string, err error) {
 	if shared, err = c.sharedText(d); err != nil {
 		return "", "", err
 	}
-	user, err = renderString(&c.size, d, c.tpl.Agent, c.tpl.Round)
+	user, err = renderString(&c.size, d, c.parts[1], c.parts[2])
 	return shared, user, err
 }
 
@@ -130,6 +136,7 @@ func (c *promptCache) archetype(round *template.Template, r Resolution, v *binVa
 			d.Summary = append(d.Summary, sh)
 		}
 	}
-	user, err = renderString(&c.size, &d, c.tpl.Agent, round)
+	typ := reflect.TypeFor[ArchetypeData]()
+	user, err = renderString(&c.size, &d, partFor(c.tpl.Agent, typ), partFor(round, typ))
 	return shared, user, err
 }

@@ -43,46 +43,76 @@ func ownTemplate(t *template.Template) bool {
 	return t == d.Shared || t == d.Agent || t == d.Round || t == defaultArchetypeRound()
 }
 
-// renderTo appends template t executed with data d (a struct, or a pointer
-// to one, which is rendered as the struct it points to) to dst.
-func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
-	v := reflect.ValueOf(d)
-	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
-		v = v.Elem()
+// part is a template with its renderer for one data type (nil when
+// text/template executes it), looked up once for many renders.
+type part struct {
+	t *template.Template
+	r renderer
+}
+
+// partFor returns template t's part for data of type typ.
+func partFor(t *template.Template, typ reflect.Type) part {
+	if t == nil {
+		return part{}
 	}
-	key := renderKey{t, v.Type()}
+	key := renderKey{t, typ}
 	r, ok := renderers.Load(key)
 	if !ok {
 		var c renderer
 		if t.Tree != nil && ownTemplate(t) {
-			c, _ = compileList(t.Tree.Root, v.Type())
+			c, _ = compileList(t.Tree.Root, typ)
 		}
 		r, _ = renderers.LoadOrStore(key, c)
 	}
-	if c := r.(renderer); c != nil {
-		return c(dst, v)
+	return part{t, r.(renderer)}
+}
+
+// appendTo appends the part executed with the struct v to dst.
+func (p part) appendTo(dst []byte, v reflect.Value) ([]byte, error) {
+	if p.r != nil {
+		return p.r(dst, v)
+	}
+	if p.t == nil {
+		return dst, fmt.Errorf("llmagent: a prompt template is nil (Templates.Shared, Agent and Round must all be set)")
 	}
 	w := &byteWriter{dst}
-	if err := t.Execute(w, v.Interface()); err != nil {
+	if err := p.t.Execute(w, v.Interface()); err != nil {
 		return dst, fmt.Errorf("llmagent: prompt template: %w", err)
 	}
 	return w.b, nil
 }
 
-// renderString renders templates ts with d (as renderTo), one after the
-// other, into one string. It renders into a buffer of its own, of *hint
-// bytes (the longest text rendered with that hint so far, or 4 KiB when
-// hint is nil), which the string then holds without a copy, as
+// dataValue returns d as a struct value: d itself, or what it points to.
+func dataValue(d any) reflect.Value {
+	v := reflect.ValueOf(d)
+	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		v = v.Elem()
+	}
+	return v
+}
+
+// renderTo appends template t executed with data d (a struct, or a pointer
+// to one, which is rendered as the struct it points to) to dst.
+func renderTo(dst []byte, t *template.Template, d any) ([]byte, error) {
+	v := dataValue(d)
+	return partFor(t, v.Type()).appendTo(dst, v)
+}
+
+// renderString renders parts with d (a struct, or a pointer to one), one
+// after the other, into one string. It renders into a buffer of its own,
+// of *hint bytes (the longest text rendered with that hint so far, or 4
+// KiB when hint is nil), which the string then holds without a copy, as
 // strings.Builder does: the buffer is never written again.
-func renderString(hint *atomic.Int64, d any, ts ...*template.Template) (string, error) {
+func renderString(hint *atomic.Int64, d any, parts ...part) (string, error) {
 	size := int64(4096)
 	if hint != nil {
 		size = max(hint.Load(), 256)
 	}
 	out := make([]byte, 0, size)
+	v := dataValue(d)
 	var err error
-	for _, t := range ts {
-		if out, err = renderTo(out, t, d); err != nil {
+	for _, p := range parts {
+		if out, err = p.appendTo(out, v); err != nil {
 			return "", err
 		}
 	}
