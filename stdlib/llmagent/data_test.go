@@ -213,3 +213,17 @@ func TestNilTemplateIsAnError(t *testing.T) {
 		t.Fatalf("Prompt with nil Agent and Round templates: %v, want an error", err)
 	}
 }
+
+// TestUsePromptsDefaultIsThePackagesSet checks that the default set chosen
+// by name is the package's own parsed set (compiled, shared part cached)
+// and that Archetypes get the set chosen for them.
+func TestUsePromptsDefaultIsThePackagesSet(t *testing.T) {
+	a := &Agents{Templates: ReleaseTemplates()}
+	if err := UsePrompts(a, "default"); err != nil || a.templates() != defaultTemplates() {
+		t.Fatalf("UsePrompts(default): %v, templates %q", err, a.templates().Name)
+	}
+	m := &Archetypes{Agents: &Agents{}}
+	if err := UsePrompts(m, "release"); err != nil || m.Agents.templates().Name != "release" {
+		t.Fatalf("UsePrompts(archetypes, release): %v, templates %q", err, m.Agents.templates().Name)
+	}
+}

@@ -239,16 +239,27 @@ const roundText = `
 {{end}}
 {{if .Final}}You have now made up your mind on your final opinion and decision. {{end}}{{.Scenario.Ask}} Give your opinion ({{.Scenario.Opinion}}) and your decision, as the JSON object only.`
 
-// UsePrompts gives LLM agents the built-in prompt set named name (see
-// TemplatesByName); for any other model it only checks the name. Scripts
-// call it with their -prompts flag.
+// UsePrompts gives LLM agents (or the agents of Archetypes) the built-in
+// prompt set named name (see TemplatesByName); for any other model it only
+// checks the name. Scripts call it with their -prompts flag. The default
+// set is the package's own parsed copy (Templates nil), whose prompts are
+// rendered by compiled templates and whose shared part is rendered once
+// per step.
 func UsePrompts(m any, name string) error {
 	tpl, err := TemplatesByName(name)
 	if err != nil {
 		return err
 	}
-	if a, ok := m.(*Agents); ok {
+	if tpl.Name == "default" {
+		tpl = nil
+	}
+	switch a := m.(type) {
+	case *Agents:
 		a.Templates = tpl
+	case *Archetypes:
+		if a.Agents != nil {
+			a.Agents.Templates = tpl
+		}
 	}
 	return nil
 }

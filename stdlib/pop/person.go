@@ -171,5 +171,6 @@ func ReleaseName(n, i int) string {
 	if n < 5 {
 		return [...]string{"James", "Michael", "David", "Emily"}[i]
 	}
-	return "User" + strconv.Itoa(i)
+	var b [24]byte
+	return string(strconv.AppendInt(append(b[:0], "User"...), int64(i), 10)) // one allocation
 }

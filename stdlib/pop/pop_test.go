@@ -206,3 +206,14 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestReleaseName(t *testing.T) {
+	for _, c := range []struct {
+		n, i int
+		want string
+	}{{3, 2, "David"}, {4, 3, "Emily"}, {5, 0, "User0"}, {101, 100, "User100"}, {1_000_000, 999_999, "User999999"}} {
+		if got := ReleaseName(c.n, c.i); got != c.want {
+			t.Errorf("ReleaseName(%d, %d) = %q, want %q", c.n, c.i, got, c.want)
+		}
+	}
+}
