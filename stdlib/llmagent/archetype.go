@@ -418,7 +418,7 @@ type archStep struct {
 func (a *Archetypes) newStep(env *agent.Env, cur *agent.State, completion bool) *archStep {
 	s := &archStep{a: a, env: env, cur: cur, res: a.Resolution.withDefaults(), completion: completion,
 		prompts: newPromptCache(a.Agents, a.Agents.templates(), env, cur), seeds: newSeeder(env)}
-	s.members, s.groups = a.group(s.res, env, cur, s.prompts.step.answers)
+	s.members, s.groups = a.group(s.res, env, cur, s.prompts.step.answers, s.prompts.step.examples)
 	if !s.res.Exact {
 		s.bins = newBinValues(s.res, env, cur)
 		if s.round = a.Round; s.round == nil {
@@ -477,7 +477,8 @@ func (s *archStep) request(g, sub, try int) (llm.Request, error) {
 // the agents sorted so that each archetype is a run of equal keys, and the
 // archetypes in the order of their first member (so that request ids and
 // the endpoints' load do not depend on the hash).
-func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State, ans packedAnswers) ([]archMember, []group) {
+// ex are the step's worked examples (for Exact only).
+func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State, ans packedAnswers, ex *exampleLists) ([]archMember, []group) {
 	n := cur.N()
 	keys := make([]uint64, n)
 	agent.ParallelFor(n, max(env.Workers, 1), func(lo, hi int) {
@@ -486,7 +487,7 @@ func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State, ans
 				continue
 			}
 			if res.Exact {
-				keys[i] = exactKey(a.Agents, env, cur, ans, i)
+				keys[i] = exactKey(a.Agents, env, cur, ans, ex, i)
 			} else {
 				keys[i] = archetypeKey(res, env, cur, ans, i)
 			}
@@ -534,7 +535,12 @@ func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State, ans
 // resolution. env needs the Graph and People (and Seed and Step when
 // MaxFriends limits the friends quoted with the Exact resolution).
 func (a *Archetypes) Count(env *agent.Env, cur *agent.State) int {
-	_, groups := a.group(a.Resolution.withDefaults(), env, cur, packAnswers(cur))
+	res := a.Resolution.withDefaults()
+	var ex *exampleLists
+	if res.Exact {
+		ex = newExampleLists(a.Agents, env, a.Agents.templates().Release)
+	}
+	_, groups := a.group(res, env, cur, packAnswers(cur), ex)
 	return len(groups)
 }
 
@@ -681,7 +687,7 @@ func initialOf(env *agent.Env, cur *agent.State) *agent.State {
 // equal keys mean identical prompts. With other templates, which may show
 // anything (the agent's index, its name), or with pool examples, each agent
 // keeps its own key: nothing is merged.
-func exactKey(a *Agents, env *agent.Env, cur *agent.State, ans packedAnswers, i int) uint64 {
+func exactKey(a *Agents, env *agent.Env, cur *agent.State, ans packedAnswers, ex *exampleLists, i int) uint64 {
 	if a.templates() != defaultTemplates() || a.Examples > 0 {
 		return mix64(uint64(i) ^ 0x6f776e)
 	}
@@ -690,9 +696,7 @@ func exactKey(a *Agents, env *agent.Env, cur *agent.State, ans packedAnswers, i 
 	for _, x := range []float64{p.A, p.Tau, p.F, p.Lambda} {
 		h = mix64(h ^ math.Float64bits(x))
 	}
-	if selfExample(env, i) {
-		h = mix64(h ^ 0x73656c66 ^ uint64(i)) // its worked examples leave itself out
-	}
+	h = mix64(h ^ ex.key(ex.forAgent(i, p))) // its worked examples (leaving itself out)
 	turn := func(st *agent.State, j int) {
 		o, act := answerOf(st, j), st.Action[j]
 		if st == ans.st {
@@ -717,19 +721,6 @@ func exactKey(a *Agents, env *agent.Env, cur *agent.State, ans packedAnswers, i 
 		turn(cur, f)
 	}
 	return h
-}
-
-// selfExample reports whether agent i is one of the scenario's worked
-// examples, which data leaves out of its own prompt.
-func selfExample(env *agent.Env, i int) bool {
-	self := env.People[i]
-	for _, e := range env.Scenario.Examples {
-		p := pop.Person{A: e.Coef.A, Tau: e.Coef.Tau, F: e.Coef.F, Lambda: e.Coef.Lambda}
-		if samePerson(p, self) {
-			return true
-		}
-	}
-	return false
 }
 
 // shownFriends returns the friends listed in agent i's prompt: all of them,

@@ -11,6 +11,7 @@ import (
 	"text/template"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/netw"
 	"github.com/llmsam/llmsam/stdlib/pop"
 	"github.com/llmsam/llmsam/stdlib/scenario"
 )
@@ -225,5 +226,59 @@ func TestUsePromptsDefaultIsThePackagesSet(t *testing.T) {
 	m := &Archetypes{Agents: &Agents{}}
 	if err := UsePrompts(m, "release"); err != nil || m.Agents.templates().Name != "release" {
 		t.Fatalf("UsePrompts(archetypes, release): %v, templates %q", err, m.Agents.templates().Name)
+	}
+}
+
+// TestExactKeysMatchPrompts checks that agents share an Exact key exactly
+// when their prompts are identical, among duplicates of a few people, some
+// of whom are the scenario's worked examples (left out of their own
+// prompts), with and without friends.
+func TestExactKeysMatchPrompts(t *testing.T) {
+	sc := scenario.Dishwasher()
+	base := pop.MustSynthetic(sc, 4, 9)
+	e := sc.Examples[0]
+	base[0].A, base[0].Tau, base[0].F, base[0].Lambda = e.Coef.A, e.Coef.Tau, e.Coef.F, e.Coef.Lambda
+	base[0].Opinion0, base[0].Action0 = float64(e.Opinions[0])/10, 0
+	if e.Decisions[0] {
+		base[0].Action0 = 1
+	}
+	base[1] = base[0]
+	base[1].Opinion0 = math.Mod(base[0].Opinion0+0.3, 1) // the example's coefficients, another answer: sees the example
+	const n = 40
+	people := make(pop.Population, n)
+	for i := range people {
+		people[i] = base[i%len(base)]
+	}
+	for _, edges := range [][][2]int{nil, {{0, 4}, {8, 12}, {1, 2}}} {
+		g, err := netw.FromEdges(n, false, edges...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s0 := agent.NewState(n)
+		copy(s0.Opinion, people.Opinions())
+		copy(s0.Action, people.Actions())
+		env := &agent.Env{Run: "keys", Step: 1, Steps: 2, Seed: 3, Graph: g, Network: g, People: people, Scenario: sc,
+			Round: sc.Schedule(2)[1], Initial: s0, Past: []*agent.State{s0}, Workers: 1}
+		m := &Archetypes{Agents: &Agents{}, Resolution: Exact}
+		s := m.newStep(env, s0, false)
+		byPrompt := map[string]uint64{}
+		for g := range s.groups {
+			for _, mem := range s.members[s.groups[g].lo:s.groups[g].hi] {
+				shared, user, err := s.prompts.exact(int(mem.agent))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if k, ok := byPrompt[shared+user]; ok && k != s.groups[g].key {
+					t.Fatalf("agent %d: an identical prompt has another key", mem.agent)
+				}
+				byPrompt[shared+user] = s.groups[g].key
+			}
+		}
+		if len(byPrompt) != len(s.groups) {
+			t.Fatalf("%d distinct prompts in %d archetypes", len(byPrompt), len(s.groups))
+		}
+		if len(s.groups) >= n {
+			t.Fatalf("%d archetypes for %d agents: duplicates were not merged", len(s.groups), n)
+		}
 	}
 }
