@@ -19,6 +19,7 @@ type Client struct {
 	endpoints []*endpoint
 	router    *router
 	cache     *cache
+	prefixes  prefixes
 	stats     Stats
 	batchFile *batchWriter
 	progress  progress
@@ -167,12 +168,12 @@ func (c *Client) Do(ctx context.Context, reqs []Request) []Response {
 
 // one answers one request: from the cache, or from a server with retries.
 func (c *Client) one(ctx context.Context, r Request) Response {
-	body, err := c.pooledBody(r)
+	body, pre, err := c.pooledBody(r)
 	if err != nil {
 		return Response{Err: err}
 	}
 	defer bodies.Put(&body) // nothing keeps the body once the request is done
-	key := c.key(body)
+	key := c.sum(body, pre)
 	if e, ok := c.cache.get(key); ok {
 		c.stats.Cached.Add(1)
 		return Response{Text: e.Text, Choices: e.Choices, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
