@@ -3,7 +3,12 @@
 // build request bodies and prompts by appending.
 package jsonenc
 
-import "unicode/utf8"
+import (
+	"encoding/binary"
+	"math/bits"
+	"unicode/utf8"
+	"unsafe"
+)
 
 // safe[html][b] marks the ASCII bytes encoding/json writes as they are,
 // with (html = 1) and without (html = 0) its HTML-safe escapes of <, > and &.
@@ -28,6 +33,17 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time up to the first that needs a look.
+		for i+8 <= len(s) {
+			if bad := needs8(load8(s, i), escapeHTML); bad != 0 {
+				i += bits.TrailingZeros64(bad) >> 3
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if ok[b] {
@@ -71,4 +87,33 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// Word-at-a-time tests (Hacker's Delight, 2nd ed., section 6-1): in each
+// mask the lowest set bit is the high bit of the first byte that matches
+// (bits above it may be set falsely by borrows, and are not used).
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// needs8 returns a mask whose lowest set bit marks the first of x's eight
+// bytes that is not plain ASCII needing no escape (below 0x20, '"', '\\',
+// non-ASCII, and '<', '>', '&' when escapeHTML), or 0 when there is none.
+func needs8(x uint64, escapeHTML bool) uint64 {
+	bad := x&highs | (x-ones*0x20)&^x&highs | hasByte(x, '"') | hasByte(x, '\\')
+	if escapeHTML {
+		bad |= hasByte(x, '<') | hasByte(x, '>') | hasByte(x, '&')
+	}
+	return bad
+}
+
+func hasByte(x uint64, b byte) uint64 {
+	y := x ^ (ones * uint64(b))
+	return (y - ones) &^ y & highs
+}
+
+// load8 reads s[i:i+8] as a little-endian word; the caller checks the bounds.
+func load8(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
 }
