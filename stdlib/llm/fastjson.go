@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
@@ -521,12 +522,27 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 }
 
 // compactSchemas caches schemas as encoding/json writes a RawMessage
-// (compacted, HTML-escaped), keyed by their text.
-var compactSchemas sync.Map
+// (compacted, HTML-escaped), keyed by the address and length of the
+// caller's bytes (agents pass the same schema with every request), checked
+// against a copy of them; it starts over past 256 entries.
+var (
+	compactSchemas sync.Map // schemaID -> *compactSchema
+	schemaCount    atomic.Int32
+)
+
+type schemaID struct {
+	p *byte
+	n int
+}
+
+type compactSchema struct{ raw, out []byte }
 
 func appendRawJSON(dst []byte, raw json.RawMessage) ([]byte, error) {
-	if v, ok := compactSchemas.Load(string(raw)); ok {
-		return append(dst, v.([]byte)...), nil
+	id := schemaID{unsafe.SliceData(raw), len(raw)}
+	if v, ok := compactSchemas.Load(id); ok {
+		if c := v.(*compactSchema); bytes.Equal(c.raw, raw) {
+			return append(dst, c.out...), nil
+		}
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
@@ -534,6 +550,10 @@ func appendRawJSON(dst []byte, raw json.RawMessage) ([]byte, error) {
 	}
 	var h bytes.Buffer
 	json.HTMLEscape(&h, b.Bytes())
-	compactSchemas.Store(string(raw), h.Bytes())
+	if schemaCount.Add(1) > 256 {
+		compactSchemas.Clear()
+		schemaCount.Store(1)
+	}
+	compactSchemas.Store(id, &compactSchema{raw: bytes.Clone(raw), out: h.Bytes()})
 	return append(dst, h.Bytes()...), nil
 }

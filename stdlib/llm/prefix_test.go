@@ -54,3 +54,21 @@ func TestPrefixBodyAndKey(t *testing.T) {
 		}
 	}
 }
+
+// TestSchemaEditedInPlace: the compacted schema is cached by the address
+// of the caller's bytes, but a schema edited in place is read afresh.
+func TestSchemaEditedInPlace(t *testing.T) {
+	c := newClient(t, Config{Model: "m", BaseURL: "http://127.0.0.1:1/v1"})
+	s := []byte(`{"type": "object", "title": "aaaa"}`)
+	r := Request{Messages: []Message{{Role: "user", Content: "x"}}, Schema: s}
+	for _, title := range []string{"aaaa", "bbbb", "aaaa"} {
+		copy(s[len(s)-6:], title)
+		body, err := c.Body(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `"title":"` + title + `"`; !strings.Contains(string(body), want) {
+			t.Fatalf("body %s, want %s", body, want)
+		}
+	}
+}
