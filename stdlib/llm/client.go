@@ -180,9 +180,9 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 	}
 	switch {
 	case c.cfg.Replay:
-		return Response{Err: fmt.Errorf("%w: request %s (key %s…)", ErrCacheMiss, r.ID, key[:12])}
+		return Response{Err: fmt.Errorf("%w: request %s (key %s…)", ErrCacheMiss, r.ID, key.String()[:12])}
 	case c.batchFile != nil:
-		if err := c.cache.putPending(r.ID, key); err != nil {
+		if err := c.cache.putPending(r.ID, key.String()); err != nil {
 			return Response{Err: err}
 		}
 		if err := c.batchFile.add(r.ID, "/v1"+c.path(), body); err != nil {
@@ -218,7 +218,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 				resp.Err = fmt.Errorf("llm: caching the answer to %s: %w", r.ID, err)
 			}
 			if c.answers != nil {
-				if err := c.answers.add(r.ID, key, resp); err != nil && resp.Err == nil {
+				if err := c.answers.add(r.ID, key.String(), resp); err != nil && resp.Err == nil {
 					resp.Err = err
 				}
 			}

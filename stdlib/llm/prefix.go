@@ -2,6 +2,7 @@ package llm
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"hash"
 	"sync"
 	"sync/atomic"
@@ -74,9 +75,22 @@ func (c *Client) keyHash() hash.Hash {
 	return h
 }
 
+// digest is a cache key (see Client.Key); the cache file and the answers
+// log hold it in hex.
+type digest [sha256.Size]byte
+
+func (d digest) String() string { return hex.EncodeToString(d[:]) }
+
+// parseDigest reads a key written by digest.String.
+func parseDigest(s string) (digest, bool) {
+	var d digest
+	n, err := hex.Decode(d[:], []byte(s))
+	return d, err == nil && n == len(d)
+}
+
 // sum returns the key of body, continuing from p's state when body starts
 // with p's bytes.
-func (c *Client) sum(body []byte, p *prefix) string {
+func (c *Client) sum(body []byte, p *prefix) digest {
 	var h hash.Hash
 	if p != nil {
 		hc, err := p.h.(hash.Cloner).Clone()
@@ -89,16 +103,7 @@ func (c *Client) sum(body []byte, p *prefix) string {
 		h = c.keyHash()
 	}
 	h.Write(body)
-	var out [sha256.Size]byte
-	return hexString(h.Sum(out[:0]))
-}
-
-// hexString is hex.EncodeToString with one allocation.
-func hexString(b []byte) string {
-	const digits = "0123456789abcdef"
-	out := make([]byte, 2*len(b))
-	for i, c := range b {
-		out[2*i], out[2*i+1] = digits[c>>4], digits[c&15]
-	}
-	return unsafe.String(unsafe.SliceData(out), len(out))
+	var d digest
+	h.Sum(d[:0])
+	return d
 }

@@ -40,7 +40,7 @@ func TestPrefixBodyAndKey(t *testing.T) {
 				if !bytes.Equal(body, want) {
 					t.Fatalf("%+v, message %d: body from the prefix\n%s\nwant\n%s", cfg, i, body, want)
 				}
-				if got, want := c.sum(body, pre), c.Key(r); got != want {
+				if got, want := c.sum(body, pre).String(), c.Key(r); got != want {
 					t.Fatalf("%+v, message %d: key %s from the prefix, want %s", cfg, i, got, want)
 				}
 				if pre != nil {

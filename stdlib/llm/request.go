@@ -177,7 +177,5 @@ func (c *Client) Key(r Request) string {
 	if err != nil {
 		return ""
 	}
-	return c.key(body)
+	return c.sum(body, nil).String()
 }
-
-func (c *Client) key(body []byte) string { return c.sum(body, nil) }
