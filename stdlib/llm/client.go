@@ -63,6 +63,7 @@ func New(cfg Config) (*Client, error) {
 		IdleConnTimeout:     90 * time.Second,
 	}}
 	urls := append([]string{cfg.BaseURL}, cfg.Endpoints...)
+	watch := &watchdog{}
 	weights, err := weightsOf(len(urls), cfg.Weights)
 	if err != nil {
 		c.cache.close()
@@ -74,6 +75,7 @@ func New(cfg Config) (*Client, error) {
 			c.cache.close()
 			return nil, err
 		}
+		pool.watch = watch
 		// An endpoint of weight w takes up to w x Concurrency requests at once.
 		cap := max(1, int(math.Round(float64(cfg.Concurrency)*weights[i])))
 		c.endpoints = append(c.endpoints, &endpoint{url: strings.TrimRight(u, "/"), weight: weights[i], limit: newLimiter(cap), pool: pool})

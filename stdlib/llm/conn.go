@@ -30,7 +30,7 @@ type httpPool struct {
 	auth   string // "Authorization: Bearer KEY\r\n", or ""
 	idle   chan *hconn
 	dialer net.Dialer
-	watch  watchdog
+	watch  *watchdog // shared by a client's pools
 }
 
 // hconn is one connection with its buffers.
@@ -45,6 +45,7 @@ type hconn struct {
 	ctx      context.Context // the request in flight
 	deadline time.Time       // when it times out
 	expired  bool            // the watchdog ended the request: close the connection
+	slot     int             // index in the watchdog's list
 }
 
 // newHTTPPool returns a pool for a base URL such as http://host:8000/v1,
@@ -54,7 +55,7 @@ func newHTTPPool(baseURL, apiKey string, maxIdle int) (*httpPool, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("llm: endpoint %q: want an http:// or https:// base URL such as http://localhost:8000/v1", baseURL)
 	}
-	p := &httpPool{host: u.Host, prefix: u.Path, idle: make(chan *hconn, max(maxIdle, 1))}
+	p := &httpPool{host: u.Host, prefix: u.Path, idle: make(chan *hconn, max(maxIdle, 1)), watch: &watchdog{}}
 	p.dialer.KeepAlive = 30 * time.Second
 	port := u.Port()
 	if u.Scheme == "https" {

@@ -91,7 +91,7 @@ func (c *Client) Body(r Request) ([]byte, error) {
 
 // bodies recycles request bodies: a million requests would otherwise
 // allocate gigabytes for the collector to sweep.
-var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // pooledBody is Body in a recycled buffer, for Client.one, which returns
 // it to bodies when the request is done; pre, when not nil, is the cached

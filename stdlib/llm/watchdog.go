@@ -9,14 +9,14 @@ import (
 // watchdog ends requests that outlive their timeout or whose context is
 // done: every tick it looks at the connections with a request in flight
 // and gives those a read and write deadline in the past, which ends the
-// request with a timeout (or the context's error). One goroutine per pool
-// replaces a SetDeadline and a context.AfterFunc per request, which cost
-// more than the rest of a request's bookkeeping; the price is that a
+// request with a timeout (or the context's error). One goroutine per
+// client replaces a SetDeadline and a context.AfterFunc per request, which
+// cost more than the rest of a request's bookkeeping; the price is that a
 // request ends up to a tick (at most 100 ms, a twentieth of the timeout)
 // after its deadline or its context.
 type watchdog struct {
 	mu      sync.Mutex
-	busy    map[*hconn]struct{}
+	busy    []*hconn // the connections watched; each knows its index (hconn.slot)
 	tick    time.Duration
 	ticker  *time.Ticker
 	started bool
@@ -41,7 +41,8 @@ func (w *watchdog) add(c *hconn, ctx context.Context, timeout time.Duration) {
 	if timeout > 0 {
 		c.deadline = now.Add(timeout)
 	}
-	w.busy[c] = struct{}{}
+	c.slot = len(w.busy)
+	w.busy = append(w.busy, c)
 	w.mu.Unlock()
 }
 
@@ -53,10 +54,21 @@ func (w *watchdog) remove(c *hconn) (expired bool) {
 		return false // never watched (no timeout and no context to follow)
 	}
 	w.mu.Lock()
-	delete(w.busy, c)
+	if !c.expired {
+		w.drop(c.slot)
+	}
 	expired, c.expired, c.ctx = c.expired, false, nil
 	w.mu.Unlock()
 	return expired
+}
+
+// drop removes busy[i]; w.mu is held.
+func (w *watchdog) drop(i int) {
+	last := len(w.busy) - 1
+	w.busy[i] = w.busy[last]
+	w.busy[i].slot = i
+	w.busy[last] = nil
+	w.busy = w.busy[:last]
 }
 
 // tickOf is how often requests with timeout are looked at.
@@ -71,7 +83,6 @@ func tickOf(timeout time.Duration) time.Duration {
 // start starts the watchdog's goroutine; w.mu is held.
 func (w *watchdog) start() {
 	w.started = true
-	w.busy = map[*hconn]struct{}{}
 	w.done = make(chan struct{})
 	w.tick = tickOf(0)
 	w.ticker = time.NewTicker(w.tick)
@@ -85,15 +96,26 @@ func (w *watchdog) run(t *time.Ticker, done chan struct{}) {
 		case <-done:
 			return
 		case now := <-t.C:
-			w.mu.Lock()
-			for c := range w.busy {
-				if c.ctx.Err() != nil || (!c.deadline.IsZero() && now.After(c.deadline)) {
-					c.c.SetDeadline(time.Unix(1, 0))
-					c.expired = true
-					delete(w.busy, c)
-				}
-			}
-			w.mu.Unlock()
+			w.expire(now)
+		}
+	}
+}
+
+// expire ends the requests past their deadline or whose context is done.
+func (w *watchdog) expire(now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var last context.Context // requests mostly share one context: ask it once
+	lastDone := false
+	for i := len(w.busy) - 1; i >= 0; i-- {
+		c := w.busy[i]
+		if c.ctx != last {
+			last, lastDone = c.ctx, c.ctx.Err() != nil
+		}
+		if lastDone || (!c.deadline.IsZero() && now.After(c.deadline)) {
+			c.c.SetDeadline(time.Unix(1, 0))
+			c.expired = true
+			w.drop(i)
 		}
 	}
 }
