@@ -6,6 +6,7 @@ package jsonenc
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -30,27 +31,39 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 	if escapeHTML {
 		ok = &safe[1]
 	}
+	dst = slices.Grow(dst, len(s)+2+8)
 	dst = append(dst, '"')
-	start := 0
 	for i := 0; i < len(s); {
-		// Eight bytes at a time up to the first that needs a look.
+		// Eight bytes at a time: each word is stored into the spare
+		// capacity, and kept up to its first byte that needs a look.
 		for i+8 <= len(s) {
-			if bad := needs8(load8(s, i), escapeHTML); bad != 0 {
-				i += bits.TrailingZeros64(bad) >> 3
-				break
+			if cap(dst)-len(dst) < 8 {
+				dst = slices.Grow(dst, len(s)-i+8)
 			}
-			i += 8
+			x := load8(s, i)
+			n := len(dst)
+			binary.LittleEndian.PutUint64(dst[n:n+8], x)
+			bad := needs8(x, escapeHTML)
+			if bad == 0 {
+				dst = dst[:n+8]
+				i += 8
+				continue
+			}
+			k := bits.TrailingZeros64(bad) >> 3
+			dst = dst[:n+k]
+			i += k
+			break
 		}
 		if i >= len(s) {
 			break
 		}
 		b := s[i]
 		if b < utf8.RuneSelf {
+			i++
 			if ok[b] {
-				i++
+				dst = append(dst, b)
 				continue
 			}
-			dst = append(dst, s[start:i]...)
 			switch b {
 			case '\\', '"':
 				dst = append(dst, '\\', b)
@@ -67,25 +80,19 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 			default:
 				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
 			}
-			i++
-			start = i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			if r == utf8.RuneError {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			}
-			i += size
-			start = i
-			continue
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+		default:
+			dst = append(dst, s[i:i+size]...)
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
 
