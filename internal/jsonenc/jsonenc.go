@@ -4,11 +4,8 @@
 package jsonenc
 
 import (
-	"encoding/binary"
-	"math/bits"
 	"slices"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // safe[html][b] marks the ASCII bytes encoding/json writes as they are,
@@ -31,96 +28,59 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 	if escapeHTML {
 		ok = &safe[1]
 	}
-	dst = slices.Grow(dst, len(s)+2+8)
 	dst = append(dst, '"')
+	// Chunks of up to 64 bytes, each written by index into room reserved
+	// for its worst case (6 bytes out per byte in: \u00XX, or \ufffd for
+	// one invalid byte), instead of an append per byte or per run.
 	for i := 0; i < len(s); {
-		// Eight bytes at a time: each word is stored into the spare
-		// capacity, and kept up to its first byte that needs a look.
-		for i+8 <= len(s) {
-			if cap(dst)-len(dst) < 8 {
-				dst = slices.Grow(dst, len(s)-i+8)
-			}
-			x := load8(s, i)
-			n := len(dst)
-			binary.LittleEndian.PutUint64(dst[n:n+8], x)
-			bad := needs8(x, escapeHTML)
-			if bad == 0 {
-				dst = dst[:n+8]
-				i += 8
+		end := min(i+64, len(s))
+		if cap(dst)-len(dst) < 6*(end-i) {
+			dst = slices.Grow(dst, 6*(end-i)+len(s)-end)
+		}
+		buf := dst[:cap(dst)]
+		n := len(dst)
+		for i < end {
+			b := s[i]
+			if b < utf8.RuneSelf {
+				i++
+				if ok[b] {
+					buf[n] = b
+					n++
+					continue
+				}
+				buf[n] = '\\'
+				switch b {
+				case '\\', '"':
+					buf[n+1] = b
+				case '\b':
+					buf[n+1] = 'b'
+				case '\f':
+					buf[n+1] = 'f'
+				case '\n':
+					buf[n+1] = 'n'
+				case '\r':
+					buf[n+1] = 'r'
+				case '\t':
+					buf[n+1] = 't'
+				default:
+					n += 1 + copy(buf[n+1:], []byte{'u', '0', '0', hex[b>>4], hex[b&0xF]})
+					continue
+				}
+				n += 2
 				continue
 			}
-			k := bits.TrailingZeros64(bad) >> 3
-			dst = dst[:n+k]
-			i += k
-			break
-		}
-		if i >= len(s) {
-			break
-		}
-		b := s[i]
-		if b < utf8.RuneSelf {
-			i++
-			if ok[b] {
-				dst = append(dst, b)
-				continue
-			}
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				n += copy(buf[n:], `\ufffd`)
+			case r == '\u2028' || r == '\u2029':
+				n += copy(buf[n:], []byte{'\\', 'u', '2', '0', '2', hex[r&0xF]})
 			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+				n += copy(buf[n:], s[i:i+size])
 			}
-			continue
+			i += size
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
+		dst = buf[:n]
 	}
 	return append(dst, '"')
-}
-
-// Word-at-a-time tests (Hacker's Delight, 2nd ed., section 6-1): in each
-// mask the lowest set bit is the high bit of the first byte that matches
-// (bits above it may be set falsely by borrows, and are not used).
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
-// needs8 returns a mask whose lowest set bit marks the first of x's eight
-// bytes that is not plain ASCII needing no escape (below 0x20, '"', '\\',
-// non-ASCII, and '<', '>', '&' when escapeHTML), or 0 when there is none.
-func needs8(x uint64, escapeHTML bool) uint64 {
-	bad := x&highs | (x-ones*0x20)&^x&highs | hasByte(x, '"') | hasByte(x, '\\')
-	if escapeHTML {
-		bad |= hasByte(x, '<') | hasByte(x, '>') | hasByte(x, '&')
-	}
-	return bad
-}
-
-func hasByte(x uint64, b byte) uint64 {
-	y := x ^ (ones * uint64(b))
-	return (y - ones) &^ y & highs
-}
-
-// load8 reads s[i:i+8] as a little-endian word; the caller checks the bounds.
-func load8(s string, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
 }
