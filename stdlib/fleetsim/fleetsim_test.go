@@ -13,15 +13,15 @@ import (
 
 func TestReadPromptWeightsSummaryLines(t *testing.T) {
 	body := []byte(`{"messages":[{"role":"user","content":"lambda = 0.35\n# Your answers so far\nRound 1: opinion 2, decision No.\n- 4 of them: opinion 8, decision Yes\n- friend 3: opinion 5, decision No\n- 50% of them: opinion 10, decision Yes\nyour opinion of the option"}]}`)
-	mean, lambda := readPrompt(body)
+	mean, lambda := readPrompt(body, scanFields(body).user)
 	if lambda != 0.35 || mean != (2+4*8+5+500)/56.0 {
 		t.Fatalf("mean %g lambda %g, want %g and 0.35", mean, lambda, (2+4*8+5+500)/56.0)
 	}
 	quoted := []byte(`{"messages":[{"role":"system","content":"{\"thought\": \"...\", \"opinion\": 2}"},{"role":"user","content":"- friend 4: {\"thought\": \"x\", \"opinion\": 9, \"decision\": \"Yes\"}\n- friend 5: {\"thought\": \"y\", \"opinion\": 7, \"decision\": \"No\"}"}]}`)
-	if m, _ := readPrompt(quoted); m != 8 {
+	if m, _ := readPrompt(quoted, scanFields(quoted).user); m != 8 {
 		t.Fatalf("answers quoted as JSON in the user message: mean %g, want 8 (the system message's example left out)", m)
 	}
-	if m, l := readPrompt([]byte(`{"prompt":"nothing here"}`)); m != 5 || l != 0.5 {
+	if m, l := readPrompt([]byte(`{"prompt":"nothing here"}`), -1); m != 5 || l != 0.5 {
 		t.Fatalf("defaults: %g %g", m, l)
 	}
 }
