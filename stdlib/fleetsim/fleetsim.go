@@ -22,11 +22,7 @@
 package fleetsim
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"strconv"
 	"sync"
@@ -57,6 +53,7 @@ const (
 // Fleet is a set of running endpoints.
 type Fleet struct {
 	opts      Options
+	slots     *slots
 	endpoints []*Endpoint
 	wg        sync.WaitGroup
 }
@@ -66,7 +63,9 @@ type Endpoint struct {
 	ln          net.Listener
 	url         string
 	opts        *Options
-	slots       chan struct{}
+	slots       *slots
+	busy        int   // slots taken (guarded by slots.mu)
+	waiting     queue // requests waiting for a slot (guarded by slots.mu)
 	fault       atomic.Int32
 	served      atomic.Int64
 	inflight    atomic.Int64
@@ -88,14 +87,14 @@ func Start(opts Options) (*Fleet, error) {
 	if opts.Endpoints < 0 || opts.Slots < 0 || opts.Latency < 0 {
 		return nil, fmt.Errorf("fleetsim: endpoints %d, slots %d, latency %v: want positive values", opts.Endpoints, opts.Slots, opts.Latency)
 	}
-	f := &Fleet{opts: opts}
+	f := &Fleet{opts: opts, slots: newSlots(opts.Latency)}
 	for range opts.Endpoints {
 		ln, err := net.Listen("tcp", net.JoinHostPort(opts.Host, "0"))
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("fleetsim: %w", err)
 		}
-		ep := &Endpoint{ln: ln, url: "http://" + ln.Addr().String() + "/v1", opts: &f.opts, slots: make(chan struct{}, opts.Slots)}
+		ep := &Endpoint{ln: ln, url: "http://" + ln.Addr().String() + "/v1", opts: &f.opts, slots: f.slots}
 		f.endpoints = append(f.endpoints, ep)
 		f.wg.Add(1)
 		go func() {
@@ -129,6 +128,11 @@ func (f *Fleet) Served() int64 {
 
 // Close stops every endpoint and closes its connections.
 func (f *Fleet) Close() {
+	select {
+	case <-f.slots.stop:
+	default:
+		close(f.slots.stop)
+	}
 	for _, ep := range f.endpoints {
 		ep.ln.Close()
 		ep.conns.Range(func(k, _ any) bool {
@@ -181,23 +185,14 @@ func (e *Endpoint) serve(wg *sync.WaitGroup) {
 	}
 }
 
-// conn is one connection's reused buffers.
-type conn struct {
-	br   *bufio.Reader
-	bw   *bufio.Writer
-	body []byte
-	out  []byte
-}
-
-var errBadRequest = errors.New("bad request")
-
 func (e *Endpoint) handle(c net.Conn) {
-	cn := &conn{br: bufio.NewReaderSize(c, 4096), bw: bufio.NewWriterSize(c, 4096)}
+	cn := &conn{c: c, buf: make([]byte, bufSize), out: make([]byte, headerRoom, 1024)}
+	cn.wait = waiter{ep: e, done: make(chan struct{}, 1)}
 	for {
-		method, path, body, closing, err := cn.read()
+		r, err := cn.read()
 		if err != nil {
 			if err == errBadRequest {
-				cn.reply(400, `{"error":{"message":"malformed request","type":"invalid_request_error"}}`, true)
+				cn.replyWith(400, `{"error":{"message":"malformed request","type":"invalid_request_error"}}`, true)
 			}
 			return
 		}
@@ -205,144 +200,33 @@ func (e *Endpoint) handle(c net.Conn) {
 			return
 		}
 		if Fault(e.fault.Load()) == ServerError {
-			if cn.reply(500, `{"error":{"message":"simulated server error","type":"server_error"}}`, closing) != nil || closing {
+			if cn.replyWith(500, `{"error":{"message":"simulated server error","type":"server_error"}}`, r.closing) != nil || r.closing {
 				return
 			}
 			continue
 		}
-		var status int
-		var out []byte
+		var err2 error
+		get, post, path := string(r.method) == "GET", string(r.method) == "POST", r.path
 		switch {
-		case method == "GET" && (path == "/v1/models" || path == "/models"):
-			status, out = 200, []byte(`{"object":"list","data":[]}`)
-			if e.opts.Model != "" {
-				out = []byte(`{"object":"list","data":[{"id":` + strconv.Quote(e.opts.Model) + `,"object":"model","owned_by":"fleetsim"}]}`)
+		case get && (string(path) == "/v1/models" || string(path) == "/models"):
+			if e.opts.Model == "" {
+				err2 = cn.replyWith(200, `{"object":"list","data":[]}`, r.closing)
+			} else {
+				err2 = cn.replyWith(200, `{"object":"list","data":[{"id":`+strconv.Quote(e.opts.Model)+`,"object":"model","owned_by":"fleetsim"}]}`, r.closing)
 			}
-		case method == "GET" && path == "/health":
-			status, out = 200, []byte(`{"status":"ok"}`)
-		case method == "POST" && (path == "/v1/chat/completions" || path == "/v1/completions"):
-			e.admit()
-			cn.out = answer(cn.out[:0], body, path == "/v1/chat/completions", e.served.Add(1))
-			status, out = 200, cn.out
+		case get && string(path) == "/health":
+			err2 = cn.replyWith(200, `{"status":"ok"}`, r.closing)
+		case post && (string(path) == "/v1/chat/completions" || string(path) == "/v1/completions"):
+			if !e.slots.hold(&cn.wait) {
+				return
+			}
+			cn.out = answer(cn.out[:headerRoom], r.body, string(path) == "/v1/chat/completions", e.served.Add(1))
+			err2 = cn.reply(200, r.closing)
 		default:
-			status, out = 404, []byte(`{"error":{"message":"no such route","type":"invalid_request_error"}}`)
+			err2 = cn.replyWith(404, `{"error":{"message":"no such route","type":"invalid_request_error"}}`, r.closing)
 		}
-		if cn.reply(status, string(out), closing) != nil || closing {
+		if err2 != nil || r.closing {
 			return
 		}
 	}
-}
-
-// admit waits for a slot, holds it for the latency, and releases it.
-func (e *Endpoint) admit() {
-	n := e.inflight.Add(1)
-	for {
-		m := e.maxInflight.Load()
-		if n <= m || e.maxInflight.CompareAndSwap(m, n) {
-			break
-		}
-	}
-	e.slots <- struct{}{}
-	if e.opts.Latency > 0 {
-		time.Sleep(e.opts.Latency)
-	}
-	<-e.slots
-	e.inflight.Add(-1)
-}
-
-// read reads one request: method, path, body and whether the client asked
-// to close the connection.
-func (cn *conn) read() (method, path string, body []byte, closing bool, err error) {
-	line, err := cn.br.ReadSlice('\n')
-	if err != nil {
-		return "", "", nil, false, err
-	}
-	sp1 := bytes.IndexByte(line, ' ')
-	if sp1 < 0 {
-		return "", "", nil, false, errBadRequest
-	}
-	rest := line[sp1+1:]
-	sp2 := bytes.IndexByte(rest, ' ')
-	if sp2 < 0 {
-		return "", "", nil, false, errBadRequest
-	}
-	method, path = string(line[:sp1]), string(rest[:sp2])
-	if q := bytes.IndexByte([]byte(path), '?'); q >= 0 {
-		path = path[:q]
-	}
-	length := 0
-	for {
-		h, err := cn.br.ReadSlice('\n')
-		if err != nil {
-			return "", "", nil, false, err
-		}
-		h = bytes.TrimRight(h, "\r\n")
-		if len(h) == 0 {
-			break
-		}
-		colon := bytes.IndexByte(h, ':')
-		if colon < 0 {
-			continue
-		}
-		name, val := h[:colon], bytes.TrimSpace(h[colon+1:])
-		switch {
-		case asciiEqualFold(name, "content-length"):
-			if length, err = strconv.Atoi(string(val)); err != nil || length < 0 || length > 64<<20 {
-				return "", "", nil, false, errBadRequest
-			}
-		case asciiEqualFold(name, "connection"):
-			closing = asciiEqualFold(val, "close")
-		case asciiEqualFold(name, "transfer-encoding"):
-			return "", "", nil, false, errBadRequest // clients here send a length
-		}
-	}
-	if cap(cn.body) < length {
-		cn.body = make([]byte, length)
-	}
-	body = cn.body[:length]
-	if _, err := io.ReadFull(cn.br, body); err != nil {
-		return "", "", nil, false, err
-	}
-	return method, path, body, closing, nil
-}
-
-func (cn *conn) reply(status int, body string, closing bool) error {
-	text := "OK"
-	switch status {
-	case 400:
-		text = "Bad Request"
-	case 404:
-		text = "Not Found"
-	case 500:
-		text = "Internal Server Error"
-	}
-	w := cn.bw
-	w.WriteString("HTTP/1.1 ")
-	w.WriteString(strconv.Itoa(status))
-	w.WriteByte(' ')
-	w.WriteString(text)
-	w.WriteString("\r\nContent-Type: application/json\r\nContent-Length: ")
-	w.WriteString(strconv.Itoa(len(body)))
-	if closing {
-		w.WriteString("\r\nConnection: close")
-	}
-	w.WriteString("\r\n\r\n")
-	w.WriteString(body)
-	return w.Flush()
-}
-
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -1,11 +1,16 @@
 package fleetsim
 
 import (
+	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
@@ -118,4 +123,116 @@ func TestFleetChoicesAndFaults(t *testing.T) {
 		t.Fatalf("models after recovery: %v %v", resp, err)
 	}
 	resp.Body.Close()
+}
+
+// TestSlotsHoldForTheLatency checks the slots and the latency as lower
+// bounds only (a busy machine may answer late, never early): 7 requests on
+// one endpoint with 2 slots all wait at once, none is answered before the
+// latency, and the last one waits for three rounds of slots.
+func TestSlotsHoldForTheLatency(t *testing.T) {
+	const latency = 40 * time.Millisecond
+	f, err := Start(Options{Endpoints: 2, Slots: 2, Latency: latency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ep := f.Endpoint(1)
+	start := time.Now()
+	var wg sync.WaitGroup
+	took := make([]time.Duration, 7)
+	for i := range took {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t0 := time.Now()
+			if status, body := post(t, ep.URL()+"/chat/completions", `{"model":"x","seed":1,"messages":[{"role":"user","content":"opinion 4"}]}`); status != 200 {
+				t.Errorf("request %d: %d %s", i, status, body)
+			}
+			took[i] = time.Since(t0)
+		}()
+	}
+	wg.Wait()
+	for i, d := range took {
+		if d < latency {
+			t.Errorf("request %d answered after %v, before the latency %v", i, d, latency)
+		}
+	}
+	if all := time.Since(start); all < 4*latency {
+		t.Errorf("7 requests on 2 slots took %v, want at least 4 latencies (%v)", all, 4*latency)
+	}
+	if ep.Served() != 7 || ep.MaxInFlight() != 7 || f.Endpoint(0).Served() != 0 {
+		t.Errorf("served %d with %d at once (want 7 and 7), other endpoint %d", ep.Served(), ep.MaxInFlight(), f.Endpoint(0).Served())
+	}
+	// The fleet idles and wakes again.
+	time.Sleep(latency)
+	t0 := time.Now()
+	if status, _ := post(t, f.Endpoint(0).URL()+"/chat/completions", `{"seed":2,"messages":[{"role":"user","content":"x"}]}`); status != 200 || time.Since(t0) < latency {
+		t.Errorf("after idling: status %d after %v", status, time.Since(t0))
+	}
+}
+
+// TestRawHTTP speaks HTTP/1.1 over a raw connection: a request cut into
+// pieces, a body larger than a connection's first buffer, two requests
+// sent at once, Connection: close, and a malformed request.
+func TestRawHTTP(t *testing.T) {
+	f, err := Start(Options{Slots: 4, Latency: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	addr := strings.TrimSuffix(strings.TrimPrefix(f.URLs()[0], "http://"), "/v1")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	request := func(body string, extra string) string {
+		return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n" + extra + "\r\n" + body
+	}
+	readAnswer := func(what string) *http.Response {
+		t.Helper()
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `"choices":[`) {
+			t.Fatalf("%s: %d %s", what, resp.StatusCode, b)
+		}
+		return resp
+	}
+	big := `{"model":"m","seed":3,"messages":[{"role":"user","content":"` + strings.Repeat("opinion 8 ", 4000) + `"}]}`
+	req := request(big, "")
+	for _, piece := range []string{req[:10], req[10:70], req[70:5000], req[5000:]} {
+		if _, err := io.WriteString(c, piece); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	readAnswer("a request in pieces")
+	small := `{"seed":4,"messages":[{"role":"user","content":"opinion 2"}]}`
+	io.WriteString(c, request(small, "")+request(big, ""))
+	readAnswer("first of two")
+	readAnswer("second of two")
+	io.WriteString(c, request(small, "Connection: close\r\n"))
+	if resp := readAnswer("closing"); !resp.Close {
+		t.Fatal("no Connection: close in the answer to a closing request")
+	}
+	if n, err := br.ReadByte(); err == nil {
+		t.Fatalf("connection still open after Connection: close (read %q)", n)
+	}
+	if f.Served() != 4 {
+		t.Fatalf("served %d, want 4", f.Served())
+	}
+	c2, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	io.WriteString(c2, "POST /v1/completions HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c2), nil)
+	if err != nil || resp.StatusCode != 400 {
+		t.Fatalf("malformed request: %v %v", resp, err)
+	}
 }
