@@ -102,6 +102,9 @@ func scanFields(body []byte) fields {
 			return f
 		}
 		p += i
+		if p == 0 || body[p-1] != '"' {
+			continue // every pattern has a quote before its colon
+		}
 		before := body[:p]
 		switch {
 		case f.n < 0 && bytes.HasSuffix(before, []byte(`"n"`)):
@@ -169,12 +172,20 @@ func readPrompt(body []byte, user int) (mean, lambda float64) {
 	lambda = 0.5
 	if i := indexLambda(body); i >= 0 {
 		rest := body[i+len("lambda = "):]
-		j := 0
+		j, dots := 0, 0
 		for j < len(rest) && (rest[j] == '.' || rest[j] >= '0' && rest[j] <= '9') {
+			if rest[j] == '.' {
+				dots++
+			}
 			j++
 		}
-		if v, err := strconv.ParseFloat(string(rest[:j]), 64); err == nil {
-			lambda = v
+		// Digits with at most one point are what ParseFloat accepts here
+		// ("0.6." at the end of a sentence is not): checked first, so that
+		// the usual rejection does not allocate an error.
+		if dots <= 1 && j > dots {
+			if v, err := strconv.ParseFloat(string(rest[:j]), 64); err == nil {
+				lambda = v
+			}
 		}
 	}
 	// Only the agent's own part counts: the user message in chat mode, the
@@ -184,9 +195,7 @@ func readPrompt(body []byte, user int) (mean, lambda float64) {
 	if from < 0 {
 		from = max(0, bytes.Index(body, []byte("# Who you are")))
 	}
-	var sum, weight float64
-	sum, weight = addOpinions(body, from, " ", sum, weight)
-	sum, weight = addOpinions(body, from, `\": `, sum, weight)
+	sum, weight := addOpinions(body, from)
 	if weight == 0 {
 		return 5, lambda
 	}
@@ -209,9 +218,16 @@ func indexLambda(body []byte) int {
 	}
 }
 
-// addOpinions adds to sum and weight every "opinion"+suffix followed by one
-// or two digits that starts at or after from, in order, found at its 'p'.
-func addOpinions(body []byte, from int, suffix string, sum, weight float64) (float64, float64) {
+// opinion is one opinion a prompt mentions and its weight.
+type opinion struct{ v, w float64 }
+
+// addOpinions returns the sum of the weighted opinions from body[from:]
+// and their weight: first those written "opinion V", then those written
+// "opinion\": V", each kind in order (the order of the additions fixes
+// the rounding). One pass finds both at their 'p'.
+func addOpinions(body []byte, from int) (sum, weight float64) {
+	var quoted [64]opinion
+	nq := 0
 	for p := from + 1; p < len(body); p++ {
 		i := bytes.IndexByte(body[p:], 'p')
 		if i < 0 {
@@ -219,10 +235,20 @@ func addOpinions(body []byte, from int, suffix string, sum, weight float64) (flo
 		}
 		p += i
 		at := p - 1
-		if body[at] != 'o' || !bytes.HasPrefix(body[p+1:], []byte("inion")) || !bytes.HasPrefix(body[p+6:], []byte(suffix)) {
+		if body[at] != 'o' || !bytes.HasPrefix(body[p+1:], []byte("inion")) {
 			continue
 		}
-		off := p + 6 + len(suffix)
+		off := p + 6
+		isQuoted := false
+		switch {
+		case off < len(body) && body[off] == ' ':
+			off++
+		case bytes.HasPrefix(body[off:], []byte(`\": `)):
+			off += len(`\": `)
+			isQuoted = true
+		default:
+			continue
+		}
 		j := off
 		for j < len(body) && body[j] >= '0' && body[j] <= '9' {
 			j++
@@ -234,36 +260,93 @@ func addOpinions(body []byte, from int, suffix string, sum, weight float64) (flo
 		if j-off == 2 {
 			v = 10*v + int(body[off+1]-'0')
 		}
-		w := 1.0
-		// "- K of them: opinion V" (or "- K% of them") on its line
-		// counts K times. Lines are separated by an escaped newline
-		// (\n) in the JSON body.
-		ls := at - 2
-		for ls >= 0 && (body[ls] != '\\' || body[ls+1] != 'n') {
-			ls--
-		}
-		line := body[:at]
-		if ls >= 0 {
-			line = body[ls+2 : at]
-		}
-		if bytes.HasPrefix(line, []byte("- ")) {
-			k := 2
-			for k < len(line) && line[k] >= '0' && line[k] <= '9' {
-				k++
+		w := weightOf(body, at)
+		if isQuoted {
+			if nq < len(quoted) {
+				quoted[nq] = opinion{float64(v), w}
 			}
-			rest := line[k:]
-			if len(rest) > 0 && rest[0] == '%' {
-				rest = rest[1:]
-			}
-			if k > 2 && bytes.HasPrefix(rest, []byte(" of them")) {
-				c, _ := strconv.Atoi(string(line[2:k]))
-				w = float64(c)
-			}
+			nq++
+			continue
 		}
 		sum += w * float64(v)
 		weight += w
 	}
+	if nq > len(quoted) {
+		return addQuoted(body, from, sum, weight)
+	}
+	for _, o := range quoted[:nq] {
+		sum += o.w * o.v
+		weight += o.w
+	}
 	return sum, weight
+}
+
+// addQuoted adds the opinions written "opinion\": V" from body[from:] in
+// order, for prompts with more of them than addOpinions keeps.
+func addQuoted(body []byte, from int, sum, weight float64) (float64, float64) {
+	const pat = `opinion\": `
+	for off := from; ; {
+		i := bytes.Index(body[off:], []byte(pat))
+		if i < 0 {
+			return sum, weight
+		}
+		at := off + i
+		off = at + len(pat)
+		j := off
+		for j < len(body) && body[j] >= '0' && body[j] <= '9' {
+			j++
+		}
+		if j == off || j-off > 2 {
+			continue
+		}
+		v := atoi(body[off:j])
+		w := weightOf(body, at)
+		sum += w * float64(v)
+		weight += w
+	}
+}
+
+// weightOf is the weight of the opinion mentioned at body[at]: K on a line
+// "- K of them: opinion V" (or "- K% of them"), else 1. Lines are
+// separated by an escaped newline (\n) in the JSON body.
+func weightOf(body []byte, at int) float64 {
+	ls := at - 2
+	for ls >= 0 && (body[ls] != '\\' || body[ls+1] != 'n') {
+		ls--
+	}
+	line := body[:at]
+	if ls >= 0 {
+		line = body[ls+2 : at]
+	}
+	if !bytes.HasPrefix(line, []byte("- ")) {
+		return 1
+	}
+	k := 2
+	for k < len(line) && line[k] >= '0' && line[k] <= '9' {
+		k++
+	}
+	rest := line[k:]
+	if len(rest) > 0 && rest[0] == '%' {
+		rest = rest[1:]
+	}
+	if k > 2 && bytes.HasPrefix(rest, []byte(" of them")) {
+		return float64(atoi(line[2:k]))
+	}
+	return 1
+}
+
+// atoi is strconv.Atoi's value for a run of digits (clamped when out of
+// range), without allocating for the short ones.
+func atoi(b []byte) int {
+	if len(b) <= 18 {
+		v := 0
+		for _, c := range b {
+			v = 10*v + int(c-'0')
+		}
+		return v
+	}
+	v, _ := strconv.Atoi(string(b))
+	return v
 }
 
 func mix(z uint64) uint64 {

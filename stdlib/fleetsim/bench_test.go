@@ -23,7 +23,7 @@ import (
 // The server under BenchmarkServerCPU runs in a child process (this test
 // binary again, in TestServeForBenchmark), so that its CPU time is its own.
 const (
-	benchServerEnv = "FLEETSIM_BENCH_SERVER" // "fleetsim" or "net/http": run the child's server
+	benchServerEnv = "FLEETSIM_BENCH_SERVER" // "fleetsim", "goroutines" (the portable server) or "net/http": run the child's server
 	benchEndpoints = 8
 	benchSlots     = 64
 	benchLatency   = 50 * time.Millisecond
@@ -36,16 +36,21 @@ const (
 // 64 slots at 50 ms, for this package's server and, in the same run, for a
 // plain net/http server doing the same: a handler that reads the body,
 // holds a slot (a channel) for the latency with time.Sleep and writes
-// answer's response. Each server runs in its own process; the metrics are
-// the CPU time each used per request and their ratio.
+// answer's response. On Linux it measures the portable goroutine server
+// too. Each server runs in its own process; the metrics are the CPU time
+// each used per request, and the ratio of net/http's to fleetsim's.
 //
 //	go test -run XXX -bench ServerCPU -benchtime 1x ./stdlib/fleetsim
 func BenchmarkServerCPU(b *testing.B) {
 	reqs := benchRequestsOf(benchRequests)
-	var cpu [2]time.Duration
-	var served [2]int
+	servers := []string{"net/http", "fleetsim"}
+	if haveLoop {
+		servers = append(servers, "goroutines")
+	}
+	cpu := make([]time.Duration, len(servers))
+	served := make([]int, len(servers))
 	for b.Loop() {
-		for i, server := range []string{"net/http", "fleetsim"} {
+		for i, server := range servers {
 			d, n := serveInChild(b, server, reqs)
 			cpu[i] += d
 			served[i] += n
@@ -55,6 +60,9 @@ func BenchmarkServerCPU(b *testing.B) {
 	b.ReportMetric(per(0), "net/http-cpu-us/request")
 	b.ReportMetric(per(1), "fleetsim-cpu-us/request")
 	b.ReportMetric(per(0)/per(1), "x-less-cpu")
+	if haveLoop {
+		b.ReportMetric(per(2), "goroutines-cpu-us/request")
+	}
 }
 
 // benchRequestsOf returns n requests shaped like the LLM agents': a shared
@@ -81,7 +89,7 @@ func benchRequestsOf(n int) []llm.Request {
 func serveInChild(b *testing.B, server string, reqs []llm.Request) (time.Duration, int) {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestServeForBenchmark$")
-	cmd.Env = append(os.Environ(), benchServerEnv+"="+server, "GOMAXPROCS="+os.Getenv("CHILD_PROCS"))
+	cmd.Env = append(os.Environ(), benchServerEnv+"="+server)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -138,7 +146,8 @@ func TestServeForBenchmark(t *testing.T) {
 	var urls []string
 	var served func() int64
 	switch server {
-	case "fleetsim":
+	case "fleetsim", "goroutines":
+		goroutineServer = server == "goroutines"
 		f, err := Start(Options{Endpoints: benchEndpoints, Slots: benchSlots, Latency: benchLatency})
 		if err != nil {
 			t.Fatal(err)
@@ -154,7 +163,7 @@ func TestServeForBenchmark(t *testing.T) {
 		}
 		served = n.Load
 	default:
-		t.Fatalf("%s=%q: want fleetsim or net/http", benchServerEnv, server)
+		t.Fatalf("%s=%q: want fleetsim, goroutines or net/http", benchServerEnv, server)
 	}
 	for _, u := range urls {
 		fmt.Println(u)

@@ -53,9 +53,11 @@ const (
 // Fleet is a set of running endpoints.
 type Fleet struct {
 	opts      Options
-	slots     *slots
 	endpoints []*Endpoint
 	wg        sync.WaitGroup
+	loop      *loop  // the event loop serving the endpoints (Linux)
+	clock     *clock // else the goroutine server's clock
+	closeOnce sync.Once
 }
 
 // Endpoint is one simulated server.
@@ -63,14 +65,15 @@ type Endpoint struct {
 	ln          net.Listener
 	url         string
 	opts        *Options
-	slots       *slots
-	busy        int   // slots taken (guarded by slots.mu)
-	waiting     queue // requests waiting for a slot (guarded by slots.mu)
+	models      string // the /v1/models answer
+	fleet       *Fleet
+	busy        int   // slots taken (by the fleet's server)
+	waiting     queue // requests waiting for a slot (by the fleet's server)
 	fault       atomic.Int32
 	served      atomic.Int64
 	inflight    atomic.Int64
 	maxInflight atomic.Int64
-	conns       sync.Map // open connections, closed by Close
+	conns       sync.Map // the goroutine server's open connections, closed by Close
 }
 
 // Start starts the fleet's endpoints, each on its own loopback port.
@@ -87,23 +90,45 @@ func Start(opts Options) (*Fleet, error) {
 	if opts.Endpoints < 0 || opts.Slots < 0 || opts.Latency < 0 {
 		return nil, fmt.Errorf("fleetsim: endpoints %d, slots %d, latency %v: want positive values", opts.Endpoints, opts.Slots, opts.Latency)
 	}
-	f := &Fleet{opts: opts, slots: newSlots(opts.Latency)}
+	f := &Fleet{opts: opts}
+	models := `{"object":"list","data":[{"id":` + strconv.Quote(opts.Model) + `,"object":"model","owned_by":"fleetsim"}]}`
 	for range opts.Endpoints {
 		ln, err := net.Listen("tcp", net.JoinHostPort(opts.Host, "0"))
 		if err != nil {
-			f.Close()
+			for _, ep := range f.endpoints {
+				ep.ln.Close()
+			}
 			return nil, fmt.Errorf("fleetsim: %w", err)
 		}
-		ep := &Endpoint{ln: ln, url: "http://" + ln.Addr().String() + "/v1", opts: &f.opts, slots: f.slots}
+		ep := &Endpoint{ln: ln, url: "http://" + ln.Addr().String() + "/v1", opts: &f.opts, models: models, fleet: f}
 		f.endpoints = append(f.endpoints, ep)
+	}
+	s := newSlots(opts.Latency)
+	if haveLoop && !goroutineServer {
+		l, err := startLoop(f, s)
+		if err != nil {
+			for _, ep := range f.endpoints {
+				ep.ln.Close()
+			}
+			return nil, fmt.Errorf("fleetsim: %w", err)
+		}
+		f.loop = l
+		return f, nil
+	}
+	f.clock = newClock(s)
+	for _, ep := range f.endpoints {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
-			ep.serve(&f.wg)
+			ep.serveGoroutines(&f.wg, f.clock)
 		}()
 	}
 	return f, nil
 }
+
+// goroutineServer makes Start use the portable goroutine server where the
+// event loop exists (for its tests).
+var goroutineServer = false
 
 // URLs returns the endpoints' base URLs (http://127.0.0.1:PORT/v1).
 func (f *Fleet) URLs() []string {
@@ -128,19 +153,21 @@ func (f *Fleet) Served() int64 {
 
 // Close stops every endpoint and closes its connections.
 func (f *Fleet) Close() {
-	select {
-	case <-f.slots.stop:
-	default:
-		close(f.slots.stop)
-	}
-	for _, ep := range f.endpoints {
-		ep.ln.Close()
-		ep.conns.Range(func(k, _ any) bool {
-			k.(net.Conn).Close()
-			return true
-		})
-	}
-	f.wg.Wait()
+	f.closeOnce.Do(func() {
+		if f.loop != nil {
+			f.loop.close()
+		} else {
+			close(f.clock.stop)
+		}
+		for _, ep := range f.endpoints {
+			ep.ln.Close()
+			ep.conns.Range(func(k, _ any) bool {
+				k.(net.Conn).Close()
+				return true
+			})
+		}
+		f.wg.Wait()
+	})
 }
 
 // URL returns the endpoint's base URL.
@@ -156,77 +183,13 @@ func (e *Endpoint) MaxInFlight() int64 { return e.maxInflight.Load() }
 // SetFault makes the endpoint misbehave (or recover, with Healthy).
 func (e *Endpoint) SetFault(f Fault) {
 	e.fault.Store(int32(f))
+	if e.fleet.loop != nil {
+		e.fleet.loop.faultChanged()
+	}
 	if f == Drop {
 		e.conns.Range(func(k, _ any) bool {
 			k.(net.Conn).Close()
 			return true
 		})
-	}
-}
-
-func (e *Endpoint) serve(wg *sync.WaitGroup) {
-	for {
-		c, err := e.ln.Accept()
-		if err != nil {
-			return
-		}
-		if Fault(e.fault.Load()) == Drop {
-			c.Close()
-			continue
-		}
-		e.conns.Store(c, nil)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer e.conns.Delete(c)
-			defer c.Close()
-			e.handle(c)
-		}()
-	}
-}
-
-func (e *Endpoint) handle(c net.Conn) {
-	cn := &conn{c: c, buf: make([]byte, bufSize), out: make([]byte, headerRoom, 1024)}
-	cn.wait = waiter{ep: e, done: make(chan struct{}, 1)}
-	for {
-		r, err := cn.read()
-		if err != nil {
-			if err == errBadRequest {
-				cn.replyWith(400, `{"error":{"message":"malformed request","type":"invalid_request_error"}}`, true)
-			}
-			return
-		}
-		if Fault(e.fault.Load()) == Drop {
-			return
-		}
-		if Fault(e.fault.Load()) == ServerError {
-			if cn.replyWith(500, `{"error":{"message":"simulated server error","type":"server_error"}}`, r.closing) != nil || r.closing {
-				return
-			}
-			continue
-		}
-		var err2 error
-		get, post, path := string(r.method) == "GET", string(r.method) == "POST", r.path
-		switch {
-		case get && (string(path) == "/v1/models" || string(path) == "/models"):
-			if e.opts.Model == "" {
-				err2 = cn.replyWith(200, `{"object":"list","data":[]}`, r.closing)
-			} else {
-				err2 = cn.replyWith(200, `{"object":"list","data":[{"id":`+strconv.Quote(e.opts.Model)+`,"object":"model","owned_by":"fleetsim"}]}`, r.closing)
-			}
-		case get && string(path) == "/health":
-			err2 = cn.replyWith(200, `{"status":"ok"}`, r.closing)
-		case post && (string(path) == "/v1/chat/completions" || string(path) == "/v1/completions"):
-			if !e.slots.hold(&cn.wait) {
-				return
-			}
-			cn.out = answer(cn.out[:headerRoom], r.body, string(path) == "/v1/chat/completions", e.served.Add(1))
-			err2 = cn.reply(200, r.closing)
-		default:
-			err2 = cn.replyWith(404, `{"error":{"message":"no such route","type":"invalid_request_error"}}`, r.closing)
-		}
-		if err2 != nil || r.closing {
-			return
-		}
 	}
 }

@@ -31,7 +31,9 @@ func TestReadPromptWeightsSummaryLines(t *testing.T) {
 	}
 }
 
-func TestFleetAnswersTheAgentsFormat(t *testing.T) {
+func TestFleetAnswersTheAgentsFormat(t *testing.T) { forEachServer(t, testFleetAnswersTheAgentsFormat) }
+
+func testFleetAnswersTheAgentsFormat(t *testing.T) {
 	f, err := Start(Options{Endpoints: 3, Slots: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +86,19 @@ func TestFleetAnswersTheAgentsFormat(t *testing.T) {
 	}
 }
 
+// forEachServer runs test against the fleet's servers: the event loop
+// (where it exists) and the portable goroutine server.
+func forEachServer(t *testing.T, test func(t *testing.T)) {
+	if haveLoop {
+		t.Run("loop", test)
+	}
+	t.Run("goroutines", func(t *testing.T) {
+		goroutineServer = true
+		defer func() { goroutineServer = false }()
+		test(t)
+	})
+}
+
 func post(t *testing.T, url, body string) (int, string) {
 	t.Helper()
 	resp, err := http.Post(url, "application/json", strings.NewReader(body))
@@ -95,7 +110,9 @@ func post(t *testing.T, url, body string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-func TestFleetChoicesAndFaults(t *testing.T) {
+func TestFleetChoicesAndFaults(t *testing.T) { forEachServer(t, testFleetChoicesAndFaults) }
+
+func testFleetChoicesAndFaults(t *testing.T) {
 	f, err := Start(Options{Endpoints: 1, Slots: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +146,9 @@ func TestFleetChoicesAndFaults(t *testing.T) {
 // bounds only (a busy machine may answer late, never early): 7 requests on
 // one endpoint with 2 slots all wait at once, none is answered before the
 // latency, and the last one waits for three rounds of slots.
-func TestSlotsHoldForTheLatency(t *testing.T) {
+func TestSlotsHoldForTheLatency(t *testing.T) { forEachServer(t, testSlotsHoldForTheLatency) }
+
+func testSlotsHoldForTheLatency(t *testing.T) {
 	const latency = 40 * time.Millisecond
 	f, err := Start(Options{Endpoints: 2, Slots: 2, Latency: latency})
 	if err != nil {
@@ -174,7 +193,9 @@ func TestSlotsHoldForTheLatency(t *testing.T) {
 // TestRawHTTP speaks HTTP/1.1 over a raw connection: a request cut into
 // pieces, a body larger than a connection's first buffer, two requests
 // sent at once, Connection: close, and a malformed request.
-func TestRawHTTP(t *testing.T) {
+func TestRawHTTP(t *testing.T) { forEachServer(t, testRawHTTP) }
+
+func testRawHTTP(t *testing.T) {
 	f, err := Start(Options{Slots: 4, Latency: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

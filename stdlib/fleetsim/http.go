@@ -3,22 +3,8 @@ package fleetsim
 import (
 	"bytes"
 	"errors"
-	"io"
-	"net"
 	"strconv"
 )
-
-// conn is one connection's state: its request buffer, read straight from
-// the socket (a request that arrived whole is one read), and its response
-// buffer, written with one write.
-type conn struct {
-	c     net.Conn
-	buf   []byte // buf[start:end] holds bytes read and not yet used
-	start int
-	end   int
-	out   []byte
-	wait  waiter
-}
 
 // request is one parsed request; its fields point into the conn's buffer.
 type request struct {
@@ -28,48 +14,13 @@ type request struct {
 }
 
 const (
-	bufSize    = 16 << 10 // a conn's first buffer: most requests fit
+	bufSize    = 16 << 10 // a connection's first buffer: most requests fit
 	maxHead    = 64 << 10 // request line and headers
 	maxBody    = 64 << 20
 	headerRoom = 128 // room left before a response body for its headers
 )
 
 var errBadRequest = errors.New("bad request")
-
-// read returns the next request. The bytes of the previous one are
-// dropped; bytes after the request stay for the next call.
-func (cn *conn) read() (request, error) {
-	for {
-		r, n, want, err := parse(cn.buf[cn.start:cn.end])
-		if err != nil {
-			return request{}, err
-		}
-		if n > 0 {
-			cn.start += n
-			return r, nil
-		}
-		// Not all there: make room for all of it, and read more.
-		if cn.start == cn.end {
-			cn.start, cn.end = 0, 0
-		}
-		if have := cn.end - cn.start; cn.end == len(cn.buf) || want > len(cn.buf)-cn.start {
-			buf := cn.buf
-			if size := max(want, 2*have, bufSize); size > len(buf) {
-				buf = make([]byte, size)
-			}
-			cn.end = copy(buf, cn.buf[cn.start:cn.end])
-			cn.buf, cn.start = buf, 0
-		}
-		m, err := cn.c.Read(cn.buf[cn.end:])
-		cn.end += m
-		if m == 0 && err != nil {
-			if err == io.EOF && cn.end > cn.start {
-				return request{}, io.ErrUnexpectedEOF
-			}
-			return request{}, err
-		}
-	}
-}
 
 // parse parses the request at the start of b. When b does not hold all of
 // it yet, n is 0 and want is the request's size once its head is in.
@@ -160,8 +111,46 @@ func parseHead(h []byte) (method, path []byte, closing bool, length int, err err
 	return method, path, closing, length, nil
 }
 
-// reply writes a response whose body is cn.out[headerRoom:], in one write.
-func (cn *conn) reply(status int, closing bool) error {
+// action is what a server does with a request.
+type action int
+
+const (
+	reply    action = iota // write status and body now
+	complete               // hold a slot for the latency, then answer
+	drop                   // close the connection without an answer
+)
+
+// route decides what the endpoint does with r.
+func (e *Endpoint) route(r *request) (act action, status int, body string) {
+	switch Fault(e.fault.Load()) {
+	case Drop:
+		return drop, 0, ""
+	case ServerError:
+		return reply, 500, `{"error":{"message":"simulated server error","type":"server_error"}}`
+	}
+	get, post, path := string(r.method) == "GET", string(r.method) == "POST", string(r.path)
+	switch {
+	case get && (path == "/v1/models" || path == "/models"):
+		if e.opts.Model == "" {
+			return reply, 200, `{"object":"list","data":[]}`
+		}
+		return reply, 200, e.models
+	case get && path == "/health":
+		return reply, 200, `{"status":"ok"}`
+	case post && (path == "/v1/chat/completions" || path == "/v1/completions"):
+		return complete, 200, ""
+	}
+	return reply, 404, `{"error":{"message":"no such route","type":"invalid_request_error"}}`
+}
+
+const badRequest = `{"error":{"message":"malformed request","type":"invalid_request_error"}}`
+
+// chat tells a chat completion from a text completion.
+func (r *request) chat() bool { return string(r.path) == "/v1/chat/completions" }
+
+// frame puts the response head before the body in out[headerRoom:] and
+// returns the response.
+func frame(out []byte, status int, closing bool) []byte {
 	text := "OK"
 	switch status {
 	case 400:
@@ -177,21 +166,14 @@ func (cn *conn) reply(status int, closing bool) error {
 	b = append(b, ' ')
 	b = append(b, text...)
 	b = append(b, "\r\nContent-Type: application/json\r\nContent-Length: "...)
-	b = strconv.AppendInt(b, int64(len(cn.out)-headerRoom), 10)
+	b = strconv.AppendInt(b, int64(len(out)-headerRoom), 10)
 	if closing {
 		b = append(b, "\r\nConnection: close"...)
 	}
 	b = append(b, "\r\n\r\n"...)
 	at := headerRoom - len(b)
-	copy(cn.out[at:], b)
-	_, err := cn.c.Write(cn.out[at:])
-	return err
-}
-
-// replyWith writes a response with a fixed body.
-func (cn *conn) replyWith(status int, body string, closing bool) error {
-	cn.out = append(cn.out[:headerRoom], body...)
-	return cn.reply(status, closing)
+	copy(out[at:], b)
+	return out[at:]
 }
 
 func asciiEqualFold(b []byte, s string) bool {
