@@ -70,6 +70,7 @@ type Endpoint struct {
 	busy        int   // slots taken (by the fleet's server)
 	waiting     queue // requests waiting for a slot (by the fleet's server)
 	fault       atomic.Int32
+	ids         atomic.Int64 // completions answered, sent or not (their ids)
 	served      atomic.Int64
 	inflight    atomic.Int64
 	maxInflight atomic.Int64

@@ -43,10 +43,10 @@ type rconn struct {
 	buf        []byte // buf[start:end] holds bytes read and not yet used
 	start, end int
 	out        []byte
-	unsent     []byte  // the part of a response the socket did not take yet
-	req        request // the completion waiting for its slot and latency
+	unsent     []byte // the part of a response the socket did not take yet
 	wait       waiter
-	busy       bool // req waits in the slots
+	busy       bool // out holds a completion that waits in the slots
+	closing    bool // and its request asked to close the connection
 	closeAfter bool // close once the response in progress is out
 	eof        bool // the client closed its side
 	closed     bool
@@ -173,7 +173,7 @@ func (l *loop) run() {
 		}
 		l.due = l.slots.due(l.due[:0], l.slots.now())
 		for i, w := range l.due {
-			l.answer(w.owner.(*rconn))
+			l.finish(w.owner.(*rconn))
 			l.due[i] = nil
 		}
 	}
@@ -247,14 +247,12 @@ func (l *loop) readable(c *rconn) {
 }
 
 // fit makes the buffer hold size bytes from c.start (false: too large).
-// While a completion waits, its body stays where it is: the buffer is
-// replaced, not compacted.
 func (l *loop) fit(c *rconn, size int) bool {
 	if size > maxHead+maxBody+bufSize {
 		return false
 	}
 	have := c.end - c.start
-	if !c.busy && size <= len(c.buf) {
+	if size <= len(c.buf) {
 		copy(c.buf, c.buf[c.start:c.end])
 		c.start, c.end = 0, have
 		return true
@@ -292,7 +290,10 @@ func (l *loop) process(c *rconn) {
 		case reply:
 			l.send(c, status, body, r.closing)
 		case complete:
-			c.req, c.busy = r, true
+			// Answered now, while the body is in the cache; sent once the
+			// request has held a slot for the latency.
+			c.out = answer(c.out[:headerRoom], r.body, r.chat(), c.ep.ids.Add(1))
+			c.closing, c.busy = r.closing, true
 			l.slots.admit(&c.wait, l.slots.now())
 		}
 	}
@@ -301,16 +302,14 @@ func (l *loop) process(c *rconn) {
 	}
 }
 
-// answer answers c's completion, whose latency is over.
-func (l *loop) answer(c *rconn) {
+// finish sends c's completion, whose latency is over.
+func (l *loop) finish(c *rconn) {
 	if c.closed {
 		return
 	}
 	c.busy = false
-	c.out = answer(c.out[:headerRoom], c.req.body, c.req.chat(), c.ep.served.Add(1))
-	closing := c.req.closing
-	c.req = request{}
-	l.write(c, frame(c.out, 200, closing), closing)
+	c.ep.served.Add(1)
+	l.write(c, frame(c.out, 200, c.closing), c.closing)
 	l.process(c)
 }
 

@@ -133,10 +133,11 @@ func (e *Endpoint) handle(nc net.Conn, c *clock) {
 		case reply:
 			err = cn.write(status, body, r.closing)
 		case complete:
-			if e.opts.Latency > 0 && !c.hold(w) {
+			cn.out = answer(cn.out[:headerRoom], r.body, r.chat(), e.ids.Add(1))
+			if !c.hold(w) {
 				return
 			}
-			cn.out = answer(cn.out[:headerRoom], r.body, r.chat(), e.served.Add(1))
+			e.served.Add(1)
 			_, err = nc.Write(frame(cn.out, 200, r.closing))
 		}
 		if err != nil || r.closing {
