@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"strings"
 	"sync"
 	"testing"
@@ -255,5 +256,47 @@ func testRawHTTP(t *testing.T) {
 	resp, err := http.ReadResponse(bufio.NewReader(c2), nil)
 	if err != nil || resp.StatusCode != 400 {
 		t.Fatalf("malformed request: %v %v", resp, err)
+	}
+}
+
+// TestSlowReader sends large answers (128 choices) to a client with a
+// small receive buffer that sends 100 requests at once and waits before
+// reading: the socket cannot take them all, and the server must finish
+// them in order once the client reads, and keep serving the connection.
+func TestSlowReader(t *testing.T) { forEachServer(t, slowReader) }
+
+func slowReader(t *testing.T) {
+	f, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	addr := strings.TrimSuffix(strings.TrimPrefix(f.URLs()[0], "http://"), "/v1")
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		rc.Control(func(fd uintptr) { syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 1024) })
+		return nil
+	}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	body := `{"model":"m","seed":5,"n":128,"messages":[{"role":"user","content":"opinion 6"}]}`
+	req := "POST /v1/chat/completions HTTP/1.1\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	br := bufio.NewReader(c)
+	io.WriteString(c, strings.Repeat(req, 100))
+	time.Sleep(50 * time.Millisecond)
+	for i := range 101 {
+		if i == 100 {
+			io.WriteString(c, req)
+		}
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("answer %d: %v", i, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != 200 || strings.Count(string(b), `"index":`) != 128 || len(b) < 16<<10 {
+			t.Fatalf("answer %d: %d, %d bytes, %v", i, resp.StatusCode, len(b), err)
+		}
 	}
 }

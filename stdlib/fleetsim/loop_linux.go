@@ -54,7 +54,7 @@ type rconn struct {
 	watchOut   bool // EPOLLOUT is registered
 }
 
-const connEvents = uint32(syscall.EPOLLIN|syscall.EPOLLRDHUP) | 1<<31 // 1<<31: EPOLLET
+const connEvents = uint32(syscall.EPOLLIN|syscall.EPOLLRDHUP) | 1<<31 // 1<<31: EPOLLET (untyped, it overflows uint32)
 
 func startLoop(f *Fleet, s *slots) (*loop, error) {
 	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
@@ -87,8 +87,10 @@ func startLoop(f *Fleet, s *slots) (*loop, error) {
 		}
 		fd := -1
 		rc.Control(func(u uintptr) { fd = int(u) })
-		// Level-triggered: a connection left in the backlog is reported again.
-		if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(fd)}); err != nil {
+		// Edge-triggered too: accept takes the whole backlog; when it
+		// cannot (out of file descriptors), the next connection retries
+		// rather than the loop spinning.
+		if err := syscall.EpollCtl(epfd, syscall.EPOLL_CTL_ADD, fd, &syscall.EpollEvent{Events: syscall.EPOLLIN | 1<<31, Fd: int32(fd)}); err != nil {
 			return fail(err)
 		}
 		l.listeners[fd] = ep
@@ -133,7 +135,9 @@ func (l *loop) run() {
 		}
 		n, err := syscall.EpollWait(l.epfd, l.events[:], timeout)
 		if err != nil && err != syscall.EINTR {
-			return
+			// Only a bug makes epoll_wait fail: stop loudly, not by
+			// ceasing to answer.
+			panic("fleetsim: epoll_wait: " + err.Error())
 		}
 		for i := range max(n, 0) {
 			ev := l.events[i]
@@ -196,7 +200,7 @@ func (l *loop) accept(lfd int, ep *Endpoint) {
 			continue
 		}
 		if err != nil {
-			return // EAGAIN: no more; others (EMFILE): the next event tries again
+			return // EAGAIN: no more; others (EMFILE): the next connection tries again
 		}
 		if Fault(ep.fault.Load()) == Drop {
 			syscall.Close(fd)
