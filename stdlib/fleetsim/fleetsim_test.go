@@ -7,9 +7,9 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"syscall"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
