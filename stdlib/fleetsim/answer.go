@@ -165,13 +165,21 @@ func intAt(body []byte, at int) (int64, bool) {
 	return v, err == nil
 }
 
-// readPrompt returns the weighted mean of the opinions the prompt mentions
-// (5 when none) and its lambda (0.5 when absent); user is where the last
-// user message starts (-1: none).
+// readPrompt returns the weighted mean of the opinions the agent's own part
+// of the prompt mentions (5 when none) and the lambda it gives (0.5 when
+// absent); user is where the last user message starts (-1: none).
 func readPrompt(body []byte, user int) (mean, lambda float64) {
+	// Only the agent's own part counts: the user message in chat mode, the
+	// text from "# Who you are" in completion mode (the shared part holds
+	// the worked examples' coefficients and the answer format's example
+	// opinions).
+	from := user
+	if from < 0 {
+		from = max(0, bytes.Index(body, []byte("# Who you are")))
+	}
 	lambda = 0.5
-	if i := indexLambda(body); i >= 0 {
-		rest := body[i+len("lambda = "):]
+	if i := indexLambda(body[from:]); i >= 0 {
+		rest := body[from+i+len("lambda = "):]
 		j, dots := 0, 0
 		for j < len(rest) && (rest[j] == '.' || rest[j] >= '0' && rest[j] <= '9') {
 			if rest[j] == '.' {
@@ -179,21 +187,16 @@ func readPrompt(body []byte, user int) (mean, lambda float64) {
 			}
 			j++
 		}
-		// Digits with at most one point are what ParseFloat accepts here
-		// ("0.6." at the end of a sentence is not): checked first, so that
-		// the usual rejection does not allocate an error.
+		if j > 0 && rest[j-1] == '.' { // "0.6." at the end of a sentence
+			j, dots = j-1, dots-1
+		}
+		// Digits with at most one point are what ParseFloat accepts here:
+		// checked first, so that a rejection does not allocate an error.
 		if dots <= 1 && j > dots {
 			if v, err := strconv.ParseFloat(string(rest[:j]), 64); err == nil {
 				lambda = v
 			}
 		}
-	}
-	// Only the agent's own part counts: the user message in chat mode, the
-	// text from "# Who you are" in completion mode (the shared part holds
-	// the answer format's example opinions).
-	from := user
-	if from < 0 {
-		from = max(0, bytes.Index(body, []byte("# Who you are")))
 	}
 	sum, weight := addOpinions(body, from)
 	if weight == 0 {

@@ -32,10 +32,9 @@
 // line "- 4 of them: opinion 7, ..." or "- 4% of them: ..." weighs 4),
 // moved by up to 1.5 points by the request's seed, rounded and kept in
 // 0-10; the decision is Yes when opinion/10, moved by up to 0.1 by the
-// seed, exceeds the first "lambda = 0.xx" of the body (0.5 when there is
-// none, or when it does not read as a number, as "0.6." at the end of a
-// sentence). A request with "n": k gets k choices, each drawn from (seed,
-// choice).
+// seed, exceeds the first "lambda = 0.xx" of the agent's part (0.5 when
+// there is none). A request with "n": k gets k choices, each drawn from
+// (seed, choice).
 package fleetsim
 
 import (

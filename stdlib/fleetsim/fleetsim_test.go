@@ -23,6 +23,12 @@ func TestReadPromptWeightsSummaryLines(t *testing.T) {
 	if lambda != 0.35 || mean != (2+4*8+5+500)/56.0 {
 		t.Fatalf("mean %g lambda %g, want %g and 0.35", mean, lambda, (2+4*8+5+500)/56.0)
 	}
+	// The agent's own lambda, not the worked examples' in the shared part,
+	// also at the end of a sentence.
+	own := []byte(`{"messages":[{"role":"system","content":"a participant with trade-off lambda = 0.9 said"},{"role":"user","content":"- trade-off lambda = 0.2.\nopinion 6"}]}`)
+	if _, l := readPrompt(own, scanFields(own).user); l != 0.2 {
+		t.Fatalf("lambda %g, want the user message's 0.2", l)
+	}
 	quoted := []byte(`{"messages":[{"role":"system","content":"{\"thought\": \"...\", \"opinion\": 2}"},{"role":"user","content":"- friend 4: {\"thought\": \"x\", \"opinion\": 9, \"decision\": \"Yes\"}\n- friend 5: {\"thought\": \"y\", \"opinion\": 7, \"decision\": \"No\"}"}]}`)
 	if m, _ := readPrompt(quoted, scanFields(quoted).user); m != 8 {
 		t.Fatalf("answers quoted as JSON in the user message: mean %g, want 8 (the system message's example left out)", m)
