@@ -365,3 +365,26 @@ func TestScriptFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestSubcommandHelp: -h and --help print every subcommand's usage on
+// stdout and exit 0; an unknown flag exits 2 with the error and the usage
+// on stderr.
+func TestSubcommandHelp(t *testing.T) {
+	for _, sub := range [][]string{{}, {"run"}, {"run", "x.ipynb"}, {"kernel"}, {"kernel", "install"}, {"import-batch"}, {"merge"}, {"version"}} {
+		for _, h := range []string{"-h", "--help"} {
+			args := append(append([]string{}, sub...), h)
+			code, stdout, stderr := runInterpreted(args...)
+			if code != 0 || !strings.Contains(strings.ToLower(stdout), "usage") || stderr != "" {
+				t.Errorf("llmsam %s: exit %d, stdout %q, stderr %q; want exit 0 and the usage on stdout", strings.Join(args, " "), code, stdout, stderr)
+			}
+		}
+		if len(sub) == 0 || sub[0] == "version" {
+			continue
+		}
+		args := append(append([]string{}, sub...), "--bogus")
+		code, stdout, stderr := runInterpreted(args...)
+		if code != 2 || !strings.Contains(stderr, "bogus") || !strings.Contains(stderr, "usage") || stdout != "" {
+			t.Errorf("llmsam %s: exit %d, stdout %q, stderr %q; want exit 2 naming the flag, with the usage", strings.Join(args, " "), code, stdout, stderr)
+		}
+	}
+}
