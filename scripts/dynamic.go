@@ -58,7 +58,11 @@ func main() {
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, scenErr := scenario.ByName(*scen)
+	_, promptsErr := llmagent.TemplatesByName(*prompts)
 	if err := flagcheck.All(
+		flagcheck.Value("scenario", scenErr),
+		flagcheck.Value("prompts", promptsErr),
 		flagcheck.Count("replicates", *reps),
 		flagcheck.Range("windows", *nwin, 0, 6),
 		flagcheck.Formats("formats", *formats),

@@ -62,7 +62,13 @@ func main() {
 	nwin := flag.Int("windows", 0, "use only the first N windows of 0, 10, ..., 60 (0: all 7)")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, scenErr := scenario.ByName(*scen)
+	_, promptsErr := llmagent.TemplatesByName(*prompts)
+	_, ruleErr := theory.ParseActionRule(*rule)
 	if err := flagcheck.All(
+		flagcheck.Value("scenario", scenErr),
+		flagcheck.Value("prompts", promptsErr),
+		flagcheck.Value("rule", ruleErr),
 		flagcheck.Count("replicates", *reps),
 		flagcheck.Range("windows", *nwin, 0, 7),
 		flagcheck.Formats("formats", *formats),

@@ -59,10 +59,13 @@ func main() {
 	more := flag.String("models", "", "further models on the same endpoint to compare, comma separated (each with its own cache file CACHE.MODEL)")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, promptsErr := llmagent.TemplatesByName(*prompts)
 	if err := flagcheck.All(
 		flagcheck.Range("groups", *ngroups, 0, 40),
 		flagcheck.Count("replicates", *reps),
 		flagcheck.Formats("formats", *formats),
+		flagcheck.Value("prompts", promptsErr),
+		flagcheck.Want("models", *more == "" || llmCfg.Model != "", *more, "-model (the base model) and -base-url too"),
 	); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -89,8 +92,6 @@ func main() {
 			check(llmagent.UsePrompts(agents, *prompts))
 			models = append(models, agents)
 		}
-	} else if *more != "" {
-		check(fmt.Errorf("-models needs -model (the base model) and -base-url"))
 	}
 	summary := plots.Table{Title: "Small groups per round (mean over simulations)", Header: []string{"scenario", "round", "agents", "adoption", "mean opinion (0-10)", "value-action gap"}}
 	fits := plots.Table{Title: "SAM (beta rule) fitted to the LLM agents' small-group runs: estimates [95% intervals]; scores in sample, and out of sample (fitted on the even groups, scored on the odd ones); defaults = theory.SAM{}",
