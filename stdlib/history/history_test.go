@@ -39,6 +39,15 @@ func TestBandAndCompare(t *testing.T) {
 	}
 }
 
+// TestRunString: the summary shows the mean opinion on the answer scale
+// 0-10, as the figures do, and says so.
+func TestRunString(t *testing.T) {
+	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}, {0.5, 0.5}, {0.2, 0.4}}, [][]uint8{{0, 0}, {1, 1}, {0, 0}, {0, 1}})
+	if s := r.String(); !strings.Contains(s, "final adoption 0.750, mean opinion 5.00 / 10 (mean over replicates)") {
+		t.Errorf("Run.String() = %q, want the final mean opinion 5.00 / 10", s)
+	}
+}
+
 func TestSaveReleaseLayout(t *testing.T) {
 	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 0}})
 	dir := t.TempDir()
