@@ -35,6 +35,8 @@ func TestREPLPipe(t *testing.T) {
 		"run, _ := sim.Run(sim.Study{Network: g, People: pop.MustSynthetic(scenario.Dishwasher(), 40, 1), Agents: theory.SAM{}, Quiet: true})",
 		"plots.Trajectories(run).Save(\"" + filepath.Join(dir, "fig.png") + "\")",
 		"undefinedName + 1",
+		"err := errors.Unwrap(errors.New(\"x\"))",
+		"err",
 		":vars",
 		":doc netw.BarabasiAlbert",
 		":doc nosuchname",
@@ -83,7 +85,7 @@ func TestREPLPipe(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go run of the saved session: %v\n%s\n%s", err, compiled, mustRead(t, filepath.Join(dir, "session.go")))
 	}
-	for _, want := range []string{"lib main ran\n", "15 (int)\n", "42 (int)\n", "i 2\n", "9 (float64)\n"} {
+	for _, want := range []string{"lib main ran\n", "15 (int)\n", "42 (int)\n", "i 2\n", "9 (float64)\n", "<nil> (error)\n"} {
 		if !strings.Contains(string(compiled), want) || !strings.Contains(text, want) {
 			t.Errorf("the session and go run of its :save should both print %q:\n%s", want, compiled)
 		}
