@@ -20,6 +20,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -99,6 +100,15 @@ func main() {
 			"opinion RMSE 0-10 fitted (defaults)", "action log-likelihood fitted (defaults)", "action agreement fitted (defaults)",
 			"out of sample: opinion RMSE fitted (defaults)", "out of sample: action log-likelihood fitted (defaults)"}}
 	var failed []string
+	// The run directories of each model's LLM runs and of the theory fitted
+	// to them, marked failed if the model's fallback budget is spent.
+	llmDirs := map[string][]string{}
+	budgetFailed := func(model string, err error) error {
+		for _, dir := range llmDirs[model] {
+			check(history.MarkFailed(dir, err))
+		}
+		return fmt.Errorf("%s: %w\n(its runs in %s are marked failed: history.Load refuses them)", model, err, filepath.Join(*out, "runs"))
+	}
 	distances := plots.Table{Title: "LLM agents against SAM theory agents, small groups", Header: []string{"scenario", "round", "model", "against",
 		"opinion MAE (0-10)", "opinion RMSE (0-10)", "action agreement", "adoption error", "JS divergence (bits)", "Wasserstein-1 (0-10)", "gap LLM", "gap theory"}}
 	for _, name := range strings.Split(*scenarios, ",") {
@@ -115,19 +125,30 @@ func main() {
 			groups = groups[:*ngroups]
 		}
 		var perGroup []*history.Run
-		run := func(label, dir string, s *scenario.Scenario, model agent.Model) *history.Run {
+		// run runs the small groups with model and saves them; llm names the
+		// LLM the runs depend on ("" for theory agents).
+		run := func(label, dir string, s *scenario.Scenario, model agent.Model, llm string) *history.Run {
 			runs, err := protocol.SmallGroups{Scenario: s, Groups: groups, Agents: model, Replicates: *reps, Seed: *seed}.Run()
 			check(err)
 			perGroup = runs
 			pooled, err := history.Pool(label, runs...)
 			check(err)
-			check(pooled.Save(filepath.Join(*out, "runs", sc.Name, dir)))
+			path := filepath.Join(*out, "runs", sc.Name, dir)
+			check(pooled.Save(path))
+			if llm != "" {
+				llmDirs[llm] = append(llmDirs[llm], path)
+				// No calibration, release files or figures from runs over
+				// the fallback budget.
+				if err := llmagent.Check(model); err != nil {
+					check(budgetFailed(llm, err))
+				}
+			}
 			rr, err := history.ReleaseRuns(sc.ID, runs)
 			check(err)
 			check(history.SaveRelease(filepath.Join(*out, "release", sc.Name, dir), rr))
 			return pooled
 		}
-		th := run("theory (SAM defaults)", "theory", sc, theory.SAM{})
+		th := run("theory (SAM defaults)", "theory", sc, theory.SAM{}, "")
 		runs := []*history.Run{th}
 		first := th.Metrics()[0][0]
 		source := "synthetic answers"
@@ -139,8 +160,7 @@ func main() {
 			theory.SAM{}.RuleAdoption(th.People))
 		for _, agents := range models {
 			model := agents.Client.Config().Model
-			lm := run("LLM ("+model+")", "llm-"+safeName(model), sc, agents)
-			check(llmagent.Check(agents)) // no calibration on runs over the fallback budget
+			lm := run("LLM ("+model+")", "llm-"+safeName(model), sc, agents, model)
 			lmGroups := perGroup
 			against := []*history.Run{th}
 			fit, err := calibrate.SAM(lm)
@@ -176,7 +196,7 @@ func main() {
 					ci("s(1)"), ci(fmt.Sprintf("s(%d)", len(fit.Signals)-1)),
 					f2(fit.Fitted.OpinionRMSE)+" ("+f2(fit.Default.OpinionRMSE)+")", f3(fit.Fitted.ActionLogLik)+" ("+f3(fit.Default.ActionLogLik)+")",
 					f3(fit.Fitted.ActionAgreement)+" ("+f3(fit.Default.ActionAgreement)+")", oosRMSE, oosLL)
-				cal := run("theory (SAM fitted to "+model+")", "fitted-"+safeName(model), fit.Scenario(sc), fit.Model)
+				cal := run("theory (SAM fitted to "+model+")", "fitted-"+safeName(model), fit.Scenario(sc), fit.Model, model)
 				runs = append(runs, lm, cal)
 				against = append(against, cal)
 			}
@@ -211,11 +231,15 @@ func main() {
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
+	var budgetErrs []error
 	for _, agents := range models {
 		llmSummary, err := llmagent.Finish(agents)
 		fmt.Print(llmSummary)
-		check(err)
+		if err != nil {
+			budgetErrs = append(budgetErrs, budgetFailed(agents.Client.Config().Model, err))
+		}
 	}
+	check(errors.Join(budgetErrs...))
 	paths, err := summary.Save(filepath.Join(*out, "rounds"))
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))

@@ -2,6 +2,7 @@ package history
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,6 +46,28 @@ func TestRunString(t *testing.T) {
 	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}, {0.5, 0.5}, {0.2, 0.4}}, [][]uint8{{0, 0}, {1, 1}, {0, 0}, {0, 1}})
 	if s := r.String(); !strings.Contains(s, "final adoption 0.750, mean opinion 5.00 / 10 (mean over replicates)") {
 		t.Errorf("Run.String() = %q, want the final mean opinion 5.00 / 10", s)
+	}
+}
+
+// TestMarkFailed: a saved run marked failed afterwards is refused by Load
+// and says why, as a run saved with its error is.
+func TestMarkFailed(t *testing.T) {
+	dir := t.TempDir()
+	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 1}})
+	if err := r.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := MarkFailed(dir, errors.New("over the fallback budget")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "over the fallback budget") {
+		t.Errorf("Load of a run marked failed: %v", err)
+	}
+	if err := MarkFailed(t.TempDir(), errors.New("x")); err == nil {
+		t.Error("MarkFailed of a folder without a manifest succeeded")
 	}
 }
 
