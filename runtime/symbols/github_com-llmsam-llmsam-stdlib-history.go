@@ -16,6 +16,7 @@ func init() {
 		"Gap":             reflect.ValueOf(history.Gap),
 		"GoVersion":       reflect.ValueOf(history.GoVersion),
 		"Load":            reflect.ValueOf(history.Load),
+		"MarkFailed":      reflect.ValueOf(history.MarkFailed),
 		"MeanOpinion":     reflect.ValueOf(history.MeanOpinion),
 		"Pool":            reflect.ValueOf(history.Pool),
 		"ReleaseRuns":     reflect.ValueOf(history.ReleaseRuns),
