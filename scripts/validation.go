@@ -115,7 +115,10 @@ func main() {
 		sc, err := scenario.ByName(name)
 		check(err)
 		var groups []pop.Population
+		var inputs []history.InputFile // the files the runs read, for their manifests
 		if *coeff != "" {
+			inputs, err = history.Inputs("population", pop.ReleaseFiles(*coeff, sc)...)
+			check(err)
 			groups, err = protocol.ReleaseGroups(*coeff, sc)
 		} else {
 			groups, err = protocol.SyntheticGroups(sc, *seed)
@@ -133,6 +136,7 @@ func main() {
 			perGroup = runs
 			pooled, err := history.Pool(label, runs...)
 			check(err)
+			pooled.Manifest.Inputs = inputs
 			path := filepath.Join(*out, "runs", sc.Name, dir)
 			check(pooled.Save(path))
 			if llm != "" {

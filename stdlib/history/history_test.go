@@ -154,3 +154,27 @@ func TestPool(t *testing.T) {
 		t.Fatal("runs with different replicate counts pooled")
 	}
 }
+
+// TestInputs: an input file is named by its path and the SHA-256 of its
+// content, and survives Save and Load in the manifest.
+func TestInputs(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "net.npy")
+	os.WriteFile(path, []byte("abc"), 0o644)
+	in, err := Inputs("network", path)
+	if err != nil || len(in) != 1 || in[0].SHA256 != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" || in[0].Path != path || in[0].Role != "network" {
+		t.Fatalf("Inputs = %+v, %v", in, err)
+	}
+	if _, err := Inputs("network", filepath.Join(dir, "missing.npy")); err == nil {
+		t.Error("Inputs of a missing file succeeded")
+	}
+	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 1}})
+	r.Manifest.Inputs = in
+	if err := r.Save(filepath.Join(dir, "run")); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(filepath.Join(dir, "run"))
+	if err != nil || len(back.Manifest.Inputs) != 1 || back.Manifest.Inputs[0] != in[0] {
+		t.Fatalf("loaded inputs %+v, %v", back.Manifest.Inputs, err)
+	}
+}
