@@ -3,7 +3,10 @@
 // build request bodies and prompts by appending.
 package jsonenc
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // safe[html][b] marks the ASCII bytes encoding/json writes as they are,
 // with (html = 1) and without (html = 0) its HTML-safe escapes of <, > and &.
@@ -26,49 +29,58 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 		ok = &safe[1]
 	}
 	dst = append(dst, '"')
-	start := 0
+	// Chunks of up to 64 bytes, each written by index into room reserved
+	// for its worst case (6 bytes out per byte in: \u00XX, or \ufffd for
+	// one invalid byte), instead of an append per byte or per run.
 	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if ok[b] {
+		end := min(i+64, len(s))
+		if cap(dst)-len(dst) < 6*(end-i) {
+			dst = slices.Grow(dst, 6*(end-i)+len(s)-end)
+		}
+		buf := dst[:cap(dst)]
+		n := len(dst)
+		for i < end {
+			b := s[i]
+			if b < utf8.RuneSelf {
 				i++
+				if ok[b] {
+					buf[n] = b
+					n++
+					continue
+				}
+				buf[n] = '\\'
+				switch b {
+				case '\\', '"':
+					buf[n+1] = b
+				case '\b':
+					buf[n+1] = 'b'
+				case '\f':
+					buf[n+1] = 'f'
+				case '\n':
+					buf[n+1] = 'n'
+				case '\r':
+					buf[n+1] = 'r'
+				case '\t':
+					buf[n+1] = 't'
+				default:
+					n += 1 + copy(buf[n+1:], []byte{'u', '0', '0', hex[b>>4], hex[b&0xF]})
+					continue
+				}
+				n += 2
 				continue
 			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				n += copy(buf[n:], `\ufffd`)
+			case r == '\u2028' || r == '\u2029':
+				n += copy(buf[n:], []byte{'\\', 'u', '2', '0', '2', hex[r&0xF]})
 			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			if r == utf8.RuneError {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xF])
+				n += copy(buf[n:], s[i:i+size])
 			}
 			i += size
-			start = i
-			continue
 		}
-		i += size
+		dst = buf[:n]
 	}
-	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }

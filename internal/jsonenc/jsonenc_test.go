@@ -27,3 +27,49 @@ func TestMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryByteAtEveryOffset puts each byte value (and two-byte UTF-8
+// sequences) at each offset of plain text, so that the eight-bytes-at-a-time
+// path meets it in every lane and at the word boundaries.
+func TestEveryByteAtEveryOffset(t *testing.T) {
+	plain := "abcdefghijklmnopqrstuvwxyz0123456789"[:24]
+	for b := range 256 {
+		for _, ins := range []string{string([]byte{byte(b)}), string(rune(b))} {
+			for off := range len(plain) {
+				s := plain[:off] + ins + plain[off:]
+				for _, html := range []bool{true, false} {
+					var buf bytes.Buffer
+					enc := json.NewEncoder(&buf)
+					enc.SetEscapeHTML(html)
+					enc.Encode(s)
+					want := strings.TrimSuffix(buf.String(), "\n")
+					if got := string(AppendString(nil, s, html)); got != want {
+						t.Fatalf("AppendString(%q, html %v) = %s, want %s", s, html, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkAppendString escapes a 1.5 KB prompt-like text, against
+// encoding/json's encoder in the same run.
+func BenchmarkAppendString(b *testing.B) {
+	s := strings.Repeat("- friend 12: opinion 7, decision Yes, \"It saves water & time.\"\n", 24)
+	b.Run("encoding-json", func(b *testing.B) {
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		b.SetBytes(int64(len(s)))
+		for b.Loop() {
+			buf.Reset()
+			enc.Encode(s)
+		}
+	})
+	b.Run("jsonenc", func(b *testing.B) {
+		var dst []byte
+		b.SetBytes(int64(len(s)))
+		for b.Loop() {
+			dst = AppendString(dst[:0], s, true)
+		}
+	})
+}

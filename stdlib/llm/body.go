@@ -7,30 +7,29 @@ import (
 
 // appendBody appends the JSON body of r under cfg with the given seed, byte
 // for byte what json.Marshal writes for the wire struct (field order,
-// omitted empty fields, escapes), without reflection.
-func appendBody(dst []byte, cfg *Config, r *Request, seed int64) ([]byte, error) {
-	dst = append(dst, `{"model":`...)
-	dst = appendJSONString(dst, cfg.Model)
+// omitted empty fields, escapes), without reflection. In chat mode, pre
+// (when not nil) holds the body's start through r's first message.
+func appendBody(dst []byte, cfg *Config, r *Request, seed int64, pre *prefix) ([]byte, error) {
 	if cfg.Mode == Completion {
 		if r.Prompt == "" {
 			return nil, fmt.Errorf("llm: request %s has no Prompt (completion mode)", r.ID)
 		}
+		dst = append(dst, `{"model":`...)
+		dst = appendJSONString(dst, cfg.Model)
 		dst = append(dst, `,"prompt":`...)
 		dst = appendJSONString(dst, r.Prompt)
 	} else {
 		if len(r.Messages) == 0 {
 			return nil, fmt.Errorf("llm: request %s has no Messages (chat mode)", r.ID)
 		}
-		dst = append(dst, `,"messages":[`...)
-		for i, m := range r.Messages {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, `{"role":`...)
-			dst = appendJSONString(dst, m.Role)
-			dst = append(dst, `,"content":`...)
-			dst = appendJSONString(dst, m.Content)
-			dst = append(dst, '}')
+		if pre != nil {
+			dst = append(dst, pre.body...)
+		} else {
+			dst = appendChatHead(dst, cfg, r.Messages[0])
+		}
+		for _, m := range r.Messages[1:] {
+			dst = append(dst, ',')
+			dst = appendMessage(dst, m)
 		}
 		dst = append(dst, ']')
 	}
@@ -67,4 +66,21 @@ func appendBody(dst []byte, cfg *Config, r *Request, seed int64) ([]byte, error)
 		dst = append(dst, `,"strict":true}}`...)
 	}
 	return append(dst, '}'), nil
+}
+
+// appendChatHead appends a chat body's start: the model and the first
+// message.
+func appendChatHead(dst []byte, cfg *Config, first Message) []byte {
+	dst = append(dst, `{"model":`...)
+	dst = appendJSONString(dst, cfg.Model)
+	dst = append(dst, `,"messages":[`...)
+	return appendMessage(dst, first)
+}
+
+func appendMessage(dst []byte, m Message) []byte {
+	dst = append(dst, `{"role":`...)
+	dst = appendJSONString(dst, m.Role)
+	dst = append(dst, `,"content":`...)
+	dst = appendJSONString(dst, m.Content)
+	return append(dst, '}')
 }

@@ -32,8 +32,8 @@ type entry struct {
 // most memEntries of the latest answers, without their request bodies.
 type cache struct {
 	mu  sync.Mutex
-	mem map[string]entry // the newest answers
-	old map[string]entry // the generation before, dropped when mem fills up
+	mem map[digest]entry // the newest answers
+	old map[digest]entry // the generation before, dropped when mem fills up
 	db  *bolt.DB
 }
 
@@ -43,7 +43,7 @@ type cache struct {
 const memEntries = 1 << 16
 
 func openCache(path string) (*cache, error) {
-	c := &cache{mem: map[string]entry{}}
+	c := &cache{mem: map[digest]entry{}}
 	if path == "" {
 		return c, nil
 	}
@@ -70,7 +70,7 @@ func openCache(path string) (*cache, error) {
 	return c, nil
 }
 
-func (c *cache) get(key string) (entry, bool) {
+func (c *cache) get(key digest) (entry, bool) {
 	if c.db == nil {
 		c.mu.Lock()
 		e, ok := c.mem[key]
@@ -83,7 +83,7 @@ func (c *cache) get(key string) (entry, bool) {
 	var e entry
 	ok := false
 	c.db.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket(answersBucket).Get([]byte(key)); v != nil {
+		if v := tx.Bucket(answersBucket).Get([]byte(key.String())); v != nil {
 			ok = json.Unmarshal(v, &e) == nil
 		}
 		return nil
@@ -91,12 +91,12 @@ func (c *cache) get(key string) (entry, bool) {
 	return e, ok
 }
 
-func (c *cache) put(key string, e entry) error {
+func (c *cache) put(key digest, e entry) error {
 	if c.db == nil {
 		e.Request = nil
 		c.mu.Lock()
 		if len(c.mem) >= memEntries/2 {
-			c.old, c.mem = c.mem, make(map[string]entry, memEntries/2)
+			c.old, c.mem = c.mem, make(map[digest]entry, memEntries/2)
 		}
 		c.mem[key] = e
 		c.mu.Unlock()
@@ -109,7 +109,7 @@ func (c *cache) put(key string, e entry) error {
 	// Batch coalesces concurrent writers into one transaction; it returns
 	// only once the answer is on disk.
 	return c.db.Batch(func(tx *bolt.Tx) error {
-		return tx.Bucket(answersBucket).Put([]byte(key), v)
+		return tx.Bucket(answersBucket).Put([]byte(key.String()), v)
 	})
 }
 
@@ -122,9 +122,9 @@ func (c *cache) putPending(id, key string) error {
 	})
 }
 
-func (c *cache) pendingKey(id string) (string, bool) {
+func (c *cache) pendingKey(id string) (digest, bool) {
 	if c.db == nil {
-		return "", false
+		return digest{}, false
 	}
 	var key string
 	c.db.View(func(tx *bolt.Tx) error {
@@ -133,7 +133,7 @@ func (c *cache) pendingKey(id string) (string, bool) {
 		}
 		return nil
 	})
-	return key, key != ""
+	return parseDigest(key)
 }
 
 func (c *cache) close() error {

@@ -19,6 +19,7 @@ type Client struct {
 	endpoints []*endpoint
 	router    *router
 	cache     *cache
+	prefixes  prefixes
 	stats     Stats
 	batchFile *batchWriter
 	progress  progress
@@ -62,6 +63,7 @@ func New(cfg Config) (*Client, error) {
 		IdleConnTimeout:     90 * time.Second,
 	}}
 	urls := append([]string{cfg.BaseURL}, cfg.Endpoints...)
+	watch := &watchdog{}
 	weights, err := weightsOf(len(urls), cfg.Weights)
 	if err != nil {
 		c.cache.close()
@@ -73,6 +75,7 @@ func New(cfg Config) (*Client, error) {
 			c.cache.close()
 			return nil, err
 		}
+		pool.watch = watch
 		// An endpoint of weight w takes up to w x Concurrency requests at once.
 		cap := max(1, int(math.Round(float64(cfg.Concurrency)*weights[i])))
 		c.endpoints = append(c.endpoints, &endpoint{url: strings.TrimRight(u, "/"), weight: weights[i], limit: newLimiter(cap), pool: pool})
@@ -167,21 +170,21 @@ func (c *Client) Do(ctx context.Context, reqs []Request) []Response {
 
 // one answers one request: from the cache, or from a server with retries.
 func (c *Client) one(ctx context.Context, r Request) Response {
-	body, err := c.pooledBody(r)
+	body, pre, err := c.pooledBody(r)
 	if err != nil {
 		return Response{Err: err}
 	}
 	defer bodies.Put(&body) // nothing keeps the body once the request is done
-	key := c.key(body)
+	key := c.sum(body, pre)
 	if e, ok := c.cache.get(key); ok {
 		c.stats.Cached.Add(1)
 		return Response{Text: e.Text, Choices: e.Choices, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
 	}
 	switch {
 	case c.cfg.Replay:
-		return Response{Err: fmt.Errorf("%w: request %s (key %s…)", ErrCacheMiss, r.ID, key[:12])}
+		return Response{Err: fmt.Errorf("%w: request %s (key %s…)", ErrCacheMiss, r.ID, key.String()[:12])}
 	case c.batchFile != nil:
-		if err := c.cache.putPending(r.ID, key); err != nil {
+		if err := c.cache.putPending(r.ID, key.String()); err != nil {
 			return Response{Err: err}
 		}
 		if err := c.batchFile.add(r.ID, "/v1"+c.path(), body); err != nil {
@@ -217,7 +220,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 				resp.Err = fmt.Errorf("llm: caching the answer to %s: %w", r.ID, err)
 			}
 			if c.answers != nil {
-				if err := c.answers.add(r.ID, key, resp); err != nil && resp.Err == nil {
+				if err := c.answers.add(r.ID, key.String(), resp); err != nil && resp.Err == nil {
 					resp.Err = err
 				}
 			}

@@ -30,6 +30,7 @@ type httpPool struct {
 	auth   string // "Authorization: Bearer KEY\r\n", or ""
 	idle   chan *hconn
 	dialer net.Dialer
+	watch  *watchdog // shared by a client's pools
 }
 
 // hconn is one connection with its buffers.
@@ -39,6 +40,12 @@ type hconn struct {
 	head []byte    // the request head being written
 	buf  []byte    // the last answer's body
 	idle time.Time // when it was put back
+
+	// Set by watchdog.add and read by the watchdog, under its mutex.
+	ctx      context.Context // the request in flight
+	deadline time.Time       // when it times out
+	expired  bool            // the watchdog ended the request: close the connection
+	slot     int             // index in the watchdog's list
 }
 
 // newHTTPPool returns a pool for a base URL such as http://host:8000/v1,
@@ -48,7 +55,7 @@ func newHTTPPool(baseURL, apiKey string, maxIdle int) (*httpPool, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("llm: endpoint %q: want an http:// or https:// base URL such as http://localhost:8000/v1", baseURL)
 	}
-	p := &httpPool{host: u.Host, prefix: u.Path, idle: make(chan *hconn, max(maxIdle, 1))}
+	p := &httpPool{host: u.Host, prefix: u.Path, idle: make(chan *hconn, max(maxIdle, 1)), watch: &watchdog{}}
 	p.dialer.KeepAlive = 30 * time.Second
 	port := u.Port()
 	if u.Scheme == "https" {
@@ -88,7 +95,11 @@ func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path s
 		if err != nil {
 			return err
 		}
-		status, h, data, closing, wrote, err := p.roundTrip(ctx, c, timeout, method, path, body)
+		p.watch.add(c, ctx, timeout)
+		status, h, data, closing, wrote, err := p.roundTrip(ctx, c, method, path, body)
+		if p.watch.remove(c) {
+			closing = true // its deadline is in the past
+		}
 		if err != nil {
 			c.c.Close()
 			if reused && !wrote && attempt == 0 && ctx.Err() == nil && !errors.Is(err, errTimeout) {
@@ -171,8 +182,9 @@ func (p *httpPool) put(c *hconn) {
 	}
 }
 
-// close closes the idle connections.
+// close closes the idle connections and stops the watchdog.
 func (p *httpPool) close() {
+	p.watch.stop()
 	for {
 		select {
 		case c := <-p.idle:
@@ -185,14 +197,7 @@ func (p *httpPool) close() {
 
 // roundTrip writes a request and reads its answer; wrote reports whether
 // the request was written.
-func (p *httpPool) roundTrip(ctx context.Context, c *hconn, timeout time.Duration, method, path string, body []byte) (status int, h respHeader, data []byte, closing, wrote bool, err error) {
-	if timeout > 0 {
-		c.c.SetDeadline(time.Now().Add(timeout))
-	}
-	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Unix(1, 0)) })
-		defer stop()
-	}
+func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string, body []byte) (status int, h respHeader, data []byte, closing, wrote bool, err error) {
 	wrap := func(e error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()

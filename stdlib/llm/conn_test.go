@@ -101,6 +101,8 @@ func TestHTTPPoolReadsEveryKindOfAnswer(t *testing.T) {
 		}
 		p.close()
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	for _, a := range auth {
 		if a != "Bearer sk-test" {
 			t.Fatalf("Authorization %q", a)

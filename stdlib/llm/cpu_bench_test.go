@@ -25,7 +25,8 @@ func processCPU() time.Duration {
 // BenchmarkClientCPU measures the client's CPU time per request (this
 // process's, from getrusage) against one simulated endpoint in another
 // process (cmd/fleetsim, no latency), 256 requests in flight, chat
-// requests with a 2.5 KB prompt and the answer schema. The baseline is
+// requests shaped as the study's: a 5 KB system message every request
+// shares, a 1.5 KB user message of the agent's own, and the answer schema. The baseline is
 // the plain way: encoding/json for the body and the answer, net/http to
 // send it, crypto/sha256 for a cache key; both rows come from the same run.
 //
@@ -48,8 +49,12 @@ func BenchmarkClientCPU(b *testing.B) {
 	url := sc.Text()
 	go io.Copy(io.Discard, stdout)
 
+	shared := ""
+	for len(shared) < 5000 {
+		shared += "Example: a person with \"a = 0.31\" answered opinion 6, decision No.\n"
+	}
 	prompt := ""
-	for len(prompt) < 2500 {
+	for len(prompt) < 1500 {
 		prompt += "- friend 12: opinion 7, decision Yes, \"It saves water and time.\"\n"
 	}
 	schema := json.RawMessage(`{"type":"object","properties":{"thought":{"type":"string"},"opinion":{"type":"integer"},"decision":{"type":"string"}},"required":["thought","opinion","decision"]}`)
@@ -57,7 +62,7 @@ func BenchmarkClientCPU(b *testing.B) {
 		out := make([]Request, n)
 		for i := range out {
 			out[i] = Request{ID: fmt.Sprint(i), Agent: i, Seed: int64(seed + i), Schema: schema,
-				Messages: []Message{{Role: "system", Content: "shared part of the prompt"}, {Role: "user", Content: prompt}}}
+				Messages: []Message{{Role: "system", Content: shared}, {Role: "user", Content: prompt}}}
 		}
 		return out
 	}
@@ -124,5 +129,5 @@ func BenchmarkClientCPU(b *testing.B) {
 
 func keyOf(body []byte) string {
 	c := &Client{}
-	return c.key(body)
+	return c.sum(body, nil).String()
 }

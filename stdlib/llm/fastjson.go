@@ -7,8 +7,10 @@ import (
 	"math"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/llmsam/llmsam/internal/jsonenc"
 )
@@ -21,10 +23,26 @@ func appendJSONString(dst []byte, s string) []byte { return jsonenc.AppendString
 // answerJSON is what llmsam reads of a completion: the choices' texts and
 // finish reasons, and the usage.
 type answerJSON struct {
-	texts   []string
-	finish  []string
-	hasText []bool // the choice had a message content or a text
+	n       int      // choices
+	text    string   // the first choice's text
+	finish  string   // the first choice's finish reason
+	texts   []string // every choice's text, when there are several
+	missing bool     // a choice had neither a message content nor a text
 	usage   Usage
+}
+
+// add records the next choice.
+func (a *answerJSON) add(text, finish string, has bool) {
+	switch a.n {
+	case 0:
+		a.text, a.finish = text, finish
+	case 1:
+		a.texts = append(a.texts, a.text, text)
+	default:
+		a.texts = append(a.texts, text)
+	}
+	a.n++
+	a.missing = a.missing || !has
 }
 
 var errSlowPath = errors.New("not the common shape")
@@ -70,13 +88,13 @@ func scanAnswer(data []byte) (answerJSON, error) {
 						if s.null() {
 							return nil
 						}
-						v, err := s.str()
+						v, err := s.finishReason()
 						finish = v
 						return err
 					}
 					return s.skip()
 				})
-				a.texts, a.finish, a.hasText = append(a.texts, text), append(a.finish, finish), append(a.hasText, has)
+				a.add(text, finish, has)
 				return err
 			})
 		case "usage":
@@ -104,6 +122,19 @@ func scanAnswer(data []byte) (answerJSON, error) {
 		return answerJSON{}, errSlowPath
 	}
 	return a, nil
+}
+
+// finishReason reads a string value as str does, without a copy for the
+// common reasons.
+func (s *scanner) finishReason() (string, error) {
+	s.ws()
+	for _, r := range [...]string{`"stop"`, `"length"`} {
+		if len(s.d)-s.i >= len(r) && string(s.d[s.i:s.i+len(r)]) == r {
+			s.i += len(r)
+			return r[1 : len(r)-1], nil
+		}
+	}
+	return s.str()
 }
 
 // scanner is a minimal JSON reader for scanAnswer.
@@ -252,14 +283,52 @@ func (s *scanner) str() (string, error) {
 	return "", errSlowPath
 }
 
-func (s *scanner) strEscaped(start int) (string, error) {
-	out := append([]byte(nil), s.d[start:s.i]...)
+// skipStr consumes a string value as str does, without keeping it.
+func (s *scanner) skipStr() error {
+	if err := s.expect('"'); err != nil {
+		return err
+	}
+	start := s.i
 	for s.i < len(s.d) {
 		c := s.d[s.i]
 		switch {
 		case c == '"':
 			s.i++
-			return string(out), nil
+			return nil
+		case c == '\\':
+			_, err := s.strEscaped(start)
+			return err
+		case c < 0x20:
+			return errSlowPath
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(s.d[s.i:])
+			if r == utf8.RuneError && size == 1 {
+				return errSlowPath
+			}
+			s.i += size
+			continue
+		}
+		s.i++
+	}
+	return errSlowPath
+}
+
+func (s *scanner) strEscaped(start int) (string, error) {
+	// The raw text bounds the decoded one (no escape decodes longer).
+	end := s.i
+	for end < len(s.d) && s.d[end] != '"' {
+		if s.d[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	out := append(make([]byte, 0, min(end, len(s.d))-start), s.d[start:s.i]...)
+	for s.i < len(s.d) {
+		c := s.d[s.i]
+		switch {
+		case c == '"':
+			s.i++
+			return unsafe.String(unsafe.SliceData(out), len(out)), nil // out is not used again
 		case c < 0x20:
 			return "", errSlowPath
 		case c >= utf8.RuneSelf:
@@ -364,8 +433,7 @@ func (s *scanner) skip() error {
 	if s.i < len(s.d) {
 		switch c := s.d[s.i]; {
 		case c == '"':
-			_, err := s.str()
-			return err
+			return s.skipStr()
 		case c == 'n' || c == 't' || c == 'f':
 			for _, lit := range []string{"null", "true", "false"} {
 				if len(s.d)-s.i >= len(lit) && string(s.d[s.i:s.i+len(lit)]) == lit {
@@ -454,12 +522,27 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 }
 
 // compactSchemas caches schemas as encoding/json writes a RawMessage
-// (compacted, HTML-escaped), keyed by their text.
-var compactSchemas sync.Map
+// (compacted, HTML-escaped), keyed by the address and length of the
+// caller's bytes (agents pass the same schema with every request), checked
+// against a copy of them; it starts over past 256 entries.
+var (
+	compactSchemas sync.Map // schemaID -> *compactSchema
+	schemaCount    atomic.Int32
+)
+
+type schemaID struct {
+	p *byte
+	n int
+}
+
+type compactSchema struct{ raw, out []byte }
 
 func appendRawJSON(dst []byte, raw json.RawMessage) ([]byte, error) {
-	if v, ok := compactSchemas.Load(string(raw)); ok {
-		return append(dst, v.([]byte)...), nil
+	id := schemaID{unsafe.SliceData(raw), len(raw)}
+	if v, ok := compactSchemas.Load(id); ok {
+		if c := v.(*compactSchema); bytes.Equal(c.raw, raw) {
+			return append(dst, c.out...), nil
+		}
 	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
@@ -467,6 +550,10 @@ func appendRawJSON(dst []byte, raw json.RawMessage) ([]byte, error) {
 	}
 	var h bytes.Buffer
 	json.HTMLEscape(&h, b.Bytes())
-	compactSchemas.Store(string(raw), h.Bytes())
+	if schemaCount.Add(1) > 256 {
+		compactSchemas.Clear()
+		schemaCount.Store(1)
+	}
+	compactSchemas.Store(id, &compactSchema{raw: bytes.Clone(raw), out: h.Bytes()})
 	return append(dst, h.Bytes()...), nil
 }

@@ -57,7 +57,7 @@ func refAnswer(data []byte) (answerJSON, error) {
 		if c.FinishReason != nil {
 			fin = *c.FinishReason
 		}
-		a.texts, a.finish, a.hasText = append(a.texts, text), append(a.finish, fin), append(a.hasText, has)
+		a.add(text, fin, has)
 	}
 	a.usage = w.Usage
 	return a, nil

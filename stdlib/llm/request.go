@@ -1,8 +1,6 @@
 package llm
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -84,7 +82,7 @@ func (c *Client) path() string {
 // file holds. It is built by appending (appendBody), byte for byte what
 // json.Marshal writes for the wire struct (wireBody, checked by the tests).
 func (c *Client) Body(r Request) ([]byte, error) {
-	b, err := appendBody(make([]byte, 0, 512+len(r.Prompt)+messagesLen(r.Messages)), &c.cfg, &r, c.seed(r.Seed))
+	b, err := appendBody(make([]byte, 0, 512+len(r.Prompt)+messagesLen(r.Messages)), &c.cfg, &r, c.seed(r.Seed), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -93,22 +91,27 @@ func (c *Client) Body(r Request) ([]byte, error) {
 
 // bodies recycles request bodies: a million requests would otherwise
 // allocate gigabytes for the collector to sweep.
-var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // pooledBody is Body in a recycled buffer, for Client.one, which returns
-// it to bodies when the request is done.
-func (c *Client) pooledBody(r Request) ([]byte, error) {
+// it to bodies when the request is done; pre, when not nil, is the cached
+// start of the body (see prefixes), for the key.
+func (c *Client) pooledBody(r Request) (body []byte, pre *prefix, err error) {
 	buf := bodies.Get().(*[]byte)
-	b, err := appendBody((*buf)[:0], &c.cfg, &r, c.seed(r.Seed))
+	if c.cfg.Mode != Completion && len(r.Messages) > 0 {
+		pre = c.prefixes.get(c, r.Messages[0])
+	}
+	b, err := appendBody((*buf)[:0], &c.cfg, &r, c.seed(r.Seed), pre)
 	if err != nil {
 		bodies.Put(buf)
-		return nil, err
+		return nil, nil, err
 	}
 	if len(c.cfg.Extra) > 0 {
 		bodies.Put(buf)
-		return mergeJSON(b, c.cfg.Extra) // a fresh slice
+		b, err = mergeJSON(b, c.cfg.Extra) // a fresh slice
+		return b, nil, err
 	}
-	return b, nil
+	return b, pre, nil
 }
 
 func messagesLen(ms []Message) int {
@@ -174,14 +177,5 @@ func (c *Client) Key(r Request) string {
 	if err != nil {
 		return ""
 	}
-	return c.key(body)
-}
-
-func (c *Client) key(body []byte) string {
-	h := sha256.New()
-	h.Write([]byte("llmsam-key-v2\x00"))
-	h.Write([]byte(c.path()))
-	h.Write([]byte{0})
-	h.Write(body)
-	return hex.EncodeToString(h.Sum(nil))
+	return c.sum(body, nil).String()
 }

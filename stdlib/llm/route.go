@@ -27,7 +27,8 @@ type router struct {
 	mu    sync.Mutex
 	eps   []*endpoint
 	homes homeTable
-	wake  chan struct{} // closed and replaced whenever a request finishes
+	wake  chan struct{} // closed and replaced when a request finishes while others wait for room
+	waits bool          // a request waits on wake
 	total int           // requests in flight, all endpoints
 	out   int           // endpoints taken out
 	check func(ep *endpoint) bool
@@ -55,6 +56,7 @@ func (r *router) acquire(ctx context.Context, agent int) (*endpoint, uint64, err
 			return ep, epoch, nil
 		}
 		wake := r.wake
+		r.waits = true
 		r.mu.Unlock()
 		select {
 		case <-wake:
@@ -105,9 +107,18 @@ func (r *router) release(ep *endpoint, epoch uint64, f *Failure) {
 			}
 		}
 	}
-	close(r.wake)
-	r.wake = make(chan struct{})
+	r.wakeAll()
 	r.mu.Unlock()
+}
+
+// wakeAll wakes the requests waiting for room, if any. The caller holds
+// r.mu.
+func (r *router) wakeAll() {
+	if r.waits {
+		close(r.wake)
+		r.wake = make(chan struct{})
+		r.waits = false
+	}
 }
 
 // restore brings an endpoint back into service, starting its limit afresh.
@@ -141,8 +152,7 @@ func (r *router) healthChecks(ep *endpoint) {
 		}
 		if ok {
 			r.restore(ep)
-			close(r.wake)
-			r.wake = make(chan struct{})
+			r.wakeAll()
 			r.mu.Unlock()
 			return
 		}

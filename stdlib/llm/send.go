@@ -89,16 +89,14 @@ func parseAnswer(data []byte) (Response, error) {
 			return Response{}, fmt.Errorf("the answer is not JSON (%v)", err)
 		}
 	}
-	if len(a.texts) == 0 {
+	if a.n == 0 {
 		return Response{}, fmt.Errorf("the answer has no choices")
 	}
-	for _, has := range a.hasText {
-		if !has {
-			return Response{}, fmt.Errorf("the answer's choice has neither message nor text")
-		}
+	if a.missing {
+		return Response{}, fmt.Errorf("the answer's choice has neither message nor text")
 	}
-	r := Response{Text: a.texts[0], FinishReason: a.finish[0], Usage: a.usage}
-	if len(a.texts) > 1 {
+	r := Response{Text: a.text, FinishReason: a.finish, Usage: a.usage}
+	if a.n > 1 {
 		r.Choices = a.texts
 	}
 	return r, nil
@@ -122,7 +120,7 @@ func slowAnswer(data []byte) (answerJSON, error) {
 		case ch.Text != nil:
 			text, has = *ch.Text, true
 		}
-		a.texts, a.finish, a.hasText = append(a.texts, text), append(a.finish, ch.FinishReason), append(a.hasText, has)
+		a.add(text, ch.FinishReason, has)
 	}
 	a.usage = w.Usage
 	return a, nil

@@ -1,0 +1,109 @@
+package llm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// A study's agents share a long first message (the system message with the
+// task, the scenario and its worked examples: about 5 KB in the default
+// prompts) and differ in the rest. prefixes keeps, for each such message,
+// the start of the body up to the end of that message and the cache key's
+// SHA-256 state after it, so that a request encodes and hashes only its
+// own part. The body and the key are byte for byte what they would be
+// without it (TestPrefixBodyAndKey).
+type prefixes struct {
+	m sync.Map // prefixID -> *prefix
+	n atomic.Int32
+}
+
+// prefixMin is the shortest first message worth keeping; prefixMax bounds
+// how many are kept (the map starts over when it is full).
+const (
+	prefixMin = 512
+	prefixMax = 256
+)
+
+// prefixID names a first message by its role and the address and length of
+// its content. The prefix keeps that content alive, so no other string can
+// take its address while the entry exists: equal IDs mean equal bytes.
+type prefixID struct {
+	role string
+	p    *byte
+	n    int
+}
+
+type prefix struct {
+	content string    // the message's content, kept alive (see prefixID)
+	body    []byte    // the body from its start through the first message
+	h       hash.Hash // the key's SHA-256 state after keyHead and body
+}
+
+// get returns the prefix of chat bodies whose first message is m under
+// c's configuration, or nil when m is too short to be worth it or the
+// bodies are rewritten afterwards (Config.Extra).
+func (ps *prefixes) get(c *Client, m Message) *prefix {
+	if len(m.Content) < prefixMin || len(c.cfg.Extra) > 0 || c.cfg.Mode == Completion {
+		return nil
+	}
+	id := prefixID{role: m.Role, p: unsafe.StringData(m.Content), n: len(m.Content)}
+	if v, ok := ps.m.Load(id); ok {
+		return v.(*prefix)
+	}
+	p := &prefix{content: m.Content}
+	p.body = appendChatHead(nil, &c.cfg, m)
+	p.h = c.keyHash()
+	p.h.Write(p.body)
+	if ps.n.Add(1) > prefixMax {
+		ps.m.Clear()
+		ps.n.Store(1)
+	}
+	v, _ := ps.m.LoadOrStore(id, p)
+	return v.(*prefix)
+}
+
+// keyHash returns a SHA-256 that has read what every key starts with.
+func (c *Client) keyHash() hash.Hash {
+	h := sha256.New()
+	h.Write([]byte("llmsam-key-v2\x00"))
+	h.Write([]byte(c.path()))
+	h.Write([]byte{0})
+	return h
+}
+
+// digest is a cache key (see Client.Key); the cache file and the answers
+// log hold it in hex.
+type digest [sha256.Size]byte
+
+func (d digest) String() string { return hex.EncodeToString(d[:]) }
+
+// parseDigest reads a key written by digest.String.
+func parseDigest(s string) (digest, bool) {
+	var d digest
+	n, err := hex.Decode(d[:], []byte(s))
+	return d, err == nil && n == len(d)
+}
+
+// sum returns the key of body, continuing from p's state when body starts
+// with p's bytes.
+func (c *Client) sum(body []byte, p *prefix) digest {
+	var h hash.Hash
+	if p != nil {
+		hc, err := p.h.(hash.Cloner).Clone()
+		if err == nil {
+			h = hc
+			body = body[len(p.body):]
+		}
+	}
+	if h == nil {
+		h = c.keyHash()
+	}
+	h.Write(body)
+	var d digest
+	h.Sum(d[:0])
+	return d
+}
