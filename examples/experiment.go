@@ -54,6 +54,7 @@ func main() {
 		flagcheck.Count("n", *n),
 		flagcheck.Count("replicates", *reps),
 		flagcheck.Formats("formats", *formats),
+		ef.Check(),
 	); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -67,14 +67,10 @@ func main() {
 	simSlots := flag.Int("sim-slots", 128, "slots per simulated endpoint")
 	simLatency := flag.Duration("sim-latency", 200*time.Millisecond, "latency of a simulated answer")
 	flag.Parse()
-	var rateErr error
-	if !(*rate > 0 && *rate <= 1) {
-		rateErr = fmt.Errorf("flag -activation: %g, want a probability in (0, 1]", *rate)
-	}
 	if err := flagcheck.All(
 		flagcheck.Range("n", *n, 10, 100_000_000),
 		flagcheck.Range("steps", *steps, 2, 1000),
-		rateErr,
+		flagcheck.Want("activation", *rate > 0 && *rate <= 1, *rate, "a probability in (0, 1]"),
 		flagcheck.Count("answers", *answers),
 		flagcheck.Range("max-friends", *friends, 0, 1_000_000),
 		flagcheck.Count("sim-endpoints", *simEndpoints),

@@ -35,7 +35,7 @@ type ParamFigure struct {
 	// XLabel and YLabel name the axes when the column names are too terse
 	// (default: the column names).
 	XLabel, YLabel string
-	Lo, Hi         float64 // the y range (band) or colour range (heatmap); equal values fit the data
+	Lo, Hi         float64 // the y range (band; the band is clipped to it) or colour range (heatmap); equal values fit the data
 	Scale          float64 // multiplies the values (10: opinions on the answer scale 0-10); 0 means 1
 }
 
@@ -185,6 +185,7 @@ func (f ParamFigure) band(runs *experiment.Table) (*Figure, error) {
 	var per []float64
 	var row []*plot.Plot
 	lo, hi := math.Inf(1), math.Inf(-1)
+	clipped := false
 	for _, fl := range facet.levels {
 		title := ""
 		if f.Facet != "" {
@@ -203,10 +204,12 @@ func (f ParamFigure) band(runs *experiment.Table) (*Figure, error) {
 				if f.Band == "ci95" {
 					h /= math.Sqrt(s.n)
 				}
+				low, high, cut := clipBand(m, h, f.Lo, f.Hi)
+				clipped = clipped || cut
 				pts = append(pts, plotter.XY{X: xpos[xl], Y: m})
-				upper = append(upper, plotter.XY{X: xpos[xl], Y: m + h})
-				lower = append(lower, plotter.XY{X: xpos[xl], Y: m - h})
-				lo, hi = min(lo, m-h), max(hi, m+h)
+				upper = append(upper, plotter.XY{X: xpos[xl], Y: high})
+				lower = append(lower, plotter.XY{X: xpos[xl], Y: low})
+				lo, hi = min(lo, low), max(hi, high)
 			}
 			c := lineColor(bi)
 			if len(pts) > 1 {
@@ -240,6 +243,9 @@ func (f ParamFigure) band(runs *experiment.Table) (*Figure, error) {
 	}
 	w := vg.Length(len(row)) * 3.6 * vg.Inch
 	fig := NewFigure(max(w, 4.4*vg.Inch), 3.5*vg.Inch, row)
+	if clipped {
+		what += fmt.Sprintf(", clipped to %g-%g", f.Lo, f.Hi)
+	}
 	fig.Title = fmt.Sprintf("%s: %s (%s)", f.Title, what, runCount(len(val), per))
 	if len(row) == 1 && row[0].Title.Text == "" {
 		row[0].Title.Text, fig.Title = fig.Title, ""

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/stat/distuv"
 	"gonum.org/v1/plot"
@@ -98,6 +99,26 @@ func bandNote(series []Series) string {
 	return "band: mean ± sd over " + runs + " runs"
 }
 
+// clippedNote is added to bandNote when a band was cut at the ends of its
+// quantity's range.
+const clippedNote = ", clipped to the scale"
+
+// clipBand returns the ends of the band m -/+ h cut to the quantity's
+// range [lo, hi] when hi > lo (a share below 0 or an answer above 10 cannot
+// happen), and whether either was cut.
+func clipBand(m, h, lo, hi float64) (low, high float64, clipped bool) {
+	low, high = m-h, m+h
+	if hi > lo {
+		if low < lo {
+			low, clipped = lo, true
+		}
+		if high > hi {
+			high, clipped = hi, true
+		}
+	}
+	return low, high, clipped
+}
+
 // halfWidth turns per-step standard deviations over runs into the band's
 // half-width.
 func halfWidth(sd []float64, runs int) []float64 {
@@ -114,7 +135,9 @@ func halfWidth(sd []float64, runs int) []float64 {
 }
 
 // Metric is one panel of MetricPanels: a title, a y-axis label, the value to
-// draw and the y range (Min = Max = 0 lets the axis fit the data).
+// draw and the quantity's range (a share 0-1, an answer 0-10), which the y
+// axis spans and the bands are clipped to (Min = Max = 0: an unbounded
+// quantity, the axis fits the data).
 type Metric struct {
 	Title, YLabel string
 	Value         func(metrics.Snapshot) float64
@@ -128,7 +151,8 @@ type Metric struct {
 func MetricPanels(series []Series, ms []Metric) *Figure {
 	row := make([]*plot.Plot, len(ms))
 	for k, m := range ms {
-		p := newPlot(m.Title, "step (0 = initial answers); "+bandNote(series), m.YLabel)
+		p := newPlot(m.Title, "", m.YLabel)
+		note := bandNote(series)
 		steps := 0
 		var firsts []float64
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -136,7 +160,9 @@ func MetricPanels(series []Series, ms []Metric) *Figure {
 			mean, sd := history.BandOf(s.Metrics, m.Value)
 			sd = halfWidth(sd, len(s.Metrics))
 			steps = max(steps, len(mean))
-			addBand(p, mean, sd, s.At, i, s.Label, len(s.Metrics) > 1)
+			if addBand(p, mean, sd, s.At, i, s.Label, len(s.Metrics) > 1, m.Min, m.Max) && !strings.HasSuffix(note, clippedNote) {
+				note += clippedNote
+			}
 			if len(s.At) > 0 {
 				steps = max(steps, int(slices.Max(s.At))+1)
 			}
@@ -151,6 +177,7 @@ func MetricPanels(series []Series, ms []Metric) *Figure {
 			p.Y.Min, p.Y.Max = m.Min, m.Max
 			lo, hi = m.Min, m.Max
 		}
+		p.X.Label.Text = "step (0 = initial answers); " + note
 		placeLegend(p, firsts, lo, hi)
 		p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
 		p.X.Tick.Marker = integerTicks{}
@@ -167,18 +194,22 @@ func MetricPanels(series []Series, ms []Metric) *Figure {
 // band (see Bands) (for instance adoption against the share of supportive
 // opinions, to show an unpopular norm).
 func Overlay(title string, s Series, ms ...Metric) *Figure {
-	p := newPlot(title, "step; "+bandNote([]Series{s}), "share")
+	p := newPlot(title, "", "share")
+	note := bandNote([]Series{s})
 	steps := 0
 	for i, m := range ms {
 		mean, sd := history.BandOf(s.Metrics, m.Value)
 		sd = halfWidth(sd, len(s.Metrics))
 		steps = max(steps, len(mean))
-		addBand(p, mean, sd, s.At, i, m.Title, len(s.Metrics) > 1)
+		if addBand(p, mean, sd, s.At, i, m.Title, len(s.Metrics) > 1, m.Min, m.Max) && !strings.HasSuffix(note, clippedNote) {
+			note += clippedNote
+		}
 		if len(s.At) > 0 {
 			steps = max(steps, int(slices.Max(s.At))+1)
 		}
 		p.Y.Min, p.Y.Max = min(p.Y.Min, m.Min), max(p.Y.Max, m.Max)
 	}
+	p.X.Label.Text = "step; " + note
 	p.X.Min, p.X.Max = -0.2, float64(max(steps-1, 1))+0.2
 	p.X.Tick.Marker = integerTicks{}
 	// The middle right is where curves that settle at 0 or 1 leave room.
@@ -222,9 +253,11 @@ var (
 )
 
 // addBand adds series k's line with markers and, when band is set, a
-// translucent polygon mean +/- half (half-widths per step). With at (the
-// x of each step, see Series.At) it adds markers with error bars instead.
-func addBand(p *plot.Plot, mean, sd, at []float64, k int, label string, band bool) {
+// translucent polygon mean +/- half (half-widths per step), clipped to the
+// quantity's range [lo, hi] when hi > lo (see clipBand); it reports whether
+// it clipped. With at (the x of each step, see Series.At) it adds markers
+// with error bars instead.
+func addBand(p *plot.Plot, mean, sd, at []float64, k int, label string, band bool, lo, hi float64) (clipped bool) {
 	c := lineColor(k)
 	pts := make(plotter.XYs, 0, len(mean))
 	upper := make(plotter.XYs, 0, len(mean))
@@ -241,15 +274,17 @@ func addBand(p *plot.Plot, mean, sd, at []float64, k int, label string, band boo
 			}
 			x = at[t]
 		}
+		low, high, cut := clipBand(m, sd[t], lo, hi)
+		clipped = clipped || (cut && band)
 		pts = append(pts, plotter.XY{X: x, Y: m})
-		upper = append(upper, plotter.XY{X: x, Y: m + sd[t]})
-		lower = append(lower, plotter.XY{X: x, Y: m - sd[t]})
-		errs = append(errs, struct{ Low, High float64 }{sd[t], sd[t]})
+		upper = append(upper, plotter.XY{X: x, Y: high})
+		lower = append(lower, plotter.XY{X: x, Y: low})
+		errs = append(errs, struct{ Low, High float64 }{m - low, high - m})
 	}
 	if at != nil {
 		s, err := plotter.NewScatter(pts)
 		if err != nil {
-			return
+			return clipped
 		}
 		s.Color, s.Shape, s.Radius = c, lineShapes[k%len(lineShapes)], vg.Points(3.5)
 		if band {
@@ -265,7 +300,7 @@ func addBand(p *plot.Plot, mean, sd, at []float64, k int, label string, band boo
 		if label != "" {
 			p.Legend.Add(label, s)
 		}
-		return
+		return clipped
 	}
 	if band && len(pts) > 1 {
 		poly := append(upper, reverse(lower)...)
@@ -286,6 +321,7 @@ func addBand(p *plot.Plot, mean, sd, at []float64, k int, label string, band boo
 			p.Legend.Add(label, l, s)
 		}
 	}
+	return clipped
 }
 
 func reverse(xs plotter.XYs) plotter.XYs {

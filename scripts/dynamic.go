@@ -58,7 +58,11 @@ func main() {
 	formats := flag.String("formats", "png,pdf", "figure formats")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, scenErr := scenario.ByName(*scen)
+	_, promptsErr := llmagent.TemplatesByName(*prompts)
 	if err := flagcheck.All(
+		flagcheck.Value("scenario", scenErr),
+		flagcheck.Value("prompts", promptsErr),
 		flagcheck.Count("replicates", *reps),
 		flagcheck.Range("windows", *nwin, 0, 6),
 		flagcheck.Formats("formats", *formats),
@@ -74,7 +78,11 @@ func main() {
 	defer done()
 	check(llmagent.UsePrompts(agents, *prompts))
 	d := protocol.Dynamic{Scenario: sc, Agents: agents, Replicates: *reps, Seed: *seed}
+	// The files the runs read, recorded in their manifests.
+	var popInputs, dynInputs, staticInputs []history.InputFile
 	if *coeff != "" {
+		popInputs, err = history.Inputs("population", pop.ReleaseFiles(*coeff, sc)...)
+		check(err)
 		d.Pool, err = pop.LoadRelease(*coeff, sc)
 		check(err)
 	}
@@ -96,6 +104,9 @@ func main() {
 			check(fmt.Errorf("-dynamic %s: %d nodes, want 50 (the dynamic network's size)", *dyn, snaps.N()))
 		}
 		d.Network = snaps
+		dynInputs, err = history.Inputs("network", *dyn)
+		check(err)
+		staticInputs = dynInputs // the static control's graph is its first, unless -static
 		fmt.Printf("dynamic network from %s: %d steps of %d nodes\n", *dyn, len(snaps), snaps.N())
 	}
 	var staticGraph *netw.Graph
@@ -110,6 +121,8 @@ func main() {
 			check(fmt.Errorf("-static %s: %d nodes, want 50 (the dynamic network's size)", *static, g.N()))
 		}
 		staticGraph = g
+		staticInputs, err = history.Inputs("network", *static)
+		check(err)
 		fmt.Printf("static network from %s: %d nodes, %d edges\n", *static, g.N(), g.Edges())
 	}
 	if *nwin > 0 && *nwin < 6 {
@@ -124,6 +137,12 @@ func main() {
 	}
 	staticRuns, err := d.Run()
 	check(err)
+	for _, r := range dynamic {
+		r.Manifest.Inputs = append(append([]history.InputFile{}, dynInputs...), popInputs...)
+	}
+	for _, r := range staticRuns {
+		r.Manifest.Inputs = append(append([]history.InputFile{}, staticInputs...), popInputs...)
+	}
 	summary, err := llmagent.Finish(agents)
 	fmt.Print(summary)
 	check(err)

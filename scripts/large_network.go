@@ -62,7 +62,13 @@ func main() {
 	nwin := flag.Int("windows", 0, "use only the first N windows of 0, 10, ..., 60 (0: all 7)")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, scenErr := scenario.ByName(*scen)
+	_, promptsErr := llmagent.TemplatesByName(*prompts)
+	_, ruleErr := theory.ParseActionRule(*rule)
 	if err := flagcheck.All(
+		flagcheck.Value("scenario", scenErr),
+		flagcheck.Value("prompts", promptsErr),
+		flagcheck.Value("rule", ruleErr),
 		flagcheck.Count("replicates", *reps),
 		flagcheck.Range("windows", *nwin, 0, 7),
 		flagcheck.Formats("formats", *formats),
@@ -90,7 +96,12 @@ func main() {
 		study.Windows = []int{0, 10, 20, 30, 40, 50, 60}[:*nwin]
 	}
 	source := "synthetic (built-in calibration)"
+	// The files the runs read, recorded in their manifests.
+	var popInputs []history.InputFile
+	netInputs := map[string][]history.InputFile{}
 	if *coeff != "" {
+		popInputs, err = history.Inputs("population", pop.ReleaseFiles(*coeff, sc)...)
+		check(err)
 		study.Pool, err = pop.LoadRelease(*coeff, sc)
 		check(err)
 		source = *coeff
@@ -112,6 +123,9 @@ func main() {
 		if g.N() != 101 {
 			check(fmt.Errorf("-%s %s: %d nodes, want 101 (the larger networks' size)", strings.ToLower(top.Name), path, g.N()))
 		}
+		in, err := history.Inputs("network", path)
+		check(err)
+		netInputs[top.Name] = in
 		st := netw.DegreeStats(g)
 		fmt.Printf("%s network from %s: %d nodes, %d edges, degree min %d / mean %.2f / max %d\n", top.Name, path, g.N(), g.Edges(), st.Min, st.Mean, st.Max)
 		study.Topologies[k] = protocol.Fixed(top.Name, g)
@@ -126,6 +140,11 @@ func main() {
 	fmt.Printf("larger networks: scenario %s, population %s, %s, %d replicates, seed %d\n", sc.Name, source, kind, *reps, *seed)
 	res, err := study.Run()
 	check(err)
+	for _, top := range res.Topologies {
+		for _, r := range res.Runs[top] {
+			r.Manifest.Inputs = append(append([]history.InputFile{}, netInputs[top]...), popInputs...)
+		}
+	}
 	summary, err := llmagent.Finish(agents)
 	fmt.Print(summary)
 	check(err)

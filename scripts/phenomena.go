@@ -108,18 +108,17 @@ func main() {
 		"copy of github.com/lzino90/coevolutionary with its .mat files as FILE.VARIABLE.csv (the TAC 2023 polarization network)")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, scenErr := scenario.ByName(*scen)
 	if err := flagcheck.All(
-		flagcheck.Count("n", *n),
+		flagcheck.AtLeast("n", *n, 10),
 		flagcheck.Count("runs", *runs),
 		flagcheck.Formats("formats", *formats),
+		flagcheck.Value("scenario", scenErr),
 	); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	exts := strings.Split(*formats, ",")
-	if *runs < 1 || *n < 10 {
-		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))
-	}
 	setup := papers.Chaos2020Defaults(0, 0).WithN(*n)
 
 	lambdas, mus := []float64{0.1, 0.3, 0.5, 0.7, 0.9}, []float64{0, 0.004, 0.01}

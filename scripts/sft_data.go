@@ -172,18 +172,16 @@ func main() {
 	exFriends := flag.String("example-friends", "sam", "worked examples' round 3: sam (friends' unpublished round-2 answers from a SAM run) or skip")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, promptsErr := llmagent.TemplatesByName(*prompts)
 	if err := flagcheck.All(
 		flagcheck.Range("groups", *ngroups, 0, 40),
 		flagcheck.Count("replicates", *reps),
+		flagcheck.Want("val", *val >= 0 && *val < 1, *val, "a share in [0, 1)"),
+		flagcheck.OneOf("example-friends", *exFriends, "sam", "skip"),
+		flagcheck.Value("prompts", promptsErr),
 	); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
-	}
-	if *val < 0 || *val >= 1 {
-		check(fmt.Errorf("-val %g: want a share in [0, 1)", *val))
-	}
-	if *exFriends != "sam" && *exFriends != "skip" {
-		check(fmt.Errorf("-example-friends %q: want sam or skip", *exFriends))
 	}
 	tpl, err := llmagent.TemplatesByName(*prompts)
 	check(err)

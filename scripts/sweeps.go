@@ -36,7 +36,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/llmsam/llmsam/plots"
@@ -57,19 +56,6 @@ func check(err error) {
 	}
 }
 
-// floats parses a comma-separated list of numbers given to flag name.
-func floats(name, list string) []float64 {
-	var out []float64
-	for _, f := range strings.Split(list, ",") {
-		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil {
-			check(fmt.Errorf("-%s %q: %q is not a number", name, list, f))
-		}
-		out = append(out, x)
-	}
-	return out
-}
-
 func main() {
 	out := flag.String("out", "out/sweeps", "output folder")
 	model := flag.String("model", "zyc2020,sam", "sweeps to run: zyc2020, sam or both (comma-separated)")
@@ -85,26 +71,33 @@ func main() {
 	fromTables = flag.Bool("from-tables", false, "draw from the runs.csv of earlier (or merged) runs in OUT instead of running")
 	flag.Parse()
 	// Flag checks, before any work.
+	lambdaValues, lambdaErr := flagcheck.ParseFloats("lambda", *lambdas)
+	muValues, muErr := flagcheck.ParseFloats("mu", *mus)
+	_, scenErr := scenario.ByName(*scen)
 	if err := flagcheck.All(
+		flagcheck.Subset("model", *model, "zyc2020", "sam"),
+		lambdaErr, muErr,
 		flagcheck.Count("runs", *runs),
+		flagcheck.AtLeast("n", *n, 10),
+		flagcheck.Subset("weighting", *weightings, "paper", "code"),
 		flagcheck.Formats("formats", *formats),
+		flagcheck.Value("scenario", scenErr),
+		shards.Check(),
 	); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	exts := strings.Split(*formats, ",")
-	if *runs < 1 || *n < 10 {
-		check(fmt.Errorf("-runs %d -n %d: want at least 1 run and 10 agents", *runs, *n))
-	}
 	saveFig := func(fig *plots.Figure, name string) {
 		paths, err := fig.SaveAs(filepath.Join(*out, name), exts...)
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
 	for _, m := range strings.Split(*model, ",") {
-		switch m {
+		switch m = strings.TrimSpace(m); m {
+		case "":
 		case "zyc2020":
-			zyc(*out, floats("lambda", *lambdas), floats("mu", *mus), *runs, *n, *weightings, *seed, saveFig)
+			zyc(*out, lambdaValues, muValues, *runs, *n, *weightings, *seed, saveFig)
 		case "sam":
 			sam(*out, *scen, *runs, *seed, saveFig)
 		default:
@@ -119,6 +112,10 @@ func zyc(out string, lambdas, mus []float64, runs, n int, weightings string, see
 	boundary := plots.Table{Title: fmt.Sprintf("Zino-Ye-Cao 2020 phase boundary: smallest lambda with mean final adoption > 1/2 (%d runs per point)", runs),
 		Header: []string{"weighting", "mu", "measured boundary (lambda)", "Theorem 3 (mu = 0, beta -> inf, paper's payoffs)"}}
 	for _, wname := range strings.Split(weightings, ",") {
+		wname = strings.TrimSpace(wname)
+		if wname == "" {
+			continue
+		}
 		base := papers.Chaos2020Defaults(0, 0).WithN(n)
 		switch wname {
 		case "paper":

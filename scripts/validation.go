@@ -20,6 +20,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -59,10 +60,13 @@ func main() {
 	more := flag.String("models", "", "further models on the same endpoint to compare, comma separated (each with its own cache file CACHE.MODEL)")
 	flag.Parse()
 	// Flag checks, before any work.
+	_, promptsErr := llmagent.TemplatesByName(*prompts)
 	if err := flagcheck.All(
 		flagcheck.Range("groups", *ngroups, 0, 40),
 		flagcheck.Count("replicates", *reps),
 		flagcheck.Formats("formats", *formats),
+		flagcheck.Value("prompts", promptsErr),
+		flagcheck.Want("models", *more == "" || llmCfg.Model != "", *more, "-model (the base model) and -base-url too"),
 	); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
@@ -89,8 +93,6 @@ func main() {
 			check(llmagent.UsePrompts(agents, *prompts))
 			models = append(models, agents)
 		}
-	} else if *more != "" {
-		check(fmt.Errorf("-models needs -model (the base model) and -base-url"))
 	}
 	summary := plots.Table{Title: "Small groups per round (mean over simulations)", Header: []string{"scenario", "round", "agents", "adoption", "mean opinion (0-10)", "value-action gap"}}
 	fits := plots.Table{Title: "SAM (beta rule) fitted to the LLM agents' small-group runs: estimates [95% intervals]; scores in sample, and out of sample (fitted on the even groups, scored on the odd ones); defaults = theory.SAM{}",
@@ -98,13 +100,25 @@ func main() {
 			"opinion RMSE 0-10 fitted (defaults)", "action log-likelihood fitted (defaults)", "action agreement fitted (defaults)",
 			"out of sample: opinion RMSE fitted (defaults)", "out of sample: action log-likelihood fitted (defaults)"}}
 	var failed []string
+	// The run directories of each model's LLM runs and of the theory fitted
+	// to them, marked failed if the model's fallback budget is spent.
+	llmDirs := map[string][]string{}
+	budgetFailed := func(model string, err error) error {
+		for _, dir := range llmDirs[model] {
+			check(history.MarkFailed(dir, err))
+		}
+		return fmt.Errorf("%s: %w\n(its runs in %s are marked failed: history.Load refuses them)", model, err, filepath.Join(*out, "runs"))
+	}
 	distances := plots.Table{Title: "LLM agents against SAM theory agents, small groups", Header: []string{"scenario", "round", "model", "against",
 		"opinion MAE (0-10)", "opinion RMSE (0-10)", "action agreement", "adoption error", "JS divergence (bits)", "Wasserstein-1 (0-10)", "gap LLM", "gap theory"}}
 	for _, name := range strings.Split(*scenarios, ",") {
 		sc, err := scenario.ByName(name)
 		check(err)
 		var groups []pop.Population
+		var inputs []history.InputFile // the files the runs read, for their manifests
 		if *coeff != "" {
+			inputs, err = history.Inputs("population", pop.ReleaseFiles(*coeff, sc)...)
+			check(err)
 			groups, err = protocol.ReleaseGroups(*coeff, sc)
 		} else {
 			groups, err = protocol.SyntheticGroups(sc, *seed)
@@ -114,19 +128,31 @@ func main() {
 			groups = groups[:*ngroups]
 		}
 		var perGroup []*history.Run
-		run := func(label, dir string, s *scenario.Scenario, model agent.Model) *history.Run {
+		// run runs the small groups with model and saves them; llm names the
+		// LLM the runs depend on ("" for theory agents).
+		run := func(label, dir string, s *scenario.Scenario, model agent.Model, llm string) *history.Run {
 			runs, err := protocol.SmallGroups{Scenario: s, Groups: groups, Agents: model, Replicates: *reps, Seed: *seed}.Run()
 			check(err)
 			perGroup = runs
 			pooled, err := history.Pool(label, runs...)
 			check(err)
-			check(pooled.Save(filepath.Join(*out, "runs", sc.Name, dir)))
+			pooled.Manifest.Inputs = inputs
+			path := filepath.Join(*out, "runs", sc.Name, dir)
+			check(pooled.Save(path))
+			if llm != "" {
+				llmDirs[llm] = append(llmDirs[llm], path)
+				// No calibration, release files or figures from runs over
+				// the fallback budget.
+				if err := llmagent.Check(model); err != nil {
+					check(budgetFailed(llm, err))
+				}
+			}
 			rr, err := history.ReleaseRuns(sc.ID, runs)
 			check(err)
 			check(history.SaveRelease(filepath.Join(*out, "release", sc.Name, dir), rr))
 			return pooled
 		}
-		th := run("theory (SAM defaults)", "theory", sc, theory.SAM{})
+		th := run("theory (SAM defaults)", "theory", sc, theory.SAM{}, "")
 		runs := []*history.Run{th}
 		first := th.Metrics()[0][0]
 		source := "synthetic answers"
@@ -138,8 +164,7 @@ func main() {
 			theory.SAM{}.RuleAdoption(th.People))
 		for _, agents := range models {
 			model := agents.Client.Config().Model
-			lm := run("LLM ("+model+")", "llm-"+safeName(model), sc, agents)
-			check(llmagent.Check(agents)) // no calibration on runs over the fallback budget
+			lm := run("LLM ("+model+")", "llm-"+safeName(model), sc, agents, model)
 			lmGroups := perGroup
 			against := []*history.Run{th}
 			fit, err := calibrate.SAM(lm)
@@ -175,7 +200,7 @@ func main() {
 					ci("s(1)"), ci(fmt.Sprintf("s(%d)", len(fit.Signals)-1)),
 					f2(fit.Fitted.OpinionRMSE)+" ("+f2(fit.Default.OpinionRMSE)+")", f3(fit.Fitted.ActionLogLik)+" ("+f3(fit.Default.ActionLogLik)+")",
 					f3(fit.Fitted.ActionAgreement)+" ("+f3(fit.Default.ActionAgreement)+")", oosRMSE, oosLL)
-				cal := run("theory (SAM fitted to "+model+")", "fitted-"+safeName(model), fit.Scenario(sc), fit.Model)
+				cal := run("theory (SAM fitted to "+model+")", "fitted-"+safeName(model), fit.Scenario(sc), fit.Model, model)
 				runs = append(runs, lm, cal)
 				against = append(against, cal)
 			}
@@ -210,11 +235,15 @@ func main() {
 		check(err)
 		fmt.Println("wrote", strings.Join(paths, ", "))
 	}
+	var budgetErrs []error
 	for _, agents := range models {
 		llmSummary, err := llmagent.Finish(agents)
 		fmt.Print(llmSummary)
-		check(err)
+		if err != nil {
+			budgetErrs = append(budgetErrs, budgetFailed(agents.Client.Config().Model, err))
+		}
 	}
+	check(errors.Join(budgetErrs...))
 	paths, err := summary.Save(filepath.Join(*out, "rounds"))
 	check(err)
 	fmt.Println("wrote", strings.Join(paths, ", "))

@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,8 @@ import (
 	"github.com/llmsam/llmsam/internal/refdata"
 	"github.com/llmsam/llmsam/stdlib/llmagent"
 	"github.com/llmsam/llmsam/stdlib/netw"
+	"github.com/llmsam/llmsam/stdlib/pop"
+	"github.com/llmsam/llmsam/stdlib/scenario"
 )
 
 // TestValidationWithReleaseFiles runs the validation script with two LLM
@@ -246,5 +250,92 @@ func TestDynamicTakesTheReleaseFiles(t *testing.T) {
 	cmd.Run()
 	if want := "-static " + ba + ": 101 nodes, want 50"; cmd.ProcessState.ExitCode() == 0 || !strings.Contains(errb.String(), want) {
 		t.Fatalf("exit %d, stderr %q; want a failure saying %q", cmd.ProcessState.ExitCode(), errb.String(), want)
+	}
+}
+
+// TestManifestsNameTheirInputFiles: the runs of large_network.go and
+// dynamic.go made from .npy networks and coefficient files record those
+// files in manifest.json, by path and SHA-256.
+func TestManifestsNameTheirInputFiles(t *testing.T) {
+	dir := t.TempDir()
+	check := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sha := func(path string) string {
+		b, err := os.ReadFile(path)
+		check(err)
+		return fmt.Sprintf("%x", sha256.Sum256(b))
+	}
+	ws, _ := netw.WattsStrogatz(101, 18, 0.3, 5)
+	wsPath := filepath.Join(dir, "WS.npy")
+	check(netw.SaveNetwork(wsPath, ws))
+	people, _ := pop.Synthetic(scenario.Dishwasher(), 165, 1)
+	var coeff []string
+	for k, part := range []pop.Population{people[:30], people[30:70], people[70:]} {
+		path := filepath.Join(dir, fmt.Sprintf("coeff1_%d.csv", k+3))
+		f, err := os.Create(path)
+		check(err)
+		check(pop.WriteCSV(f, part))
+		check(f.Close())
+		coeff = append(coeff, path)
+	}
+	base, _ := netw.BarabasiAlbert(50, 5, 1)
+	dyn, err := netw.Rewire(base, 20, 10, 1)
+	check(err)
+	dynPath, staticPath := filepath.Join(dir, "dyn.npy"), filepath.Join(dir, "static.npy")
+	check(netw.SaveNetwork(dynPath, dyn))
+	check(netw.SaveNetwork(staticPath, base))
+
+	inputs := func(runDir string) map[string]string {
+		var m struct {
+			Inputs []struct{ Role, Path, SHA256 string }
+		}
+		check(json.Unmarshal([]byte(mustRead(t, filepath.Join(runDir, "manifest.json"))), &m))
+		got := map[string]string{}
+		for _, in := range m.Inputs {
+			got[in.Role+" "+in.Path] = in.SHA256
+		}
+		return got
+	}
+	want := func(runDir string, role string, paths ...string) {
+		t.Helper()
+		got := inputs(runDir)
+		for _, p := range paths {
+			if got[role+" "+p] != sha(p) {
+				t.Errorf("%s: manifest inputs %v lack %s %s (sha256 %s)", runDir, got, role, p, sha(p))
+			}
+		}
+	}
+	out := t.TempDir()
+	code, _, stderr := runInterpreted(filepath.Join(root(t), "scripts", "large_network.go"), "-out", out, "-windows", "1", "-replicates", "1",
+		"-formats", "png", "-ws", wsPath, "-coeff", dir)
+	if code != 0 {
+		t.Fatalf("large_network: exit %d: %s", code, stderr)
+	}
+	want(filepath.Join(out, "runs", "WS", "window_0"), "network", wsPath)
+	want(filepath.Join(out, "runs", "WS", "window_0"), "population", coeff...)
+	if got := inputs(filepath.Join(out, "runs", "BA", "window_0")); len(got) != 3 {
+		t.Errorf("the generated BA network's run lists %v, want only the 3 coefficient files", got)
+	}
+
+	out = t.TempDir()
+	code, _, stderr = runInterpreted(filepath.Join(root(t), "scripts", "dynamic.go"), "-out", out, "-windows", "1", "-replicates", "1",
+		"-formats", "png", "-dynamic", dynPath, "-static", staticPath)
+	if code != 0 {
+		t.Fatalf("dynamic: exit %d: %s", code, stderr)
+	}
+	manifests, _ := filepath.Glob(filepath.Join(out, "runs", "*", "manifest.json"))
+	if len(manifests) != 2 {
+		t.Fatalf("%d run directories, want 2 (dynamic and static)", len(manifests))
+	}
+	for _, m := range manifests {
+		run := filepath.Dir(m)
+		if strings.Contains(filepath.Base(run), "static") {
+			want(run, "network", staticPath)
+		} else {
+			want(run, "network", dynPath)
+		}
 	}
 }

@@ -20,13 +20,12 @@ const kernelUsage = `usage:
 func runKernel(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "install" {
 		fs := flag.NewFlagSet("llmsam kernel install", flag.ContinueOnError)
-		fs.SetOutput(stderr)
 		user := fs.Bool("user", false, "install for the current user (in the user's Jupyter data directory)")
 		prefix := fs.String("prefix", "", "install under `DIR`/share/jupyter (a virtualenv or conda prefix)")
 		svg := fs.Bool("svg", false, "send figures that cells return as SVG too")
-		fs.Usage = func() { fmt.Fprint(stderr, kernelUsage); fs.PrintDefaults() }
-		if err := fs.Parse(args[1:]); err != nil {
-			return 2
+		fs.Usage = func() { fmt.Fprint(fs.Output(), kernelUsage); fs.PrintDefaults() }
+		if code, done := parseFlags(fs, args[1:], stdout, stderr); done {
+			return code
 		}
 		if fs.NArg() > 0 {
 			fmt.Fprintf(stderr, "llmsam kernel install: unexpected argument %q\n", fs.Arg(0))
@@ -41,15 +40,14 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fs := flag.NewFlagSet("llmsam kernel", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	svg := fs.Bool("svg", false, "send figures that cells return as SVG too")
-	fs.Usage = func() { fmt.Fprint(stderr, kernelUsage); fs.PrintDefaults() }
+	fs.Usage = func() { fmt.Fprint(fs.Output(), kernelUsage); fs.PrintDefaults() }
 	var conn string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		conn, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if conn == "" && fs.NArg() > 0 {
 		conn = fs.Arg(0)
@@ -79,19 +77,18 @@ func isIPYNB(args []string) bool {
 // headless and writes their outputs into it (or into -o FILE).
 func runIPYNB(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("llmsam run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	out := fs.String("o", "", "write the executed notebook to `FILE` instead of into NOTEBOOK.ipynb")
 	keep := fs.Bool("keep-going", false, "run the cells after a failing one")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: llmsam run NOTEBOOK.ipynb [-o FILE] [-keep-going]")
+		fmt.Fprintln(fs.Output(), "usage: llmsam run NOTEBOOK.ipynb [-o FILE] [-keep-going]")
 		fs.PrintDefaults()
 	}
 	var path string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		path, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if path == "" && fs.NArg() > 0 {
 		path = fs.Arg(0)

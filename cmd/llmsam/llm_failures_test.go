@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/llmsam/llmsam/internal/openaitest"
+	"github.com/llmsam/llmsam/stdlib/history"
 )
 
 // TestLLMFailuresAtTheCommandLine runs examples/llm_agents.go with the
@@ -74,4 +75,61 @@ func TestLLMFailuresAtTheCommandLine(t *testing.T) {
 			t.Fatalf("errors.jsonl has %d lines for %v", lines, inj)
 		}
 	})
+}
+
+// TestBudgetFailureMarksSavedRuns: a study script that saves its LLM runs
+// as it goes and whose LLM agents spend the fallback budget (small groups:
+// fewer agent-steps than the in-run check waits for, so only the check
+// after the run fails) exits non-zero, and the run directories it wrote for
+// them say so (manifest.json's "error", which history.Load refuses), while
+// its theory runs stay results; no release files are written for them.
+// (large_network.go and dynamic.go check the budget before saving
+// anything.)
+func TestBudgetFailureMarksSavedRuns(t *testing.T) {
+	srv := openaitest.New(openaitest.Options{Rules: []openaitest.Rule{{Fault: openaitest.Garbage, Rate: 1, Times: 1 << 30}}})
+	defer srv.Close()
+	for _, tc := range []struct {
+		script string
+		args   []string
+	}{
+		{"validation.go", []string{"-groups", "1", "-replicates", "1", "-scenarios", "dishwasher"}},
+	} {
+		t.Run(tc.script, func(t *testing.T) {
+			out := t.TempDir()
+			args := append([]string{filepath.Join(root(t), "scripts", tc.script), "-out", out, "-formats", "png",
+				"-model", "test-model", "-base-url", srv.BaseURL()}, tc.args...)
+			cmd := exec.Command(binary, args...)
+			msg, _ := cmd.CombinedOutput()
+			if code := cmd.ProcessState.ExitCode(); code == 0 || !strings.Contains(string(msg), "fallback budget") || !strings.Contains(string(msg), "marked failed") {
+				t.Fatalf("exit %d:\n%s", code, msg)
+			}
+			manifests, _ := filepath.Glob(filepath.Join(out, "runs", "*", "manifest.json"))
+			deeper, _ := filepath.Glob(filepath.Join(out, "runs", "*", "*", "manifest.json"))
+			manifests = append(manifests, deeper...)
+			marked := 0
+			for _, m := range manifests {
+				dir := filepath.Dir(m)
+				_, err := history.Load(dir)
+				theory := filepath.Base(dir) == "theory"
+				switch {
+				case theory && err != nil:
+					t.Errorf("%s: the theory run was refused: %v", dir, err)
+				case !theory && (err == nil || !strings.Contains(err.Error(), "fallback budget")):
+					t.Errorf("%s: an LLM run over the budget loads as a result (%v)", dir, err)
+				case !theory:
+					marked++
+				}
+			}
+			if marked == 0 {
+				t.Errorf("no LLM run directory was written (of %d):\n%s", len(manifests), msg)
+			}
+			releases, _ := filepath.Glob(filepath.Join(out, "release", "*"))
+			releases2, _ := filepath.Glob(filepath.Join(out, "release", "*", "*"))
+			for _, r := range append(releases, releases2...) {
+				if strings.Contains(r, "llm-") {
+					t.Errorf("release files written from runs over the budget: %s", r)
+				}
+			}
+		})
+	}
 }

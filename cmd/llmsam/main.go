@@ -82,6 +82,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case cmd == "merge":
 		return runMerge(args[1:], stdout, stderr)
 	case cmd == "version":
+		if len(args) > 1 && isHelp(args[1]) {
+			fmt.Fprintln(stdout, "usage: llmsam version\n\nprints the version, the source commit and the Go version")
+			return 0
+		}
 		commit, modified := history.Source()
 		if commit == "" {
 			commit = "commit unknown"
@@ -128,12 +132,11 @@ func runScript(ctx context.Context, path string, args []string, stdout, stderr i
 
 func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("llmsam run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	html := fs.Bool("html", false, "write a standalone HTML page instead of Markdown")
 	out := fs.String("o", "", "output file (default NOTEBOOK.out.md or .out.html beside the notebook)")
 	keep := fs.Bool("keep-going", false, "run the blocks after a failing one")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: llmsam run NOTEBOOK.md [-html] [-o FILE] [-keep-going]")
+		fmt.Fprintln(fs.Output(), "usage: llmsam run NOTEBOOK.md [-html] [-o FILE] [-keep-going]\n       llmsam run NOTEBOOK.ipynb [-o FILE] [-keep-going]")
 		fs.PrintDefaults()
 	}
 	// Accept the notebook before or after the flags.
@@ -141,8 +144,8 @@ func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		path, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
 	}
 	if path == "" && fs.NArg() > 0 {
 		path = fs.Arg(0)
@@ -197,17 +200,17 @@ func executeNotebook(ctx context.Context, path, out string, keep bool, parse fun
 // run-batch`) results file in the cache the requests were exported with.
 func runImportBatch(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("llmsam import-batch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	cache := fs.String("cache", "", "the cache file the batch was exported with (required)")
 	model := fs.String("model", "", "the model of the batch (required)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: llmsam import-batch -cache FILE -model NAME RESULTS.jsonl")
+		fmt.Fprintln(fs.Output(), "usage: llmsam import-batch -cache FILE -model NAME RESULTS.jsonl")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || *cache == "" || *model == "" {
-		if err == nil {
-			fs.Usage()
-		}
+	if code, done := parseFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 1 || *cache == "" || *model == "" {
+		fs.Usage()
 		return 2
 	}
 	stored, failed, err := llm.ImportBatch(llm.Config{Model: *model, CachePath: *cache}, fs.Arg(0))

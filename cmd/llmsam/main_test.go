@@ -349,6 +349,23 @@ func TestScriptFlags(t *testing.T) {
 		{"population.go", []string{"-formats", ""}, "no figure format"},
 		{"../examples/experiment.go", []string{"-replicates", "0"}, "flag -replicates: 0"},
 		{"../examples/experiment.go", []string{"-formats", "png,bogus"}, `unknown figure format "bogus"`},
+		{"../examples/experiment.go", []string{"-shard", "4/3"}, `flag -shard: "4/3", want i/n with 1 <= i <= n`},
+		{"../examples/experiment.go", []string{"-agents", "xlsx"}, `flag -agents: "xlsx", want csv, parquet or none`},
+		{"sweeps.go", []string{"-shard", "0/2"}, `flag -shard: "0/2"`},
+		{"sweeps.go", []string{"-agents", "json"}, `flag -agents: "json"`},
+		{"sweeps.go", []string{"-mu", "0,x"}, `flag -mu: "x" in "0,x"`},
+		{"sweeps.go", []string{"-model", "sam,bogus"}, `flag -model: "bogus"`},
+		{"sweeps.go", []string{"-weighting", "papers"}, `flag -weighting: "papers"`},
+		{"sweeps.go", []string{"-n", "5"}, "flag -n: 5, want at least 10"},
+		{"phenomena.go", []string{"-n", "5"}, "flag -n: 5, want at least 10"},
+		{"phenomena.go", []string{"-scenario", "bogus"}, `flag -scenario: unknown scenario "bogus"`},
+		{"sft_data.go", []string{"-val", "1.5"}, "flag -val: 1.5, want a share in [0, 1)"},
+		{"sft_data.go", []string{"-example-friends", "all"}, `flag -example-friends: "all"`},
+		{"large_network.go", []string{"-rule", "bogus"}, "flag -rule:"},
+		{"large_network.go", []string{"-prompts", "bogus"}, `flag -prompts: unknown prompt set "bogus"`},
+		{"dynamic.go", []string{"-scenario", "bogus"}, `flag -scenario: unknown scenario "bogus"`},
+		{"validation.go", []string{"-models", "m2"}, `flag -models: "m2", want -model`},
+		{"../examples/million.go", []string{"-activation", "2"}, "flag -activation: 2, want a probability in (0, 1]"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
 		// A process: scripts print to os.Stderr, the process's own stream.
@@ -362,6 +379,29 @@ func TestScriptFlags(t *testing.T) {
 		}
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%s %v wrote %s before refusing its flags", tc.script, tc.args, out)
+		}
+	}
+}
+
+// TestSubcommandHelp: -h and --help print every subcommand's usage on
+// stdout and exit 0; an unknown flag exits 2 with the error and the usage
+// on stderr.
+func TestSubcommandHelp(t *testing.T) {
+	for _, sub := range [][]string{{}, {"run"}, {"run", "x.ipynb"}, {"kernel"}, {"kernel", "install"}, {"import-batch"}, {"merge"}, {"version"}} {
+		for _, h := range []string{"-h", "--help"} {
+			args := append(append([]string{}, sub...), h)
+			code, stdout, stderr := runInterpreted(args...)
+			if code != 0 || !strings.Contains(strings.ToLower(stdout), "usage") || stderr != "" {
+				t.Errorf("llmsam %s: exit %d, stdout %q, stderr %q; want exit 0 and the usage on stdout", strings.Join(args, " "), code, stdout, stderr)
+			}
+		}
+		if len(sub) == 0 || sub[0] == "version" {
+			continue
+		}
+		args := append(append([]string{}, sub...), "--bogus")
+		code, stdout, stderr := runInterpreted(args...)
+		if code != 2 || !strings.Contains(stderr, "bogus") || !strings.Contains(stderr, "usage") || stdout != "" {
+			t.Errorf("llmsam %s: exit %d, stdout %q, stderr %q; want exit 2 naming the flag, with the usage", strings.Join(args, " "), code, stdout, stderr)
 		}
 	}
 }

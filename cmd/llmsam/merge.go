@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/llmsam/llmsam/plots"
 	"github.com/llmsam/llmsam/stdlib/experiment"
@@ -14,8 +15,16 @@ import (
 // tables (experiment.Merge) and the figures listed in figures.json, redrawn
 // from the merged runs table, the same files the unsharded run writes.
 func runMerge(args []string, stdout, stderr io.Writer) int {
-	if len(args) < 2 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(stderr, "usage: llmsam merge OUT SHARD_DIR...\n\ncombines the folders of an experiment run with -shard i/n (every i of n) into OUT")
+	const mergeUsage = "usage: llmsam merge OUT SHARD_DIR...\n\ncombines the folders of an experiment run with -shard i/n (every i of n) into OUT"
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, mergeUsage)
+		return 0
+	}
+	if len(args) < 2 || strings.HasPrefix(args[0], "-") {
+		if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+			fmt.Fprintf(stderr, "llmsam merge: flag provided but not defined: %s\n", args[0])
+		}
+		fmt.Fprintln(stderr, mergeUsage)
 		return 2
 	}
 	out, shards := args[0], args[1:]

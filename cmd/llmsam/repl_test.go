@@ -35,6 +35,8 @@ func TestREPLPipe(t *testing.T) {
 		"run, _ := sim.Run(sim.Study{Network: g, People: pop.MustSynthetic(scenario.Dishwasher(), 40, 1), Agents: theory.SAM{}, Quiet: true})",
 		"plots.Trajectories(run).Save(\"" + filepath.Join(dir, "fig.png") + "\")",
 		"undefinedName + 1",
+		"err := errors.Unwrap(errors.New(\"x\"))",
+		"err",
 		":vars",
 		":doc netw.BarabasiAlbert",
 		":doc nosuchname",
@@ -83,7 +85,7 @@ func TestREPLPipe(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go run of the saved session: %v\n%s\n%s", err, compiled, mustRead(t, filepath.Join(dir, "session.go")))
 	}
-	for _, want := range []string{"lib main ran\n", "15 (int)\n", "42 (int)\n", "i 2\n", "9 (float64)\n"} {
+	for _, want := range []string{"lib main ran\n", "15 (int)\n", "42 (int)\n", "i 2\n", "9 (float64)\n", "<nil> (error)\n"} {
 		if !strings.Contains(string(compiled), want) || !strings.Contains(text, want) {
 			t.Errorf("the session and go run of its :save should both print %q:\n%s", want, compiled)
 		}
@@ -99,8 +101,15 @@ type terminal struct {
 	buf bytes.Buffer
 }
 
+// startTerminal runs llmsam in a pseudo-terminal: the REPL with the
+// environment variables env (NAME=VALUE), or the script env[0] when it
+// ends in .go.
 func startTerminal(t *testing.T, env ...string) *terminal {
 	cmd := exec.Command(binary)
+	if len(env) > 0 && strings.HasSuffix(env[0], ".go") {
+		cmd = exec.Command(binary, env[0])
+		env = env[1:]
+	}
 	cmd.Env = append(os.Environ(), env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 160})
 	if err != nil {
@@ -218,4 +227,52 @@ func TestREPLTerminal(t *testing.T) {
 	if !strings.Contains(hist, "g.Edges()") {
 		t.Errorf("history file lacks g.Edges():\n%s", hist)
 	}
+}
+
+// TestInterruptClearsProgress: Ctrl-C during a run with a progress bar, in
+// a script and in a REPL cell, says "interrupted" on a cleared line, not
+// after the bar.
+func TestInterruptClearsProgress(t *testing.T) {
+	const study = `sim.Run(sim.Study{Name: "long", Network: netw.Complete(30), People: pop.MustSynthetic(scenario.Dishwasher(), 30, 1), Agents: theory.ZYC2020{Beta: 20, Lambda: 0.5, TicksPerStep: 100000}, Steps: 100000, Workers: 1})`
+	// before returns what the terminal showed on the line "interrupted" is
+	// written on, from the last carriage return or newline.
+	before := func(screen string) string {
+		s := screen[:strings.LastIndex(screen, "interrupted")]
+		return s[strings.LastIndexAny(s, "\r\n")+1:]
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "long.go")
+	os.WriteFile(script, []byte(`package main
+
+import (
+	"fmt"
+
+	"github.com/llmsam/llmsam/stdlib/netw"
+	"github.com/llmsam/llmsam/stdlib/pop"
+	"github.com/llmsam/llmsam/stdlib/scenario"
+	"github.com/llmsam/llmsam/stdlib/sim"
+	"github.com/llmsam/llmsam/stdlib/theory"
+)
+
+func main() {
+	_, err := `+study+`
+	fmt.Println(err)
+}
+`), 0o644)
+	term := startTerminal(t, script)
+	term.waitFor("long ", 20*time.Second) // the bar is drawn
+	term.send("\x03")
+	if s := before(term.waitFor("interrupted", 10*time.Second)); strings.TrimSpace(s) != "" {
+		t.Errorf("script: %q is left before \"interrupted\"", s)
+	}
+
+	term = startTerminal(t, "XDG_CONFIG_HOME="+dir, "HOME="+dir, "TERM=xterm")
+	term.waitFor("llmsam> ", 10*time.Second)
+	term.send("r, err := " + study + "\r")
+	term.waitFor("long ", 20*time.Second)
+	term.send("\x03")
+	if s := before(term.waitFor("interrupted", 10*time.Second)); strings.TrimSpace(s) != "" {
+		t.Errorf("REPL: %q is left before \"interrupted\"", s)
+	}
+	term.waitFor("llmsam> ", 10*time.Second)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 
@@ -75,9 +76,35 @@ func safeJob(ctx context.Context, i int, job func(context.Context, int) error) (
 // Progress is a thread-safe progress bar on stderr, shown only on a
 // terminal, or the host's own display (a Jupyter kernel's) when it has one.
 type Progress struct {
-	mu   sync.Mutex
-	bar  *progressbar.ProgressBar
-	host session.ProgressBar
+	mu      sync.Mutex
+	bar     *progressbar.ProgressBar
+	stopped bool // cleared by ClearBars or finished: draws nothing more
+	host    session.ProgressBar
+}
+
+// bars are the terminal bars not yet finished, for ClearBars.
+var bars struct {
+	sync.Mutex
+	m map[*Progress]bool
+}
+
+// ClearBars clears the line of every terminal bar still drawing and
+// silences it. The host calls it when a cell or script is interrupted,
+// before saying so: the interrupted code runs on until it next checks its
+// context, and its bar would otherwise stay on the line of the message (or
+// be drawn after it).
+func ClearBars() {
+	bars.Lock()
+	defer bars.Unlock()
+	for p := range bars.m {
+		p.mu.Lock()
+		if !p.stopped {
+			p.stopped = true
+			p.bar.Clear()
+		}
+		p.mu.Unlock()
+		delete(bars.m, p)
+	}
 }
 
 // NewProgress returns a bar counting to total, labelled label; quiet, a
@@ -93,14 +120,25 @@ func NewProgress(quiet bool, total int, label string) *Progress {
 	if quiet || total <= 0 || !term.IsTerminal(int(os.Stderr.Fd())) {
 		return p
 	}
+	return terminalProgress(p, os.Stderr, total, label)
+}
+
+// terminalProgress draws p as a bar on w (a terminal).
+func terminalProgress(p *Progress, w io.Writer, total int, label string) *Progress {
 	p.bar = progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(label),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetWidth(30),
 		progressbar.OptionThrottle(100_000_000),
 		progressbar.OptionClearOnFinish(),
 	)
+	bars.Lock()
+	if bars.m == nil {
+		bars.m = map[*Progress]bool{}
+	}
+	bars.m[p] = true
+	bars.Unlock()
 	return p
 }
 
@@ -114,7 +152,9 @@ func (p *Progress) Add(n int) {
 		return
 	}
 	p.mu.Lock()
-	p.bar.Add(n)
+	if !p.stopped {
+		p.bar.Add(n)
+	}
 	p.mu.Unlock()
 }
 
@@ -123,7 +163,16 @@ func (p *Progress) Finish() {
 	if p.host != nil {
 		p.host.Finish()
 	}
-	if p.bar != nil {
+	if p.bar == nil {
+		return
+	}
+	p.mu.Lock()
+	if !p.stopped {
+		p.stopped = true
 		p.bar.Finish()
 	}
+	p.mu.Unlock()
+	bars.Lock()
+	delete(bars.m, p)
+	bars.Unlock()
 }

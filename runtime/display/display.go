@@ -28,6 +28,17 @@ func Show(v any) {
 	fmt.Println(Value(reflect.ValueOf(v)))
 }
 
+// ShowAs is Show for a value of the interface type named typ (such as
+// "error"): a nil v, whose type an any loses, prints as "<nil> (typ)", as
+// the REPL shows it.
+func ShowAs(v any, typ string) {
+	if v == nil {
+		fmt.Printf("<nil> (%s)\n", typ)
+		return
+	}
+	Show(v)
+}
+
 // String formats a value as Value does.
 func String(v any) string { return Value(reflect.ValueOf(v)) }
 
@@ -41,6 +52,7 @@ func String(v any) string { return Value(reflect.ValueOf(v)) }
 //	"hello" (string)
 //	[]int len 100: [0 1 2 3 4 5 6 7 8 9 ... 90 more]
 //	sim.Study{Name: "", Steps: 3, ...}
+//	<nil> (error)
 func Value(v reflect.Value) string { return Named(v, nil) }
 
 // Namer names what reflection cannot: an interpreter's struct types are
@@ -56,10 +68,13 @@ type Namer interface {
 func Named(v reflect.Value, names Namer) string {
 	f := formatter{names: names}
 	if !v.IsValid() {
-		return ""
+		return "<nil>"
 	}
 	for v.Kind() == reflect.Interface && !v.IsNil() {
 		v = v.Elem()
+	}
+	if (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && v.IsNil() {
+		return "<nil> (" + f.typeName(v.Type()) + ")" // a nil error: the call succeeded
 	}
 	if s, ok := stringer(v); ok {
 		return cut(s, displayText)

@@ -43,6 +43,7 @@ type saved struct {
 	src     string
 	defines []string // names a statement defined with :=
 	shown   bool     // a final expression whose value the session printed
+	nilType string   // the interface type of a shown nil value (see display.ShowAs)
 	expr    bool     // an expression statement that is not a call
 }
 
@@ -74,6 +75,7 @@ type parsed struct {
 	names   []string          // top-level names it declares
 	methods []string          // "T.M" methods it declares
 	display bool              // its last statement is an expression worth printing
+	call    bool              // its last statement is a call
 	expr    bool              // its only statement is a non-call expression
 	fun     string            // the function its last statement calls, when a name or selector
 	declSrc map[string]string // source of its types and methods (see declSources)
@@ -171,8 +173,14 @@ func (h *Host) runCell(ctx context.Context, name string, firstLine int, src stri
 		}
 		h.chunkDone(p)
 		last := k == len(chunks)-1
-		shown := last && p.display && v.IsValid() && !isNil(v) && !h.noResults(p.fun)
-		h.history = append(h.history, saved{decl: p.decl, src: p.text, defines: definedBy(p), shown: shown, expr: p.expr})
+		// A nil value is shown when the expression names it (err after a
+		// call that succeeded: "<nil> (error)"), not when a call returns it.
+		shown := last && p.display && v.IsValid() && (!isNil(v) || !p.call) && !h.noResults(p.fun)
+		s := saved{decl: p.decl, src: p.text, defines: definedBy(p), shown: shown, expr: p.expr}
+		if shown && v.Kind() == reflect.Interface && v.IsNil() {
+			s.nilType = v.Type().String()
+		}
+		h.history = append(h.history, s)
 		if shown {
 			res.Value, res.Show, res.names = v, true, h
 		}
@@ -348,6 +356,7 @@ func (h *Host) parseChunk(name string, id int, c chunk) (parsed, error) {
 		if es, ok := body.List[n-1].(*ast.ExprStmt); ok {
 			call, isCall := es.X.(*ast.CallExpr)
 			p.expr = !isCall && n == 1
+			p.call = isCall
 			if isCall && pureSelector(call.Fun) {
 				var b strings.Builder
 				printer.Fprint(&b, token.NewFileSet(), call.Fun)

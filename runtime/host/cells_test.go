@@ -177,6 +177,9 @@ func TestDisplay(t *testing.T) {
 		{"pop.MustSynthetic(scenario.Dishwasher(), 10, 1)", "pop.Population: 10 people"},
 		{"netw.Complete(4)", "undirected graph: 4 nodes, 6 edges"},
 		{"errors.New(\"bad\")", "bad"},
+		{"err := errors.Unwrap(errors.New(\"bad\"))\nerr", "<nil> (error)"},
+		{"var none *history.Run\nnone", "<nil> (*history.Run)"},
+		{"errors.Unwrap(errors.New(\"bad\"))", ""}, // a call that returns nil: nothing
 		{"type rect struct{ w, h float64 }\nrect{2, 3}", "rect{w: 2, h: 3}"},
 		{"[]rect{{1, 1}}", "[]rect len 1: [rect{w: 1, h: 1}]"},
 	} {
@@ -185,7 +188,7 @@ func TestDisplay(t *testing.T) {
 			t.Errorf("%q: %v", tc.src, err)
 			continue
 		}
-		if got := r.String(); (tc.want == "" && got != "") || !strings.HasPrefix(got, tc.want) {
+		if got := r.String(); (tc.want == "" && got != "") || !strings.HasPrefix(got, tc.want) || (got == "") == r.Show {
 			t.Errorf("%q displays %q, want %q", tc.src, got, tc.want)
 		}
 	}

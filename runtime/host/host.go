@@ -19,6 +19,7 @@ import (
 	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/llmsam/llmsam/internal/session"
+	"github.com/llmsam/llmsam/internal/workpool"
 	"github.com/llmsam/llmsam/runtime/symbols"
 	"github.com/llmsam/llmsam/runtime/symbols/packages"
 )
@@ -169,6 +170,11 @@ func (h *Host) run(ctx context.Context, prog *interp.Program) (reflect.Value, er
 	h.trace.Reset()
 	h.pos, h.panicAt = 0, 0
 	v, err := h.in.ExecuteWithContext(ctx, prog)
+	if ctx.Err() != nil {
+		// Interrupted: the code runs on until it next checks the context;
+		// its progress bar leaves the line before anyone says so.
+		workpool.ClearBars()
+	}
 	h.mu.Lock()
 	goPanic := h.goPanic
 	h.mu.Unlock()

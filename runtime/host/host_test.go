@@ -200,7 +200,7 @@ func TestIncomplete(t *testing.T) {
 func TestTranscriptRuns(t *testing.T) {
 	h, _ := newHost(t)
 	h.Preload()
-	for i, src := range []string{"func sq(x float64) float64 { return x * x }", "v := sq(3)", "fmt.Println(v, math.Sqrt(v))"} {
+	for i, src := range []string{"func sq(x float64) float64 { return x * x }", "v := sq(3)", "fmt.Println(v, math.Sqrt(v))", "err := errors.Unwrap(errors.New(\"x\"))", "err"} {
 		if _, err := h.RunCell(context.Background(), "cell", src); err != nil {
 			t.Fatalf("cell %d: %v", i, err)
 		}
@@ -212,6 +212,10 @@ func TestTranscriptRuns(t *testing.T) {
 	}
 	if out.String() != "9 3\n" {
 		t.Fatalf("transcript output %q", out.String())
+	}
+	// A nil error the session showed keeps its type (an any would lose it).
+	if !strings.Contains(h.Transcript(), `display.ShowAs(err, "error")`) {
+		t.Errorf("the transcript does not show err as the session did:\n%s", h.Transcript())
 	}
 }
 

@@ -56,6 +56,8 @@ func (h *Host) Transcript() string {
 			}
 		}
 		switch {
+		case s.shown && s.nilType != "":
+			src = "display.ShowAs(" + src + ", " + strconv.Quote(s.nilType) + ")"
 		case s.shown:
 			src = "display.Show(" + src + ")"
 		case s.expr:

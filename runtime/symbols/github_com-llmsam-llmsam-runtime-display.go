@@ -12,6 +12,7 @@ func init() {
 		// function, constant and variable definitions
 		"Named":  reflect.ValueOf(display.Named),
 		"Show":   reflect.ValueOf(display.Show),
+		"ShowAs": reflect.ValueOf(display.ShowAs),
 		"String": reflect.ValueOf(display.String),
 		"Value":  reflect.ValueOf(display.Value),
 

@@ -11,11 +11,16 @@ func init() {
 	Symbols["github.com/llmsam/llmsam/stdlib/flagcheck/flagcheck"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"All":           reflect.ValueOf(flagcheck.All),
+		"AtLeast":       reflect.ValueOf(flagcheck.AtLeast),
 		"Count":         reflect.ValueOf(flagcheck.Count),
 		"FigureFormats": reflect.ValueOf(&flagcheck.FigureFormats).Elem(),
 		"Formats":       reflect.ValueOf(flagcheck.Formats),
 		"OneOf":         reflect.ValueOf(flagcheck.OneOf),
+		"ParseFloats":   reflect.ValueOf(flagcheck.ParseFloats),
 		"ParseFormats":  reflect.ValueOf(flagcheck.ParseFormats),
 		"Range":         reflect.ValueOf(flagcheck.Range),
+		"Subset":        reflect.ValueOf(flagcheck.Subset),
+		"Value":         reflect.ValueOf(flagcheck.Value),
+		"Want":          reflect.ValueOf(flagcheck.Want),
 	}
 }

@@ -15,7 +15,9 @@ func init() {
 		"Compare":         reflect.ValueOf(history.Compare),
 		"Gap":             reflect.ValueOf(history.Gap),
 		"GoVersion":       reflect.ValueOf(history.GoVersion),
+		"Inputs":          reflect.ValueOf(history.Inputs),
 		"Load":            reflect.ValueOf(history.Load),
+		"MarkFailed":      reflect.ValueOf(history.MarkFailed),
 		"MeanOpinion":     reflect.ValueOf(history.MeanOpinion),
 		"Pool":            reflect.ValueOf(history.Pool),
 		"ReleaseRuns":     reflect.ValueOf(history.ReleaseRuns),
@@ -28,6 +30,7 @@ func init() {
 
 		// type definitions
 		"Commit":      reflect.ValueOf((*history.Commit)(nil)),
+		"InputFile":   reflect.ValueOf((*history.InputFile)(nil)),
 		"Manifest":    reflect.ValueOf((*history.Manifest)(nil)),
 		"NetworkInfo": reflect.ValueOf((*history.NetworkInfo)(nil)),
 		"ReleaseRun":  reflect.ValueOf((*history.ReleaseRun)(nil)),

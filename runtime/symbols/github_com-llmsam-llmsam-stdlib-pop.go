@@ -15,6 +15,7 @@ func init() {
 		"LoadRelease":    reflect.ValueOf(pop.LoadRelease),
 		"MustSynthetic":  reflect.ValueOf(pop.MustSynthetic),
 		"ReadCSV":        reflect.ValueOf(pop.ReadCSV),
+		"ReleaseFiles":   reflect.ValueOf(pop.ReleaseFiles),
 		"ReleaseName":    reflect.ValueOf(pop.ReleaseName),
 		"Synthetic":      reflect.ValueOf(pop.Synthetic),
 		"WriteCSV":       reflect.ValueOf(pop.WriteCSV),

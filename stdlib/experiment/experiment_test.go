@@ -432,3 +432,34 @@ func TestBuildRun(t *testing.T) {
 		t.Fatalf("Build and BuildRun both set: %v", err)
 	}
 }
+
+// TestFlagsCheck: a bad -shard or -agents is refused with the flag's name
+// and what was expected, before any work (scripts exit 2 on it).
+func TestFlagsCheck(t *testing.T) {
+	t.Setenv("SLURM_ARRAY_TASK_ID", "")
+	t.Setenv("JOB_COMPLETION_INDEX", "")
+	for _, tc := range []struct {
+		f    experiment.Flags
+		want string // "" for no error
+	}{
+		{experiment.Flags{Shard: "2/3", Agents: "parquet"}, ""},
+		{experiment.Flags{Agents: "none"}, ""},
+		{experiment.Flags{Shard: "0/3", Agents: "csv"}, `flag -shard: "0/3", want i/n with 1 <= i <= n`},
+		{experiment.Flags{Shard: "x", Agents: "csv"}, `flag -shard: "x"`},
+		{experiment.Flags{Agents: "xlsx"}, `flag -agents: "xlsx", want csv, parquet or none`},
+	} {
+		err := tc.f.Check()
+		var e experiment.Experiment
+		applyErr := tc.f.Apply(&e)
+		switch {
+		case tc.want == "" && (err != nil || applyErr != nil):
+			t.Errorf("%+v: unexpected error %v / %v", tc.f, err, applyErr)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want) || applyErr == nil || applyErr.Error() != err.Error()):
+			t.Errorf("%+v: Check %v, Apply %v; want %q from both", tc.f, err, applyErr, tc.want)
+		}
+	}
+	t.Setenv("SLURM_ARRAY_TASK_ID", "three")
+	if err := (&experiment.Flags{Agents: "csv"}).Check(); err == nil || !strings.Contains(err.Error(), "SLURM_ARRAY_TASK_ID") {
+		t.Errorf("a bad Slurm task id: %v", err)
+	}
+}

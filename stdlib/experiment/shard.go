@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -112,25 +113,37 @@ func AddFlags(fs *flag.FlagSet, agents Format) *Flags {
 	return f
 }
 
-// Apply sets the experiment's shard (from -shard, else from the scheduler's
-// environment), streaming and per-agent format.
-func (f *Flags) Apply(e *Experiment) error {
+// Check validates -shard, -agents and the scheduler's environment, so that
+// a script can refuse them with the other flags (exit status 2, a usage
+// error) before doing any work; errors name the flag or variable and what
+// was expected, as stdlib/flagcheck's do.
+func (f *Flags) Check() error {
+	var errs []error
 	if f.Shard != "" {
-		s, err := ParseShard(f.Shard)
-		if err != nil {
-			return fmt.Errorf("-shard: %w", err)
+		if _, err := ParseShard(f.Shard); err != nil {
+			errs = append(errs, fmt.Errorf("flag -shard: %q, want i/n with 1 <= i <= n, e.g. 2/3", f.Shard))
 		}
-		e.Shard = s
-	} else if s, ok, err := ShardFromEnv(os.Getenv); err != nil {
+	} else if _, _, err := ShardFromEnv(os.Getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if _, err := ParseFormat(f.Agents); err != nil {
+		errs = append(errs, fmt.Errorf("flag -agents: %q, want csv, parquet or none", f.Agents))
+	}
+	return errors.Join(errs...)
+}
+
+// Apply sets the experiment's shard (from -shard, else from the scheduler's
+// environment), streaming and per-agent format; it fails as Check does.
+func (f *Flags) Apply(e *Experiment) error {
+	if err := f.Check(); err != nil {
 		return err
-	} else if ok {
+	}
+	if f.Shard != "" {
+		e.Shard, _ = ParseShard(f.Shard)
+	} else if s, ok, _ := ShardFromEnv(os.Getenv); ok {
 		e.Shard = s
 	}
-	format, err := ParseFormat(f.Agents)
-	if err != nil {
-		return fmt.Errorf("-agents: %w", err)
-	}
-	e.Agents = format
+	e.Agents, _ = ParseFormat(f.Agents)
 	e.Stream = f.Stream
 	return nil
 }

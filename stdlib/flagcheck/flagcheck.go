@@ -17,6 +17,7 @@ package flagcheck
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -29,6 +30,60 @@ func Count(name string, v int) error {
 		return fmt.Errorf("flag -%s: %d, want a count of at least 1", name, v)
 	}
 	return nil
+}
+
+// AtLeast checks that v >= lo.
+func AtLeast(name string, v, lo int) error {
+	if v < lo {
+		return fmt.Errorf("flag -%s: %d, want at least %d", name, v, lo)
+	}
+	return nil
+}
+
+// Want checks a condition on a flag's value that the other checks do not
+// cover: when ok is false the error names the flag, its value and want,
+// what was expected ("a share in [0, 1)").
+func Want(name string, ok bool, value any, want string) error {
+	if ok {
+		return nil
+	}
+	if s, isString := value.(string); isString {
+		return fmt.Errorf("flag -%s: %q, want %s", name, s, want)
+	}
+	return fmt.Errorf("flag -%s: %v, want %s", name, value, want)
+}
+
+// Subset checks a comma-separated list whose items must each be one of
+// the allowed values (and that names at least one).
+func Subset(name, list string, allowed ...string) error {
+	n := 0
+	for _, v := range strings.Split(list, ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		n++
+		if OneOf(name, v, allowed...) != nil {
+			return fmt.Errorf("flag -%s: %q in %q, want some of %s", name, v, list, strings.Join(allowed, ", "))
+		}
+	}
+	if n == 0 {
+		return fmt.Errorf("flag -%s: %q, want some of %s", name, list, strings.Join(allowed, ", "))
+	}
+	return nil
+}
+
+// ParseFloats returns the numbers of a comma-separated list, or an error
+// naming the flag and the first item that is not a number.
+func ParseFloats(name, list string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(list, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return nil, fmt.Errorf("flag -%s: %q in %q, want a comma-separated list of numbers", name, f, list)
+		}
+		out = append(out, x)
+	}
+	return out, nil
 }
 
 // Range checks that lo <= v <= hi.
@@ -78,6 +133,15 @@ func OneOf(name, v string, allowed ...string) error {
 		}
 	}
 	return fmt.Errorf("flag -%s: %q, want one of %s", name, v, strings.Join(allowed, ", "))
+}
+
+// Value names the flag in the error a parser returned for its value
+// (scenario.ByName, theory.ParseActionRule, ...): nil stays nil.
+func Value(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("flag -%s: %w", name, err)
 }
 
 // All joins the errors of several checks (nil when all passed).

@@ -2,6 +2,7 @@ package history
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -36,6 +37,37 @@ func TestBandAndCompare(t *testing.T) {
 	d, err := Compare(a, a)
 	if err != nil || d[1].OpinionMAE != 0 || d[1].ActionAgreement != 1 {
 		t.Fatalf("a run against itself: %+v %v", d, err)
+	}
+}
+
+// TestRunString: the summary shows the mean opinion on the answer scale
+// 0-10, as the figures do, and says so.
+func TestRunString(t *testing.T) {
+	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}, {0.5, 0.5}, {0.2, 0.4}}, [][]uint8{{0, 0}, {1, 1}, {0, 0}, {0, 1}})
+	if s := r.String(); !strings.Contains(s, "final adoption 0.750, mean opinion 5.00 / 10 (mean over replicates)") {
+		t.Errorf("Run.String() = %q, want the final mean opinion 5.00 / 10", s)
+	}
+}
+
+// TestMarkFailed: a saved run marked failed afterwards is refused by Load
+// and says why, as a run saved with its error is.
+func TestMarkFailed(t *testing.T) {
+	dir := t.TempDir()
+	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 1}})
+	if err := r.Save(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := MarkFailed(dir, errors.New("over the fallback budget")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "over the fallback budget") {
+		t.Errorf("Load of a run marked failed: %v", err)
+	}
+	if err := MarkFailed(t.TempDir(), errors.New("x")); err == nil {
+		t.Error("MarkFailed of a folder without a manifest succeeded")
 	}
 }
 
@@ -120,5 +152,29 @@ func TestPool(t *testing.T) {
 	c := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}, {0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 1}, {0, 0}, {1, 1}})
 	if _, err := Pool("x", a, c); err == nil {
 		t.Fatal("runs with different replicate counts pooled")
+	}
+}
+
+// TestInputs: an input file is named by its path and the SHA-256 of its
+// content, and survives Save and Load in the manifest.
+func TestInputs(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "net.npy")
+	os.WriteFile(path, []byte("abc"), 0o644)
+	in, err := Inputs("network", path)
+	if err != nil || len(in) != 1 || in[0].SHA256 != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" || in[0].Path != path || in[0].Role != "network" {
+		t.Fatalf("Inputs = %+v, %v", in, err)
+	}
+	if _, err := Inputs("network", filepath.Join(dir, "missing.npy")); err == nil {
+		t.Error("Inputs of a missing file succeeded")
+	}
+	r := twoStepRun([][]float64{{0.5, 0.5}, {0.6, 0.8}}, [][]uint8{{0, 0}, {1, 1}})
+	r.Manifest.Inputs = in
+	if err := r.Save(filepath.Join(dir, "run")); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(filepath.Join(dir, "run"))
+	if err != nil || len(back.Manifest.Inputs) != 1 || back.Manifest.Inputs[0] != in[0] {
+		t.Fatalf("loaded inputs %+v, %v", back.Manifest.Inputs, err)
 	}
 }

@@ -180,3 +180,21 @@ func (r *Run) loadThoughts(path string) {
 		st.Thought[row.Agent] = row.Thought
 	}
 }
+
+// MarkFailed records in the manifest of the run directory dir that the run
+// failed (Manifest.Error = why), as Save records a run that stopped early:
+// for a run saved before a later check failed (a script's final fallback
+// budget), so that Load refuses it and it no longer looks like a result.
+func MarkFailed(dir string, why error) error {
+	path := filepath.Join(dir, "manifest.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	r := &Run{}
+	if err := json.Unmarshal(b, &r.Manifest); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	r.Manifest.Error = why.Error()
+	return WriteFileAtomic(path, r.writeManifest)
+}

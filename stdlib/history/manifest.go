@@ -1,6 +1,11 @@
 package history
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 )
@@ -26,6 +31,10 @@ type Manifest struct {
 	Schedule    []RoundInfo       `json:"schedule,omitempty"`
 	Committed   []Commit          `json:"committed,omitempty"`
 	Labels      map[string]string `json:"labels,omitempty"`
+	// Inputs are the files the run read (a network's .npy, a population's
+	// CSVs), by path and content hash, so that the run can be traced to
+	// them; see Inputs.
+	Inputs []InputFile `json:"inputs,omitempty"`
 	// Error says why the run stopped before it did what it was asked (an
 	// endpoint that failed, a spent fallback budget, Ctrl-C); empty for a
 	// complete run. A run directory with an error keeps what finished, and
@@ -75,3 +84,30 @@ func Version() string {
 
 // GoVersion returns the Go version the binary was built with.
 func GoVersion() string { return runtime.Version() }
+
+// InputFile is a file a run read: what it was for (Role: "network",
+// "population", ...), its path as given and the SHA-256 of its content.
+type InputFile struct {
+	Role   string `json:"role"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// Inputs hashes the files at paths, read for role, for a manifest's Inputs.
+func Inputs(role string, paths ...string) ([]InputFile, error) {
+	var out []InputFile
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		out = append(out, InputFile{Role: role, Path: p, SHA256: hex.EncodeToString(h.Sum(nil))})
+	}
+	return out, nil
+}

@@ -7,7 +7,8 @@ import (
 
 // String summarises a run in a few lines (what the REPL and notebooks show
 // for a run): name, model, scenario, network, size, and final adoption and
-// mean opinion (mean over replicates).
+// mean opinion (mean over replicates), the opinion on the answer scale 0-10
+// as figures show it (the data holds opinion/10).
 func (r *Run) String() string {
 	if r == nil {
 		return "history.Run(nil)"
@@ -28,8 +29,8 @@ func (r *Run) String() string {
 	if r.Steps() > 0 && len(r.Replicates) > 0 {
 		adoption, _ := r.Band(Adoption)
 		opinion, _ := r.Band(MeanOpinion)
-		fmt.Fprintf(&b, "\n  final adoption %.3f, mean opinion %.3f (mean over replicates)",
-			adoption[len(adoption)-1], opinion[len(opinion)-1])
+		fmt.Fprintf(&b, "\n  final adoption %.3f, mean opinion %.2f / 10 (mean over replicates)",
+			adoption[len(adoption)-1], 10*opinion[len(opinion)-1])
 	}
 	return b.String()
 }

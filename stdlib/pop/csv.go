@@ -157,8 +157,9 @@ func LoadCSV(path string) (Population, error) {
 // the scenario's private facts handed out by position within each group.
 func LoadRelease(dir string, sc *scenario.Scenario) (Population, error) {
 	var all Population
-	for _, size := range []int{3, 4, 5} {
-		p, err := LoadGroupsFile(filepath.Join(dir, fmt.Sprintf("coeff%d_%d.csv", sc.ID, size)), size, sc)
+	for k, path := range ReleaseFiles(dir, sc) {
+		size := k + 3
+		p, err := LoadGroupsFile(path, size, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -167,6 +168,16 @@ func LoadRelease(dir string, sc *scenario.Scenario) (Population, error) {
 		}
 	}
 	return all, nil
+}
+
+// ReleaseFiles are the files LoadRelease reads for sc in dir: the
+// release's coeff{E}_{N}.csv for groups of 3, 4 and 5.
+func ReleaseFiles(dir string, sc *scenario.Scenario) []string {
+	var out []string
+	for _, size := range []int{3, 4, 5} {
+		out = append(out, filepath.Join(dir, fmt.Sprintf("coeff%d_%d.csv", sc.ID, size)))
+	}
+	return out
 }
 
 // LoadGroupsFile reads one coeff{E}_{N}.csv file and splits it into its

@@ -217,3 +217,12 @@ func TestReleaseName(t *testing.T) {
 		}
 	}
 }
+
+// TestPopulationString: the summary shows the mean initial opinion on the
+// answer scale 0-10, as the figures do, and says so.
+func TestPopulationString(t *testing.T) {
+	p := Population{{A: 0.2, Tau: 0.5, F: 0.3, Lambda: 0.5, Opinion0: 0.6, Action0: 1}, {A: 0.2, Tau: 0.5, F: 0.3, Lambda: 0.5, Opinion0: 0.7}}
+	if s := p.String(); !strings.Contains(s, "2 people, initial adoption 0.500, mean opinion 6.50 / 10;") {
+		t.Errorf("Population.String() = %q, want mean opinion 6.50 / 10", s)
+	}
+}

@@ -53,8 +53,9 @@ func SyntheticGroups(sc *scenario.Scenario, seed uint64) ([]pop.Population, erro
 // of coefficient files, in the order of SyntheticGroups.
 func ReleaseGroups(dir string, sc *scenario.Scenario) ([]pop.Population, error) {
 	var groups []pop.Population
-	for _, size := range []int{3, 4, 5} {
-		gs, err := pop.LoadGroupsFile(fmt.Sprintf("%s/coeff%d_%d.csv", dir, sc.ID, size), size, sc)
+	for k, path := range pop.ReleaseFiles(dir, sc) {
+		size := k + 3
+		gs, err := pop.LoadGroupsFile(path, size, sc)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+)
+
+// parseFlags parses a subcommand's args with fs. -h and --help print the
+// usage on stdout and the caller exits 0; a bad flag prints the error and
+// the usage on stderr and the caller exits 2 (a usage error). done says
+// whether the caller should return code now. fs.Usage must write to
+// fs.Output().
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		stdout.Write(buf.Bytes())
+		return 0, true
+	case err != nil:
+		stderr.Write(buf.Bytes())
+		return 2, true
+	}
+	return 0, false
+}
+
+// isHelp reports whether arg asks for a subcommand's usage.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
