@@ -81,6 +81,10 @@ func appendMessage(dst []byte, m Message) []byte {
 	dst = append(dst, `{"role":`...)
 	dst = appendJSONString(dst, m.Role)
 	dst = append(dst, `,"content":`...)
-	dst = appendJSONString(dst, m.Content)
+	if m.Quoted != nil {
+		dst = append(dst, m.Quoted...)
+	} else {
+		dst = appendJSONString(dst, m.Content)
+	}
 	return append(dst, '}')
 }

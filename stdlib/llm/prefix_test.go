@@ -72,3 +72,25 @@ func TestSchemaEditedInPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedContent: a message given as its JSON string (Message.Quoted)
+// makes the same body, and so the same key, as its Content.
+func TestQuotedContent(t *testing.T) {
+	c := newClient(t, Config{Model: "m", BaseURL: "http://127.0.0.1:1/v1"})
+	long := strings.Repeat("shared <part> & \"quotes\"\n", 40)
+	for _, text := range []string{"", "plain", "quote \" backslash \\ <tag> & amp", "line\nbreak\ttab\u2028", "caf\u00e9 \U0001F600"} {
+		plain := Request{Schema: schema, Messages: []Message{{Role: "system", Content: long}, {Role: "user", Content: text}}}
+		quoted := Request{Schema: schema, Messages: []Message{{Role: "system", Content: long}, {Role: "user", Quoted: appendJSONString(nil, text)}}}
+		want, err := c.Body(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, pre, err := c.pooledBody(quoted)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) || c.sum(got, pre).String() != c.Key(plain) {
+			t.Fatalf("%q: body from Quoted\n%s\nwant\n%s", text, got, want)
+		}
+	}
+}

@@ -10,6 +10,12 @@ import (
 type Message struct {
 	Role    string `json:"role"`
 	Content string `json:"content"`
+	// Quoted, when not nil, is the content already written as a JSON
+	// string, quotes included, byte for byte as json.Marshal writes Content
+	// (jsonenc's escapes): the body takes it as it is instead of encoding
+	// Content, which may then be empty. For callers that render prompts
+	// straight into JSON (llmagent), saving a pass and a copy per request.
+	Quoted []byte `json:"-"`
 }
 
 // Request is one prompt to send.
@@ -117,7 +123,7 @@ func (c *Client) pooledBody(r Request) (body []byte, pre *prefix, err error) {
 func messagesLen(ms []Message) int {
 	n := 0
 	for _, m := range ms {
-		n += len(m.Content) + 32
+		n += len(m.Content) + len(m.Quoted) + 32
 	}
 	return n + len(ms)*16
 }
