@@ -335,6 +335,7 @@ func (h *Host) parseChunk(name string, id int, c chunk) (parsed, error) {
 		p.declSrc = declSources(fset, f)
 		p.text = strings.TrimSpace(string(text))
 		g := &guarder{fset: fset, consts: h.consts, packages: h.pkgs}
+		g.fixAssignments(f)
 		if g.rewrite(f) && !h.preloaded {
 			return p, fmt.Errorf("%s: go statements in cells need a preloaded session", name)
 		}
@@ -365,6 +366,7 @@ func (h *Host) parseChunk(name string, id int, c chunk) (parsed, error) {
 		}
 	}
 	g := &guarder{fset: fset, consts: h.consts, packages: h.pkgs}
+	g.fixAssignments(body)
 	deferred := g.rewriteDefers(body)
 	if (g.rewrite(body) || deferred) && !h.preloaded {
 		return p, fmt.Errorf("%s: go and defer statements in cells need a preloaded session", name)

@@ -47,7 +47,9 @@
 //
 // The stages live in their own files: cells.go splits a cell by the
 // grammar, cell.go runs it, names.go tracks the names cells declare,
-// guard.go rewrites go and defer statements, host.go sets up the
+// guard.go rewrites go and defer statements, assign.go the assignments
+// and loops yaegi would run wrongly (map elements, range loops that
+// assign, empty loop bodies), host.go sets up the
 // interpreter and runs scripts, positions.go holds positions and errors,
 // exec.go the front ends' API, complete.go and docs.go completion and
 // documentation, transcript.go :save.

@@ -388,6 +388,7 @@ func (h *Host) prepare(f *ast.File) {
 		pkgs[name] = true
 	}
 	g := &guarder{fset: h.in.FileSet(), consts: h.consts, packages: pkgs}
+	g.fixAssignments(f)
 	g.rewrite(f)
 	g.instrument(f)
 	spec := &ast.ImportSpec{Name: ast.NewIdent(guardName), Path: &ast.BasicLit{Kind: token.STRING, Value: strconv.Quote(guardPath)}}
