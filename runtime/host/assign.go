@@ -26,31 +26,255 @@ import (
 // whether it changed anything. It needs nothing from the host at run time.
 func (g *guarder) fixAssignments(node ast.Node) bool {
 	return replaceStmts(node, false, func(st ast.Stmt) ast.Stmt {
-		switch v := st.(type) {
-		case *ast.AssignStmt:
-			return g.tupleAssign(v)
-		case *ast.RangeStmt:
-			if r := g.rangeAssign(v, nil); r != nil {
-				return r
-			}
-			if len(v.Body.List) == 0 {
-				v.Body.List = []ast.Stmt{&ast.EmptyStmt{Semicolon: v.Body.Lbrace}}
-				return v
-			}
-		case *ast.LabeledStmt:
-			// The label stays on the loop (break L, continue L) when the
-			// rewrite puts statements before it.
-			if rs, ok := v.Stmt.(*ast.RangeStmt); ok {
-				return g.rangeAssign(rs, v)
-			}
-		case *ast.ForStmt:
-			if len(v.Body.List) == 0 {
-				v.Body.List = []ast.Stmt{&ast.EmptyStmt{Semicolon: v.Body.Lbrace}}
-				return v
+		if l, ok := st.(*ast.LabeledStmt); ok {
+			// The label stays on its statement (break L, continue L) when
+			// a rewrite puts statements before it.
+			return g.fixStmt(l.Stmt, l)
+		}
+		return g.fixStmt(st, nil)
+	})
+}
+
+// fixStmt returns the rewrite of st, labeled by label when that is not
+// nil, or nil when st needs none.
+func (g *guarder) fixStmt(st ast.Stmt, label *ast.LabeledStmt) ast.Stmt {
+	var pre []ast.Stmt
+	changed := false
+	switch v := st.(type) {
+	case *ast.AssignStmt:
+		if r := g.tupleAssign(v); r != nil {
+			st, changed = r, true
+		}
+	case *ast.RangeStmt:
+		if r := g.rangeAssign(v, label); r != nil {
+			return r
+		}
+		changed = fillEmpty(v.Body)
+	case *ast.ForStmt:
+		if r := g.loopVar(v, label); r != nil {
+			return r
+		}
+		changed = fillEmpty(v.Body)
+		if as, ok := v.Post.(*ast.AssignStmt); ok {
+			if r := g.tupleAssign(as); r != nil {
+				// The post statement must stay a simple statement: a
+				// function literal called at once does the assignment.
+				v.Post = &ast.ExprStmt{X: &ast.CallExpr{Fun: &ast.FuncLit{Type: &ast.FuncType{Func: as.Pos(), Params: &ast.FieldList{}}, Body: r.(*ast.BlockStmt)}, Lparen: as.Pos(), Rparen: as.Pos()}}
+				changed = true
 			}
 		}
+		pre = g.hoistInit(&v.Init)
+	case *ast.IfStmt:
+		pre = g.hoistInit(&v.Init)
+	case *ast.SwitchStmt:
+		pre = g.hoistInit(&v.Init)
+	case *ast.TypeSwitchStmt:
+		pre = g.hoistInit(&v.Init)
+	case *ast.SelectStmt:
+		changed = g.selectRecv(v)
+	}
+	if !changed && len(pre) == 0 {
 		return nil
+	}
+	if label != nil {
+		st = &ast.LabeledStmt{Label: label.Label, Colon: label.Colon, Stmt: st}
+	}
+	if len(pre) == 0 {
+		return st
+	}
+	return &ast.BlockStmt{Lbrace: st.Pos(), List: append(pre, st), Rbrace: st.End()}
+}
+
+// fillEmpty gives an empty loop body an empty statement, which yaegi runs
+// as Go does, and reports whether the body was empty.
+func fillEmpty(body *ast.BlockStmt) bool {
+	if len(body.List) > 0 {
+		return false
+	}
+	body.List = []ast.Stmt{&ast.EmptyStmt{Semicolon: body.Lbrace}}
+	return true
+}
+
+// hoistInit rewrites the init statement of an if, switch or for statement
+// that tupleAssign rewrites, `if m[k], ok = m2[j]; ok`, into the
+// assignment of the temporaries, `if m[k], ok = __v1, __v2; ok`, and
+// returns the statements that must come before (defining them).
+func (g *guarder) hoistInit(init *ast.Stmt) []ast.Stmt {
+	as, ok := (*init).(*ast.AssignStmt)
+	if !ok {
+		return nil
+	}
+	b, ok := g.tupleAssign(as).(*ast.BlockStmt)
+	if !ok {
+		return nil
+	}
+	n := len(b.List)
+	*init = b.List[n-1]
+	return b.List[:n-1]
+}
+
+// selectRecv rewrites the cases of a select statement that receive into
+// assigned variables, `case m[k], ok = <-ch:` (yaegi assigns neither an
+// element nor a field there), as `case __r1, __r2 := <-ch: m[k], ok = __r1,
+// __r2`: as in Go, the left side is evaluated and assigned when the case is
+// chosen. It reports whether it changed anything.
+func (g *guarder) selectRecv(sel *ast.SelectStmt) bool {
+	changed := false
+	for _, c := range sel.Body.List {
+		cc, ok := c.(*ast.CommClause)
+		if !ok {
+			continue
+		}
+		as, ok := cc.Comm.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN {
+			continue
+		}
+		g.n++
+		pos := as.Pos()
+		var tmps, lhs, rhs []ast.Expr
+		for i, l := range as.Lhs {
+			if isBlank(l) {
+				tmps = append(tmps, &ast.Ident{NamePos: pos, Name: "_"})
+				continue
+			}
+			name := fmt.Sprintf("__llmsam_r%d_%d", g.n, i)
+			tmps = append(tmps, &ast.Ident{NamePos: pos, Name: name})
+			lhs = append(lhs, l)
+			rhs = append(rhs, &ast.Ident{NamePos: pos, Name: name})
+		}
+		changed = true
+		if len(lhs) == 0 {
+			cc.Comm = &ast.ExprStmt{X: as.Rhs[0]}
+			continue
+		}
+		cc.Comm = &ast.AssignStmt{Lhs: tmps, TokPos: as.TokPos, Tok: token.DEFINE, Rhs: as.Rhs}
+		cc.Body = append([]ast.Stmt{&ast.AssignStmt{Lhs: lhs, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: rhs}}, cc.Body...)
+	}
+	return changed
+}
+
+// loopVar rewrites a three-clause loop that declares its variables,
+// `for i := 0; i < n; i++ { body }`, when its body assigns one of them:
+// yaegi gives each iteration a copy of the variable, as Go does, but
+// tests the condition and runs the post statement on the variable of the
+// first, so that the body's assignments are lost (`i++` in the body, to
+// skip an element, is undone). The rewrite makes each iteration's
+// variable, as the Go specification describes, with the previous
+// iteration's value:
+//
+//	{
+//		i := 0
+//		__p := &i
+//		for __first := true; ; __first = false {
+//			i := *__p
+//			__p = &i
+//			if !__first {
+//				i++
+//			}
+//			if !(i < n) {
+//				break
+//			}
+//			{ body }
+//		}
+//	}
+//
+// It returns nil when the loop needs no rewrite. label is the statement
+// that labels fs, if any: the result carries the label on its loop.
+func (g *guarder) loopVar(fs *ast.ForStmt, label *ast.LabeledStmt) ast.Stmt {
+	init, ok := fs.Init.(*ast.AssignStmt)
+	if !ok || init.Tok != token.DEFINE || fs.Cond == nil || fs.Post == nil {
+		return nil
+	}
+	names := map[string]bool{}
+	for _, l := range init.Lhs {
+		id, ok := l.(*ast.Ident)
+		if !ok || isBlank(id) {
+			return nil
+		}
+		names[id.Name] = true
+	}
+	if !assigns(fs.Body, names) {
+		return nil
+	}
+	g.n++
+	pos := fs.For
+	ident := func(name string) *ast.Ident { return &ast.Ident{NamePos: pos, Name: name} }
+	first := fmt.Sprintf("__llmsam_first%d", g.n)
+	var vars, ptrs, addrs, derefs []ast.Expr
+	for i, l := range init.Lhs {
+		name := l.(*ast.Ident).Name
+		p := fmt.Sprintf("__llmsam_p%d_%d", g.n, i)
+		vars = append(vars, ident(name))
+		ptrs = append(ptrs, ident(p))
+		addrs = append(addrs, &ast.UnaryExpr{OpPos: pos, Op: token.AND, X: ident(name)})
+		derefs = append(derefs, &ast.StarExpr{Star: pos, X: ident(p)})
+	}
+	assign := func(lhs, rhs []ast.Expr, tok token.Token) *ast.AssignStmt {
+		return &ast.AssignStmt{Lhs: lhs, TokPos: pos, Tok: tok, Rhs: rhs}
+	}
+	body := []ast.Stmt{
+		assign(vars, derefs, token.DEFINE),
+		assign(ptrs, addrs, token.ASSIGN),
+		&ast.IfStmt{If: pos, Cond: &ast.UnaryExpr{OpPos: pos, Op: token.NOT, X: ident(first)},
+			Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{fs.Post}, Rbrace: pos}},
+		&ast.IfStmt{If: pos, Cond: &ast.UnaryExpr{OpPos: pos, Op: token.NOT, X: &ast.ParenExpr{Lparen: pos, X: fs.Cond, Rparen: pos}},
+			Body: &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{&ast.BranchStmt{TokPos: pos, Tok: token.BREAK}}, Rbrace: pos}},
+		fs.Body,
+	}
+	var loop ast.Stmt = &ast.ForStmt{For: pos,
+		Init: assign([]ast.Expr{ident(first)}, []ast.Expr{ident("true")}, token.DEFINE),
+		Post: assign([]ast.Expr{ident(first)}, []ast.Expr{ident("false")}, token.ASSIGN),
+		Body: &ast.BlockStmt{Lbrace: fs.Body.Lbrace, List: body, Rbrace: fs.Body.Rbrace},
+	}
+	if label != nil {
+		loop = &ast.LabeledStmt{Label: label.Label, Colon: label.Colon, Stmt: loop}
+	}
+	return &ast.BlockStmt{Lbrace: pos, List: []ast.Stmt{init, assign(ptrs, addrs, token.DEFINE), loop}, Rbrace: fs.End()}
+}
+
+// assigns reports whether node may assign one of the variables named:
+// by an assignment, an increment or decrement or a range loop whose left
+// side is the variable (or an element or field of it), or by taking its
+// address. A name declared again inside counts too (the rewrite it leads
+// to is then merely unneeded).
+func assigns(node ast.Node, names map[string]bool) bool {
+	found := false
+	root := func(e ast.Expr) bool {
+		for {
+			switch v := e.(type) {
+			case *ast.Ident:
+				return names[v.Name]
+			case *ast.ParenExpr:
+				e = v.X
+			case *ast.SelectorExpr:
+				e = v.X
+			case *ast.IndexExpr:
+				e = v.X
+			default:
+				return false
+			}
+		}
+	}
+	ast.Inspect(node, func(n ast.Node) bool {
+		switch v := n.(type) {
+		case *ast.AssignStmt:
+			if v.Tok != token.DEFINE {
+				for _, l := range v.Lhs {
+					found = found || root(l)
+				}
+			}
+		case *ast.IncDecStmt:
+			found = found || root(v.X)
+		case *ast.RangeStmt:
+			if v.Tok == token.ASSIGN {
+				found = found || v.Key != nil && root(v.Key) || v.Value != nil && root(v.Value)
+			}
+		case *ast.UnaryExpr:
+			found = found || v.Op == token.AND && root(v.X)
+		}
+		return !found
 	})
+	return found
 }
 
 // tupleAssign rewrites `a[i], b = f()` as

@@ -62,6 +62,50 @@ func afterEmptyLoops() int {
 	return x
 }
 
+// skipping changes its loop variable in the loop's body.
+func skipping() []int {
+	var seen []int
+	for i := 0; i < 10; i++ {
+		seen = append(seen, i)
+		if i%3 == 0 {
+			i++
+			continue
+		}
+		i += 2
+	}
+	n := 0
+	for i, j := 0, 10; i < j; i, j = i+1, j-1 {
+		j--
+		n++
+	}
+	return append(seen, n)
+}
+
+// closures keeps each iteration's variable, changed in the body.
+func closures() []int {
+	var fs []func() int
+	for i := 0; i < 6; i++ {
+		fs = append(fs, func() int { return i })
+		i++
+	}
+	var out []int
+	for _, f := range fs {
+		out = append(out, f())
+	}
+	return out
+}
+
+// fromPointer changes the loop variable through a pointer.
+func fromPointer() int {
+	steps := 0
+	for i := 0; i < 10; i++ {
+		p := &i
+		*p += 4
+		steps++
+	}
+	return steps
+}
+
 // rangeInFunc assigns with range loops inside a function.
 func rangeInFunc() (int, map[string]int) {
 	var last int
@@ -237,6 +281,42 @@ counting:
 	}
 	fmt.Println("labeled count:", j)
 	fmt.Println(rangeInFunc())
+
+	// Receiving in a select, and init and post statements.
+	sel := map[string]int{}
+	in := make(chan int, 1)
+	var okSel bool
+	in <- 3
+	select {
+	case sel["tuple"], okSel = <-in:
+	}
+	in <- 4
+	select {
+	case sel["single"] = <-in:
+	}
+	in <- 5
+	select {
+	case into[2] = <-in:
+	}
+	in <- 6
+	select {
+	case _, okSel = <-in:
+	}
+	fmt.Println("select:", sel, into, okSel)
+	if sel["if"], ok = other[1]; ok {
+		fmt.Println("if init:", sel["if"])
+	}
+	switch sel["switch"], err = two(); {
+	default:
+		fmt.Println("switch init:", sel["switch"], err)
+	}
+	for sel["for"], err = two(); false; {
+	}
+	for i := 0; i < 2; sel["post"], err = two() {
+		i++
+	}
+	fmt.Println("for init and post:", sel["for"], sel["post"])
+	fmt.Println("loop variables:", skipping(), closures(), fromPointer())
 	fmt.Println("after empty loops:", afterEmptyLoops())
 }
 
