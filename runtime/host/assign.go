@@ -85,13 +85,15 @@ func (g *guarder) fixStmt(st ast.Stmt, label *ast.LabeledStmt) ast.Stmt {
 	return &ast.BlockStmt{Lbrace: st.Pos(), List: append(pre, st), Rbrace: st.End()}
 }
 
-// fillEmpty gives an empty loop body an empty statement, which yaegi runs
-// as Go does, and reports whether the body was empty.
+// fillEmpty gives an empty loop body a statement that does nothing,
+// `_ = 0` (yaegi skips an empty statement as it does an empty body), and
+// reports whether the body was empty.
 func fillEmpty(body *ast.BlockStmt) bool {
 	if len(body.List) > 0 {
 		return false
 	}
-	body.List = []ast.Stmt{&ast.EmptyStmt{Semicolon: body.Lbrace}}
+	body.List = []ast.Stmt{&ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: body.Lbrace, Name: "_"}}, TokPos: body.Lbrace, Tok: token.ASSIGN,
+		Rhs: []ast.Expr{&ast.BasicLit{ValuePos: body.Lbrace, Kind: token.INT, Value: "0"}}}}
 	return true
 }
 
@@ -423,9 +425,7 @@ func (g *guarder) rangeAssign(rs *ast.RangeStmt, label *ast.LabeledStmt) ast.Stm
 	if len(lhs) == 0 {
 		// for _ = range x, for _, _ = range x: nothing is assigned.
 		rs.Key, rs.Value, rs.Tok = nil, nil, token.ILLEGAL
-		if len(rs.Body.List) == 0 {
-			rs.Body.List = []ast.Stmt{&ast.EmptyStmt{Semicolon: rs.Body.Lbrace}}
-		}
+		fillEmpty(rs.Body)
 		return labeled(rs)
 	}
 	if rs.Key == nil || isBlank(rs.Key) {
