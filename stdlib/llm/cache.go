@@ -91,6 +91,15 @@ func (c *cache) get(key digest) (entry, bool) {
 	return e, ok
 }
 
+// bodyToKeep returns the request body for an entry: in one piece for a
+// cache file, which keeps it; nil in memory, which does not.
+func (c *cache) bodyToKeep(b reqBody) []byte {
+	if c.db == nil {
+		return nil
+	}
+	return b.bytes()
+}
+
 func (c *cache) put(key digest, e entry) error {
 	if c.db == nil {
 		e.Request = nil
