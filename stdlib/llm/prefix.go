@@ -2,6 +2,7 @@ package llm
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"hash"
 	"sync"
@@ -80,6 +81,9 @@ func (c *Client) keyHash() hash.Hash {
 type digest [sha256.Size]byte
 
 func (d digest) String() string { return hex.EncodeToString(d[:]) }
+
+// short is the key's first 8 bytes, for in-memory maps.
+func (d digest) short() uint64 { return binary.LittleEndian.Uint64(d[:8]) }
 
 // parseDigest reads a key written by digest.String.
 func parseDigest(s string) (digest, bool) {
