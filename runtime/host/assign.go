@@ -20,6 +20,13 @@ import (
 //   - A for loop with an empty body, `for i := 0; i < n; i++ {}` or
 //     `for range x {}`: yaegi ends the enclosing function after the loop,
 //     skipping the statements that follow (a result silently missing).
+//   - The same assignments as if, switch and for init statements and as
+//     for post statements; receives into anything but a name in select
+//     cases (`case m[k] = <-ch:`, `case s[i], ok = <-ch:`).
+//   - A three-clause loop whose body assigns its variable (`i++` to skip
+//     an element): yaegi undoes the assignment (see loopVar).
+//   - A type switch whose only clause is default, `switch y := x.(type) {
+//     default: ... }`: yaegi binds y to nil.
 
 // fixAssignments rewrites, everywhere under node (function literals
 // included), the statements yaegi runs wrongly (see above) and reports
@@ -69,6 +76,11 @@ func (g *guarder) fixStmt(st ast.Stmt, label *ast.LabeledStmt) ast.Stmt {
 	case *ast.SwitchStmt:
 		pre = g.hoistInit(&v.Init)
 	case *ast.TypeSwitchStmt:
+		if sw := onlyDefault(v); sw != nil {
+			st, changed = sw, true
+			pre = g.hoistInit(&sw.Init)
+			break
+		}
 		pre = g.hoistInit(&v.Init)
 	case *ast.SelectStmt:
 		changed = g.selectRecv(v)
@@ -83,6 +95,29 @@ func (g *guarder) fixStmt(st ast.Stmt, label *ast.LabeledStmt) ast.Stmt {
 		return st
 	}
 	return &ast.BlockStmt{Lbrace: st.Pos(), List: append(pre, st), Rbrace: st.End()}
+}
+
+// onlyDefault rewrites a type switch whose only clause is default and
+// which binds a name, `switch y := x.(type) { default: body }` (yaegi
+// binds y to nil there), as `switch { default: y := x; _ = y; body }`,
+// which keeps what break means; it returns nil for other type switches.
+func onlyDefault(ts *ast.TypeSwitchStmt) *ast.SwitchStmt {
+	as, ok := ts.Assign.(*ast.AssignStmt)
+	if !ok || len(ts.Body.List) != 1 || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+		return nil
+	}
+	cc, ok := ts.Body.List[0].(*ast.CaseClause)
+	ta, isAssert := as.Rhs[0].(*ast.TypeAssertExpr)
+	if !ok || cc.List != nil || !isAssert {
+		return nil
+	}
+	y := as.Lhs[0].(*ast.Ident)
+	bind := []ast.Stmt{
+		&ast.AssignStmt{Lhs: []ast.Expr{y}, TokPos: as.TokPos, Tok: token.DEFINE, Rhs: []ast.Expr{ta.X}},
+		&ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: y.Pos(), Name: "_"}}, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: []ast.Expr{&ast.Ident{NamePos: y.Pos(), Name: y.Name}}},
+	}
+	cc.Body = append(bind, cc.Body...)
+	return &ast.SwitchStmt{Switch: ts.Switch, Init: ts.Init, Body: ts.Body}
 }
 
 // fillEmpty gives an empty loop body a statement that does nothing,

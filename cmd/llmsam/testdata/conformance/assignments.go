@@ -317,6 +317,14 @@ counting:
 	}
 	fmt.Println("for init and post:", sel["for"], sel["post"])
 	fmt.Println("loop variables:", skipping(), closures(), fromPointer())
+	switch bound := v.(type) {
+	default:
+		fmt.Printf("a type switch with only a default clause: %v %T\n", bound, bound)
+		if bound != nil {
+			break
+		}
+		fmt.Println("not reached")
+	}
 	fmt.Println("after empty loops:", afterEmptyLoops())
 }
 
