@@ -27,6 +27,9 @@ import (
 //     an element): yaegi undoes the assignment (see loopVar).
 //   - A type switch whose only clause is default, `switch y := x.(type) {
 //     default: ... }`: yaegi binds y to nil.
+//
+// And one it fails on loudly: a parallel assignment of nil, `x, err = 1,
+// nil` (see nilAssign).
 
 // fixAssignments rewrites, everywhere under node (function literals
 // included), the statements yaegi runs wrongly (see above) and reports
@@ -50,6 +53,8 @@ func (g *guarder) fixStmt(st ast.Stmt, label *ast.LabeledStmt) ast.Stmt {
 	switch v := st.(type) {
 	case *ast.AssignStmt:
 		if r := g.tupleAssign(v); r != nil {
+			st, changed = r, true
+		} else if r := g.nilAssign(v); r != nil {
 			st, changed = r, true
 		}
 	case *ast.RangeStmt:
@@ -354,6 +359,48 @@ func (g *guarder) tupleAssign(as *ast.AssignStmt) ast.Stmt {
 	list = append(list, define(pos, tmps, as.Rhs[0]))
 	list = append(list, &ast.AssignStmt{Lhs: lhs, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: vals})
 	return &ast.BlockStmt{Lbrace: pos, List: list, Rbrace: as.End()}
+}
+
+// nilAssign rewrites a parallel assignment of nil, `x, err = 1, nil`
+// (yaegi panics: "reflect: New(nil)"), as
+//
+//	{
+//		__z := err
+//		__z = nil
+//		x, err = 1, __z
+//	}
+//
+// a nil of the variable's type. It returns nil when no value is nil or
+// when a variable assigned nil is not pure (reading it first could call
+// something).
+func (g *guarder) nilAssign(as *ast.AssignStmt) ast.Stmt {
+	if as.Tok != token.ASSIGN || len(as.Lhs) < 2 || len(as.Lhs) != len(as.Rhs) {
+		return nil
+	}
+	var list []ast.Stmt
+	rhs := append([]ast.Expr(nil), as.Rhs...)
+	for i, r := range as.Rhs {
+		if id, ok := r.(*ast.Ident); !ok || id.Name != "nil" {
+			continue
+		}
+		if isBlank(as.Lhs[i]) || !pure(as.Lhs[i]) {
+			return nil
+		}
+		if len(list) == 0 {
+			g.n++
+		}
+		pos := r.Pos()
+		name := fmt.Sprintf("__llmsam_z%d_%d", g.n, i)
+		list = append(list,
+			define(pos, []ast.Expr{&ast.Ident{NamePos: pos, Name: name}}, as.Lhs[i]),
+			&ast.AssignStmt{Lhs: []ast.Expr{&ast.Ident{NamePos: pos, Name: name}}, TokPos: pos, Tok: token.ASSIGN, Rhs: []ast.Expr{r}})
+		rhs[i] = &ast.Ident{NamePos: pos, Name: name}
+	}
+	if len(list) == 0 {
+		return nil
+	}
+	list = append(list, &ast.AssignStmt{Lhs: as.Lhs, TokPos: as.TokPos, Tok: token.ASSIGN, Rhs: rhs})
+	return &ast.BlockStmt{Lbrace: as.Pos(), List: list, Rbrace: as.End()}
 }
 
 // anyIndex reports whether one of the expressions is an index expression.

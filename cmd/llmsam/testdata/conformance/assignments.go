@@ -197,6 +197,11 @@ func main() {
 	func() {
 		inner := map[int]string{}
 		inner[1], inner[3] = strconv.Itoa(42), "x"
+		inner[4], err = "nil error", nil
+		var ptr *point
+		var list []int
+		list, ptr = nil, nil
+		fmt.Println("parallel nil:", err, ptr, list)
 		inner[2], err = quote(7)
 		fmt.Println("in a function literal:", inner)
 	}()
