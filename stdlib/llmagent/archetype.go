@@ -235,13 +235,29 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	pending := jobsOf(groupIdx)
 	for try := 0; try < ag.tries() && len(pending) > 0; try++ {
 		var renderErr atomic.Pointer[error]
+		// Request k's user message is rendered into bufs[k], from
+		// messageBufs, which takes it back when k is answered: the client
+		// keeps nothing of a request once its done is called.
+		var bufs []*[]byte
+		if !rs.completion {
+			bufs = make([]*[]byte, len(pending))
+		}
 		ag.Client.Stream(ctx, len(pending), func(k int) llm.Request {
-			r, err := rs.request(pending[k].g, pending[k].sub, try)
+			var buf *[]byte
+			if bufs != nil {
+				buf = messageBufs.Get().(*[]byte)
+				bufs[k] = buf
+			}
+			r, err := rs.request(pending[k].g, pending[k].sub, try, buf)
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
 			}
 			return r
 		}, func(k int, resp llm.Response) {
+			if bufs != nil && bufs[k] != nil {
+				messageBufs.Put(bufs[k])
+				bufs[k] = nil
+			}
 			g, sub := pending[k].g, pending[k].sub
 			s := &st[g]
 			s.mu.Lock()
@@ -436,20 +452,30 @@ func (s *archStep) wanted(g int) int {
 	return s.a.answers()
 }
 
-// request builds archetype g's request sub (0 unless Seeds) of a try.
-func (s *archStep) request(g, sub, try int) (llm.Request, error) {
+// messageBufs recycles the buffers of user messages rendered as JSON
+// strings (see archStep.request).
+var messageBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// request builds archetype g's request sub (0 unless Seeds) of a try. In
+// chat mode the user message is rendered into *buf when it can be rendered
+// as its JSON string (llm.Message.Quoted): the request then holds *buf,
+// which must not be written again until the request is done.
+func (s *archStep) request(g, sub, try int, buf *[]byte) (llm.Request, error) {
 	env, ag := s.env, s.a.Agents
 	rep := int(s.groups[g].first)
 	want := s.wanted(g)
 	if s.a.Seeds {
 		want = 1
 	}
-	var shared, text string
+	if s.completion {
+		buf = nil
+	}
+	var p prompt
 	var err error
 	if s.res.Exact {
-		shared, text, err = s.prompts.exact(rep)
+		p, err = s.prompts.exact(rep, buf)
 	} else {
-		shared, text, err = s.prompts.archetype(s.round, s.res, s.bins, rep)
+		p, err = s.prompts.archetype(s.round, s.res, s.bins, rep, buf)
 	}
 	key := s.groups[g].key
 	var r llm.Request
@@ -465,9 +491,9 @@ func (s *archStep) request(g, sub, try int) (llm.Request, error) {
 			Seed: s.seeds.seed(int(key>>2), try), Attempt: try, N: want}
 	}
 	if s.completion {
-		r.Prompt = shared + "\n" + text + ag.completionSuffix()
+		r.Prompt = p.shared + "\n" + p.user + ag.completionSuffix()
 	} else {
-		r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
+		r.Messages = []llm.Message{{Role: "system", Content: p.shared}, p.message()}
 		r.Schema = ag.templates().Schema()
 	}
 	return r, err
