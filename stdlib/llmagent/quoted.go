@@ -3,8 +3,11 @@ package llmagent
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
+	"sync/atomic"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/llmsam/llmsam/internal/jsonenc"
 )
@@ -57,6 +60,43 @@ func appendQuotedString(dst []byte, s string) ([]byte, error) {
 		return dst, errSplitRune
 	}
 	return jsonenc.AppendEscaped(dst, s, true), nil
+}
+
+// A stringMemo appends the dynamic strings of one action of a quoted
+// renderer (appendQuotedString), remembering the escapes of the last long
+// string it escaped: the scenario's texts and the step's news are the
+// same string (the same bytes in memory, which the memo keeps alive) in
+// every prompt of a step, and are then copied instead of escaped again.
+// An action whose strings keep changing (thoughts, facts) stops being
+// remembered after memoMisses of them.
+type stringMemo struct {
+	last   atomic.Pointer[escapedString]
+	misses atomic.Int32
+}
+
+type escapedString struct {
+	s   string
+	esc []byte
+}
+
+const (
+	memoMin    = 32 // shorter strings are escaped as fast as they are looked up
+	memoMisses = 64
+)
+
+func (m *stringMemo) appendTo(dst []byte, s string) ([]byte, error) {
+	if len(s) < memoMin {
+		return appendQuotedString(dst, s)
+	}
+	if e := m.last.Load(); e != nil && len(e.s) == len(s) && unsafe.StringData(e.s) == unsafe.StringData(s) {
+		return append(dst, e.esc...), nil
+	}
+	start := len(dst)
+	dst, err := appendQuotedString(dst, s)
+	if err == nil && m.misses.Load() < memoMisses && m.misses.Add(1) <= memoMisses {
+		m.last.Store(&escapedString{s, slices.Clone(dst[start:])})
+	}
+	return dst, err
 }
 
 // appendTurnJSONQuoted appends Turn.JSON of a Turn value as it is

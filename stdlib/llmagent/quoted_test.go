@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/llmsam/llmsam/internal/jsonenc"
@@ -36,7 +37,8 @@ func StepRequests(m *Archetypes, env *agent.Env, cur *agent.State, quoted bool) 
 
 // nastyStrings are strings whose JSON escapes are every kind there is.
 var nastyStrings = []string{"", "plain", `with "quotes" and \ backslash`, "<b>tags</b> & amp's > less", "multi\nline\r\ttab\b\f\x01\x1f\x7f",
-	"caf\u00e9 \u2028 \u2029 \U0001F600", "invalid \xff \xc3( end\xc3", "\u00e9 starts with a rune"}
+	"caf\u00e9 \u2028 \u2029 \U0001F600", "invalid \xff \xc3( end\xc3", "\u00e9 starts with a rune",
+	"a long string, which the memo remembers: \"quotes\", <tags> & \u2028 \xff\n", "another long string of the same length: \"q\", <t> & \u2029 \xfe\n"}
 
 // splitStart starts with a UTF-8 continuation byte.
 const splitStart = "\xa9 starts inside a rune"
@@ -159,5 +161,36 @@ func TestMessageBuffers(t *testing.T) {
 	}
 	if r.Messages[1].Quoted != nil || r.Messages[1].Content == "" || fmt.Sprintf("%p", buf) != kept {
 		t.Fatal("a prompt that cannot be quoted was not sent as text")
+	}
+}
+
+// TestStringMemo: a memo appends what appendQuotedString does, for strings
+// that repeat, equal strings in other memory, strings of the same length,
+// and after it stops remembering.
+func TestStringMemo(t *testing.T) {
+	var m stringMemo
+	long := strings.Repeat("<\"long\" & \xff>\n", 5)
+	other := strings.Repeat("<\"LONG\" & \xfe>\n", 5)
+	for k := range 300 {
+		var s string
+		switch k % 4 {
+		case 0, 1:
+			s = long
+		case 2:
+			s = other
+		default:
+			s = strings.Clone(long) + fmt.Sprint(k)
+		}
+		if k%50 == 0 {
+			s = splitStart + s
+		}
+		want, wantErr := appendQuotedString([]byte("x"), s)
+		got, err := m.appendTo([]byte("x"), s)
+		if !bytes.Equal(got, want) || err != wantErr {
+			t.Fatalf("%d: %q: got %s (%v), want %s (%v)", k, s, got, err, want, wantErr)
+		}
+	}
+	if m.misses.Load() != memoMisses {
+		t.Fatalf("%d misses remembered, want %d", m.misses.Load(), memoMisses)
 	}
 }

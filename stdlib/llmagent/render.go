@@ -195,12 +195,13 @@ func compileNode(n tparse.Node, dot reflect.Type, quoted bool) (renderer, error)
 			return nil, err
 		}
 		if quoted && typ.Kind() == reflect.String {
+			memo := new(stringMemo)
 			return func(dst []byte, v reflect.Value) ([]byte, error) {
 				x, err := ev(v)
 				if err != nil {
 					return dst, err
 				}
-				return appendQuotedString(dst, x.String())
+				return memo.appendTo(dst, x.String())
 			}, nil
 		}
 		print, err := printer(typ)
