@@ -235,28 +235,29 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	pending := jobsOf(groupIdx)
 	for try := 0; try < ag.tries() && len(pending) > 0; try++ {
 		var renderErr atomic.Pointer[error]
-		// Request k's user message is rendered into bufs[k], from
-		// messageBufs, which takes it back when k is answered: the client
-		// keeps nothing of a request once its done is called.
-		var bufs []*[]byte
+		// Request k is built in mems[k], from requestMemories, which takes
+		// it back when k is answered: the client keeps nothing of a
+		// request once its done is called.
+		var mems []*requestMemory
 		if !rs.completion {
-			bufs = make([]*[]byte, len(pending))
+			mems = make([]*requestMemory, len(pending))
 		}
 		ag.Client.Stream(ctx, len(pending), func(k int) llm.Request {
-			var buf *[]byte
-			if bufs != nil {
-				buf = messageBufs.Get().(*[]byte)
-				bufs[k] = buf
+			var mem *requestMemory
+			if mems != nil {
+				mem = requestMemories.Get().(*requestMemory)
+				mems[k] = mem
 			}
-			r, err := rs.request(pending[k].g, pending[k].sub, try, buf)
+			r, err := rs.request(pending[k].g, pending[k].sub, try, mem)
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
 			}
 			return r
 		}, func(k int, resp llm.Response) {
-			if bufs != nil && bufs[k] != nil {
-				messageBufs.Put(bufs[k])
-				bufs[k] = nil
+			if mems != nil && mems[k] != nil {
+				mems[k].messages = [2]llm.Message{}
+				requestMemories.Put(mems[k])
+				mems[k] = nil
 			}
 			g, sub := pending[k].g, pending[k].sub
 			s := &st[g]
@@ -452,23 +453,31 @@ func (s *archStep) wanted(g int) int {
 	return s.a.answers()
 }
 
-// messageBufs recycles the buffers of user messages rendered as JSON
-// strings (see archStep.request).
-var messageBufs = sync.Pool{New: func() any { return new([]byte) }}
+// requestMemory is what a chat request is built in (see archStep.request):
+// its messages and its user message's JSON string.
+type requestMemory struct {
+	messages [2]llm.Message
+	user     []byte
+}
+
+// requestMemories recycles requestMemory.
+var requestMemories = sync.Pool{New: func() any { return new(requestMemory) }}
 
 // request builds archetype g's request sub (0 unless Seeds) of a try. In
-// chat mode the user message is rendered into *buf when it can be rendered
-// as its JSON string (llm.Message.Quoted): the request then holds *buf,
-// which must not be written again until the request is done.
-func (s *archStep) request(g, sub, try int, buf *[]byte) (llm.Request, error) {
+// chat mode, when mem is not nil, the request is built in it: its
+// messages, and its user message rendered into mem.user when it can be
+// rendered as its JSON string (llm.Message.Quoted); mem must then not be
+// written again until the request is done.
+func (s *archStep) request(g, sub, try int, mem *requestMemory) (llm.Request, error) {
 	env, ag := s.env, s.a.Agents
 	rep := int(s.groups[g].first)
 	want := s.wanted(g)
 	if s.a.Seeds {
 		want = 1
 	}
-	if s.completion {
-		buf = nil
+	var buf *[]byte
+	if mem != nil && !s.completion {
+		buf = &mem.user
 	}
 	var p prompt
 	var err error
@@ -493,7 +502,13 @@ func (s *archStep) request(g, sub, try int, buf *[]byte) (llm.Request, error) {
 	if s.completion {
 		r.Prompt = p.shared + "\n" + p.user + ag.completionSuffix()
 	} else {
-		r.Messages = []llm.Message{{Role: "system", Content: p.shared}, p.message()}
+		msgs := [2]llm.Message{{Role: "system", Content: p.shared}, p.message()}
+		if mem != nil {
+			mem.messages = msgs
+			r.Messages = mem.messages[:]
+		} else {
+			r.Messages = msgs[:]
+		}
 		r.Schema = ag.templates().Schema()
 	}
 	return r, err

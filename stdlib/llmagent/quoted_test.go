@@ -22,11 +22,11 @@ func StepRequests(m *Archetypes, env *agent.Env, cur *agent.State, quoted bool) 
 	s := m.newStep(env, cur, false)
 	var out []llm.Request
 	for g := range s.groups {
-		var buf *[]byte
+		var mem *requestMemory
 		if quoted {
-			buf = new([]byte) // one per request: they are all held at once
+			mem = new(requestMemory) // one per request: they are all held at once
 		}
-		r, err := s.request(g, 0, 0, buf)
+		r, err := s.request(g, 0, 0, mem)
 		if err != nil {
 			return nil, err
 		}
@@ -132,34 +132,34 @@ func TestQuotedMatchesPlain(t *testing.T) {
 	}
 }
 
-// TestMessageBuffers: a request's user message lives in the buffer it is
-// given, reused from one request to the next; a request whose prompt
-// cannot be quoted leaves it alone.
-func TestMessageBuffers(t *testing.T) {
+// TestRequestMemory: a request is built in the memory it is given, reused
+// from one request to the next; a request whose prompt cannot be quoted
+// sends its text.
+func TestRequestMemory(t *testing.T) {
 	env, cur := promptStudy(200, 2, true)
 	m := &Archetypes{Agents: &Agents{MaxFriends: 4}, Resolution: Exact}
 	s := m.newStep(env, cur, false)
-	var buf []byte
+	var mem requestMemory
 	for g := range 20 {
-		r, err := s.request(g, 0, 0, &buf)
+		r, err := s.request(g, 0, 0, &mem)
 		if err != nil {
 			t.Fatal(err)
 		}
 		q := r.Messages[1].Quoted
-		if q == nil || r.Messages[1].Content != "" || &q[0] != &buf[0] || len(q) != len(buf) {
-			t.Fatalf("request %d: the user message is not in the buffer given", g)
+		if &r.Messages[0] != &mem.messages[0] || len(r.Messages) != 2 {
+			t.Fatalf("request %d: the messages are not in the memory given", g)
 		}
-		if g > 0 && cap(buf) < len(q) {
-			t.Fatal("buffer shrank")
+		if q == nil || r.Messages[1].Content != "" || &q[0] != &mem.user[0] || len(q) != len(mem.user) {
+			t.Fatalf("request %d: the user message is not in the memory given", g)
 		}
 	}
 	env.People[s.groups[0].first].Fact = splitStart
-	kept := fmt.Sprintf("%p", buf)
-	r, err := s.request(0, 0, 0, &buf)
+	kept := fmt.Sprintf("%p", mem.user)
+	r, err := s.request(0, 0, 0, &mem)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Messages[1].Quoted != nil || r.Messages[1].Content == "" || fmt.Sprintf("%p", buf) != kept {
+	if r.Messages[1].Quoted != nil || r.Messages[1].Content == "" || fmt.Sprintf("%p", mem.user) != kept {
 		t.Fatal("a prompt that cannot be quoted was not sent as text")
 	}
 }
