@@ -502,12 +502,11 @@ func (s *archStep) request(g, sub, try int, mem *requestMemory) (llm.Request, er
 	if s.completion {
 		r.Prompt = p.shared + "\n" + p.user + ag.completionSuffix()
 	} else {
-		msgs := [2]llm.Message{{Role: "system", Content: p.shared}, p.message()}
 		if mem != nil {
-			mem.messages = msgs
+			mem.messages = [2]llm.Message{{Role: "system", Content: p.shared}, p.message()}
 			r.Messages = mem.messages[:]
 		} else {
-			r.Messages = msgs[:]
+			r.Messages = []llm.Message{{Role: "system", Content: p.shared}, p.message()}
 		}
 		r.Schema = ag.templates().Schema()
 	}
