@@ -8,7 +8,8 @@ import (
 // appendBody appends the JSON body of r under cfg with the given seed, byte
 // for byte what json.Marshal writes for the wire struct (field order,
 // omitted empty fields, escapes), without reflection. In chat mode, pre
-// (when not nil) holds the body's start through r's first message.
+// (when not nil) is the body's start through r's first message, which the
+// caller sends before what appendBody appends.
 func appendBody(dst []byte, cfg *Config, r *Request, seed int64, pre *prefix) ([]byte, error) {
 	if cfg.Mode == Completion {
 		if r.Prompt == "" {
@@ -22,9 +23,7 @@ func appendBody(dst []byte, cfg *Config, r *Request, seed int64, pre *prefix) ([
 		if len(r.Messages) == 0 {
 			return nil, fmt.Errorf("llm: request %s has no Messages (chat mode)", r.ID)
 		}
-		if pre != nil {
-			dst = append(dst, pre.body...)
-		} else {
+		if pre == nil { // else the body starts with pre.body, written by the caller
 			dst = appendChatHead(dst, cfg, r.Messages[0])
 		}
 		for _, m := range r.Messages[1:] {

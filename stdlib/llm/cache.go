@@ -32,9 +32,17 @@ type entry struct {
 // most memEntries of the latest answers, without their request bodies.
 type cache struct {
 	mu  sync.Mutex
-	mem map[digest]entry // the newest answers
-	old map[digest]entry // the generation before, dropped when mem fills up
+	mem map[uint64]*memEntry // the newest answers, by their key's first 8 bytes
+	old map[uint64]*memEntry // the generation before, dropped when mem fills up
 	db  *bolt.DB
+}
+
+// memEntry is an answer kept in memory with its whole key (the maps are
+// keyed by its first 8 bytes: small keys keep a lookup, mostly a miss, to
+// one cache line).
+type memEntry struct {
+	key digest
+	e   entry
 }
 
 // memEntries bounds the answers kept in memory without a cache file: two
@@ -43,7 +51,7 @@ type cache struct {
 const memEntries = 1 << 16
 
 func openCache(path string) (*cache, error) {
-	c := &cache{mem: map[digest]entry{}}
+	c := &cache{mem: map[uint64]*memEntry{}}
 	if path == "" {
 		return c, nil
 	}
@@ -72,13 +80,17 @@ func openCache(path string) (*cache, error) {
 
 func (c *cache) get(key digest) (entry, bool) {
 	if c.db == nil {
+		short := key.short()
 		c.mu.Lock()
-		e, ok := c.mem[key]
+		m, ok := c.mem[short]
 		if !ok {
-			e, ok = c.old[key]
+			m, ok = c.old[short]
 		}
 		c.mu.Unlock()
-		return e, ok
+		if !ok || m.key != key {
+			return entry{}, false
+		}
+		return m.e, true
 	}
 	var e entry
 	ok := false
@@ -91,14 +103,24 @@ func (c *cache) get(key digest) (entry, bool) {
 	return e, ok
 }
 
+// bodyToKeep returns the request body for an entry: in one piece for a
+// cache file, which keeps it; nil in memory, which does not.
+func (c *cache) bodyToKeep(b reqBody) []byte {
+	if c.db == nil {
+		return nil
+	}
+	return b.bytes()
+}
+
 func (c *cache) put(key digest, e entry) error {
 	if c.db == nil {
 		e.Request = nil
+		m := &memEntry{key: key, e: e}
 		c.mu.Lock()
 		if len(c.mem) >= memEntries/2 {
-			c.old, c.mem = c.mem, make(map[digest]entry, memEntries/2)
+			c.old, c.mem = c.mem, make(map[uint64]*memEntry, memEntries/2)
 		}
-		c.mem[key] = e
+		c.mem[key.short()] = m
 		c.mu.Unlock()
 		return nil
 	}

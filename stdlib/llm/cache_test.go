@@ -24,3 +24,18 @@ func TestMemoryCacheIsBounded(t *testing.T) {
 		t.Fatalf("recent answer: %+v %v (the request body is not kept in memory)", e, ok)
 	}
 }
+
+// TestMemoryCacheComparesWholeKeys: keys alike in the first 8 bytes (by
+// which the maps are indexed) are different answers.
+func TestMemoryCacheComparesWholeKeys(t *testing.T) {
+	c, _ := openCache("")
+	a, b := keyN(1), keyN(1)
+	b[31] ^= 1
+	c.put(a, entry{Text: "a"})
+	if _, ok := c.get(b); ok {
+		t.Fatal("a key that differs after its first 8 bytes found another key's answer")
+	}
+	if e, ok := c.get(a); !ok || e.Text != "a" {
+		t.Fatalf("got %+v %v", e, ok)
+	}
+}

@@ -170,12 +170,12 @@ func (c *Client) Do(ctx context.Context, reqs []Request) []Response {
 
 // one answers one request: from the cache, or from a server with retries.
 func (c *Client) one(ctx context.Context, r Request) Response {
-	body, pre, err := c.pooledBody(r)
+	body, err := c.pooledBody(r)
 	if err != nil {
 		return Response{Err: err}
 	}
-	defer bodies.Put(&body) // nothing keeps the body once the request is done
-	key := c.sum(body, pre)
+	defer bodies.Put(&body.tail) // nothing keeps the body once the request is done
+	key := c.sum(body)
 	if e, ok := c.cache.get(key); ok {
 		c.stats.Cached.Add(1)
 		return Response{Text: e.Text, Choices: e.Choices, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
@@ -187,7 +187,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 		if err := c.cache.putPending(r.ID, key.String()); err != nil {
 			return Response{Err: err}
 		}
-		if err := c.batchFile.add(r.ID, "/v1"+c.path(), body); err != nil {
+		if err := c.batchFile.add(r.ID, "/v1"+c.path(), body.bytes()); err != nil {
 			return Response{Err: err}
 		}
 		return Response{Err: fmt.Errorf("%w (%s)", ErrBatchPending, c.cfg.BatchExport)}
@@ -216,7 +216,7 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 			c.stats.PromptTokens.Add(int64(resp.Usage.PromptTokens))
 			c.stats.CompletionTokens.Add(int64(resp.Usage.CompletionTokens))
 			resp.Retries, resp.Failures = attempt, fails
-			if err := c.cache.put(key, entry{ID: r.ID, Request: body, Text: resp.Text, Choices: resp.Choices, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
+			if err := c.cache.put(key, entry{ID: r.ID, Request: c.cache.bodyToKeep(body), Text: resp.Text, Choices: resp.Choices, FinishReason: resp.FinishReason, Usage: resp.Usage}); err != nil {
 				resp.Err = fmt.Errorf("llm: caching the answer to %s: %w", r.ID, err)
 			}
 			if c.answers != nil {

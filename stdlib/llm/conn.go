@@ -38,6 +38,7 @@ type hconn struct {
 	c    net.Conn
 	br   *bufio.Reader
 	head []byte    // the request head being written
+	iov  [][]byte  // the head and the body's pieces, for one writev
 	buf  []byte    // the last answer's body
 	idle time.Time // when it was put back
 
@@ -89,7 +90,7 @@ var errTimeout = errors.New("timeout awaiting the answer")
 // net/http does for a POST, it sends again on a fresh connection only when
 // a kept-alive one failed before the request was written; connections idle
 // for a while are checked before use, since servers close idle ones.
-func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path string, body []byte, read func(status int, h *respHeader, data []byte) error) error {
+func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path string, body reqBody, read func(status int, h *respHeader, data []byte) error) error {
 	for attempt := 0; ; attempt++ {
 		c, reused, err := p.get(ctx)
 		if err != nil {
@@ -197,7 +198,7 @@ func (p *httpPool) close() {
 
 // roundTrip writes a request and reads its answer; wrote reports whether
 // the request was written.
-func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string, body []byte) (status int, h respHeader, data []byte, closing, wrote bool, err error) {
+func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string, body reqBody) (status int, h respHeader, data []byte, closing, wrote bool, err error) {
 	wrap := func(e error) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -220,14 +221,21 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string,
 	h0 = append(h0, p.host...)
 	h0 = append(h0, "\r\nUser-Agent: llmsam\r\nAccept: application/json\r\n"...)
 	h0 = append(h0, p.auth...)
-	if body != nil {
+	if !body.none() {
 		h0 = append(h0, "Content-Type: application/json\r\nContent-Length: "...)
-		h0 = strconv.AppendInt(h0, int64(len(body)), 10)
+		h0 = strconv.AppendInt(h0, int64(body.len()), 10)
 		h0 = append(h0, "\r\n"...)
 	}
 	h0 = append(h0, "\r\n"...)
 	c.head = h0
-	bufs := net.Buffers{h0, body}
+	c.iov = append(c.iov[:0], h0)
+	if head := body.head(); len(head) > 0 {
+		c.iov = append(c.iov, head)
+	}
+	if len(body.tail) > 0 {
+		c.iov = append(c.iov, body.tail)
+	}
+	bufs := net.Buffers(c.iov)
 	if _, err = bufs.WriteTo(c.c); err != nil {
 		return 0, h, nil, false, false, wrap(err)
 	}

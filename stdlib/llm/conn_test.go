@@ -64,7 +64,7 @@ func TestHTTPPoolReadsEveryKindOfAnswer(t *testing.T) {
 		ctx := context.Background()
 		check := func(path string, body []byte, wantStatus int, want string) {
 			t.Helper()
-			err := p.do(ctx, 5*time.Second, map[bool]string{true: "GET", false: "POST"}[body == nil], path, body, func(status int, h *respHeader, data []byte) error {
+			err := p.do(ctx, 5*time.Second, map[bool]string{true: "GET", false: "POST"}[body == nil], path, plainBody(body), func(status int, h *respHeader, data []byte) error {
 				if status != wantStatus || string(data) != want {
 					return fmt.Errorf("%s: %d %q, want %d %q", path, status, data, wantStatus, want)
 				}
@@ -90,13 +90,13 @@ func TestHTTPPoolReadsEveryKindOfAnswer(t *testing.T) {
 		probeAfter = 0
 		check("/echo", []byte(`again`), 200, `POST again`)
 		probeAfter = time.Second
-		err = p.do(ctx, 100*time.Millisecond, "POST", "/slow", []byte(`x`), func(int, *respHeader, []byte) error { return nil })
+		err = p.do(ctx, 100*time.Millisecond, "POST", "/slow", plainBody([]byte(`x`)), func(int, *respHeader, []byte) error { return nil })
 		if !errors.Is(err, errTimeout) {
 			t.Fatalf("slow answer: %v, want a timeout", err)
 		}
 		cctx, cancel := context.WithCancel(ctx)
 		time.AfterFunc(50*time.Millisecond, cancel)
-		if err := p.do(cctx, time.Minute, "POST", "/slow", []byte(`x`), func(int, *respHeader, []byte) error { return nil }); !errors.Is(err, context.Canceled) {
+		if err := p.do(cctx, time.Minute, "POST", "/slow", plainBody([]byte(`x`)), func(int, *respHeader, []byte) error { return nil }); !errors.Is(err, context.Canceled) {
 			t.Fatalf("cancelled: %v", err)
 		}
 		p.close()
@@ -115,7 +115,7 @@ func TestHTTPPoolReadsEveryKindOfAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := newHTTPPool("http://127.0.0.1:9/v1", "", 1)
-	if err := p.do(context.Background(), time.Second, "GET", "/models", nil, nil); err == nil || !strings.Contains(err.Error(), "127.0.0.1:9") {
+	if err := p.do(context.Background(), time.Second, "GET", "/models", reqBody{}, nil); err == nil || !strings.Contains(err.Error(), "127.0.0.1:9") {
 		t.Fatalf("nothing listening: %v", err)
 	}
 }

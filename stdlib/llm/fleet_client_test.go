@@ -20,6 +20,10 @@ func fleetRequests(n, from int) []Request {
 	return out
 }
 
+// TestFleetWeightsAndAffinity: agents are sent to their home endpoints in
+// the proportions of the weights. Eight requests at a time stay within
+// every endpoint's starting limit, so none spills over to another endpoint
+// (which requests do when their home is full, depending on timing).
 func TestFleetWeightsAndAffinity(t *testing.T) {
 	f, err := fleetsim.Start(fleetsim.Options{Endpoints: 3, Slots: 64})
 	if err != nil {
@@ -28,7 +32,10 @@ func TestFleetWeightsAndAffinity(t *testing.T) {
 	defer f.Close()
 	u := f.URLs()
 	c := newClient(t, Config{Model: "sim", BaseURL: u[0], Endpoints: u[1:], Weights: []float64{1, 1, 2}, Concurrency: 64})
-	mustAnswer(t, c.Do(context.Background(), fleetRequests(4000, 0)))
+	reqs := fleetRequests(4000, 0)
+	for i := 0; i < len(reqs); i += initialLimit {
+		mustAnswer(t, c.Do(context.Background(), reqs[i:i+initialLimit]))
+	}
 	for i, want := range []float64{0.25, 0.25, 0.5} {
 		if got := float64(f.Endpoint(i).Served()) / 4000; math.Abs(got-want) > 0.08 {
 			t.Fatalf("endpoint %d served %.3f of the requests, want about %.2f (weights 1, 1, 2)", i, got, want)

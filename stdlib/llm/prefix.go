@@ -2,6 +2,7 @@ package llm
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"hash"
 	"sync"
@@ -81,6 +82,9 @@ type digest [sha256.Size]byte
 
 func (d digest) String() string { return hex.EncodeToString(d[:]) }
 
+// short is the key's first 8 bytes, for in-memory maps.
+func (d digest) short() uint64 { return binary.LittleEndian.Uint64(d[:8]) }
+
 // parseDigest reads a key written by digest.String.
 func parseDigest(s string) (digest, bool) {
 	var d digest
@@ -88,21 +92,51 @@ func parseDigest(s string) (digest, bool) {
 	return d, err == nil && n == len(d)
 }
 
-// sum returns the key of body, continuing from p's state when body starts
-// with p's bytes.
-func (c *Client) sum(body []byte, p *prefix) digest {
-	var h hash.Hash
-	if p != nil {
-		hc, err := p.h.(hash.Cloner).Clone()
-		if err == nil {
-			h = hc
-			body = body[len(p.body):]
-		}
+// reqBody is a request body in two pieces written one after the other:
+// the cached start of a chat body (nil when there is none; see prefixes)
+// and the rest, so that the start is neither copied nor hashed again.
+type reqBody struct {
+	pre  *prefix
+	tail []byte
+}
+
+// plainBody is a body in one piece (nil for none).
+func plainBody(b []byte) reqBody { return reqBody{tail: b} }
+
+func (b reqBody) none() bool { return b.pre == nil && b.tail == nil }
+
+func (b reqBody) len() int { return len(b.head()) + len(b.tail) }
+
+// head is the cached start, or nil.
+func (b reqBody) head() []byte {
+	if b.pre == nil {
+		return nil
 	}
-	if h == nil {
+	return b.pre.body
+}
+
+// bytes returns the body in one piece (a copy when it is in two).
+func (b reqBody) bytes() []byte {
+	if b.pre == nil {
+		return b.tail
+	}
+	return append(append(make([]byte, 0, b.len()), b.pre.body...), b.tail...)
+}
+
+// sum returns the key of b, continuing from its start's hash state.
+func (c *Client) sum(b reqBody) digest {
+	var h hash.Hash
+	if b.pre != nil {
+		if hc, err := b.pre.h.(hash.Cloner).Clone(); err == nil {
+			h = hc
+		} else {
+			h = c.keyHash()
+			h.Write(b.pre.body)
+		}
+	} else {
 		h = c.keyHash()
 	}
-	h.Write(body)
+	h.Write(b.tail)
 	var d digest
 	h.Sum(d[:0])
 	return d

@@ -29,10 +29,11 @@ func TestPrefixBodyAndKey(t *testing.T) {
 			for i, sys := range shared {
 				r := Request{ID: "x", Seed: int64(i), Schema: schema, Prompt: sys + "p",
 					Messages: []Message{{Role: "system", Content: sys}, {Role: "user", Content: "agent " + strings.Repeat("y", i+round)}}}
-				body, pre, err := c.pooledBody(r)
+				b, err := c.pooledBody(r)
 				if err != nil {
 					t.Fatal(err)
 				}
+				body, pre := b.bytes(), b.pre
 				want, err := c.Body(r)
 				if err != nil {
 					t.Fatal(err)
@@ -40,7 +41,7 @@ func TestPrefixBodyAndKey(t *testing.T) {
 				if !bytes.Equal(body, want) {
 					t.Fatalf("%+v, message %d: body from the prefix\n%s\nwant\n%s", cfg, i, body, want)
 				}
-				if got, want := c.sum(body, pre).String(), c.Key(r); got != want {
+				if got, want := c.sum(b).String(), c.Key(r); got != want {
 					t.Fatalf("%+v, message %d: key %s from the prefix, want %s", cfg, i, got, want)
 				}
 				if pre != nil {
@@ -85,12 +86,12 @@ func TestQuotedContent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, pre, err := c.pooledBody(quoted)
+		b, err := c.pooledBody(quoted)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, want) || c.sum(got, pre).String() != c.Key(plain) {
-			t.Fatalf("%q: body from Quoted\n%s\nwant\n%s", text, got, want)
+		if got := b.bytes(); !bytes.Equal(got, want) || c.sum(b).String() != c.Key(plain) {
+			t.Fatalf("%q: body from Quoted\n%s\nwant\n%s", text, b.bytes(), want)
 		}
 	}
 }

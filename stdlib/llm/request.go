@@ -100,24 +100,25 @@ func (c *Client) Body(r Request) ([]byte, error) {
 var bodies = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
 // pooledBody is Body in a recycled buffer, for Client.one, which returns
-// it to bodies when the request is done; pre, when not nil, is the cached
-// start of the body (see prefixes), for the key.
-func (c *Client) pooledBody(r Request) (body []byte, pre *prefix, err error) {
+// its tail to bodies when the request is done: in chat mode, the cached
+// start of the body (see prefixes) and the rest.
+func (c *Client) pooledBody(r Request) (reqBody, error) {
 	buf := bodies.Get().(*[]byte)
+	var pre *prefix
 	if c.cfg.Mode != Completion && len(r.Messages) > 0 {
 		pre = c.prefixes.get(c, r.Messages[0])
 	}
 	b, err := appendBody((*buf)[:0], &c.cfg, &r, c.seed(r.Seed), pre)
 	if err != nil {
 		bodies.Put(buf)
-		return nil, nil, err
+		return reqBody{}, err
 	}
 	if len(c.cfg.Extra) > 0 {
 		bodies.Put(buf)
 		b, err = mergeJSON(b, c.cfg.Extra) // a fresh slice
-		return b, nil, err
+		return plainBody(b), err
 	}
-	return b, pre, nil
+	return reqBody{pre: pre, tail: b}, nil
 }
 
 func messagesLen(ms []Message) int {
@@ -183,5 +184,5 @@ func (c *Client) Key(r Request) string {
 	if err != nil {
 		return ""
 	}
-	return c.sum(body, nil).String()
+	return c.sum(plainBody(body)).String()
 }

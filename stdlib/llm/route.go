@@ -208,7 +208,7 @@ func (c *Client) Endpoints() []EndpointState {
 // healthy reports whether an endpoint answers GET /models with 200.
 func (c *Client) healthy(ep *endpoint) bool {
 	ok := false
-	err := ep.pool.do(c.router.ctx, min(c.cfg.Timeout, 10*time.Second), http.MethodGet, "/models", nil, func(status int, _ *respHeader, _ []byte) error {
+	err := ep.pool.do(c.router.ctx, min(c.cfg.Timeout, 10*time.Second), http.MethodGet, "/models", reqBody{}, func(status int, _ *respHeader, _ []byte) error {
 		ok = status == http.StatusOK
 		return nil
 	})

@@ -16,7 +16,7 @@ import (
 // send posts one body to an endpoint over the endpoint's own keep-alive
 // connections and reads the answer. It returns the answer, or the failure
 // and, for a 429 or 503, how long the server asked to wait.
-func (c *Client) send(ctx context.Context, ep *endpoint, body []byte) (Response, *Failure, time.Duration) {
+func (c *Client) send(ctx context.Context, ep *endpoint, body reqBody) (Response, *Failure, time.Duration) {
 	var (
 		resp Response
 		f    *Failure

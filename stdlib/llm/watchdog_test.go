@@ -49,7 +49,7 @@ func TestWatchdogEndsOnlyItsRequests(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, tc := range cases {
 		wg.Go(func() {
-			errs[i] = pools[i%2].do(tc.ctx, tc.timeout, "POST", "/x", []byte("{}"), func(status int, _ *respHeader, data []byte) error {
+			errs[i] = pools[i%2].do(tc.ctx, tc.timeout, "POST", "/x", plainBody([]byte("{}")), func(status int, _ *respHeader, data []byte) error {
 				if string(data) != "late answer" {
 					return errors.New("answer " + string(data))
 				}

@@ -215,6 +215,11 @@ func (s *Study) Replicate(ctx context.Context, r int, opt ReplicateOptions) (tr 
 	var usageMu sync.Mutex
 	record := func(u agent.Usage) {
 		usageMu.Lock()
+		if len(tr.Usage) == cap(tr.Usage) {
+			// Room for a step of every agent at once: doubling a slice of
+			// millions of records copied it over and over.
+			tr.Usage = slices.Grow(tr.Usage, max(len(s.People), len(tr.Usage)))
+		}
 		tr.Usage = append(tr.Usage, u)
 		usageMu.Unlock()
 	}
