@@ -18,7 +18,8 @@
 //
 // It prints each step's active agents, archetypes and requests, and writes
 // the adoption and mean opinion per step, the opinion histograms per step,
-// the requests per step against the active agents, and requests.csv.
+// the requests per step against the active agents, and requests.csv; with
+// -save also the run directory (history.Run.Save: every agent's answers).
 package main
 
 import (
@@ -57,6 +58,7 @@ func check(err error) {
 func main() {
 	cfg := llm.AddFlags(flag.CommandLine)
 	out := flag.String("out", "out/million", "output folder")
+	save := flag.Bool("save", false, "also write the run directory (OUT/run: every agent's answers per step, the network and the usage; gigabytes at 10^6 agents)")
 	n := flag.Int("n", 1000000, "agents")
 	steps := flag.Int("steps", 4, "steps, including the initial answers")
 	rate := flag.Float64("activation", 0.5, "probability that an agent acts at a step")
@@ -160,6 +162,11 @@ func main() {
 	reqs := filepath.Join(*out, "requests.png")
 	check(requestsFigure(reports, *n, *rate, *exact).Save(reqs))
 	fmt.Printf("wrote %s, %s, %s, %s\n", traj, hist, reqs, csvPath)
+	if *save {
+		dir := filepath.Join(*out, "run")
+		check(run.Save(dir))
+		fmt.Printf("wrote the run directory %s\n", dir)
+	}
 }
 
 // requestsFigure draws, per step, the active agents next to the requests
