@@ -23,12 +23,20 @@ var safe = func() (t [2][utf8.RuneSelf]bool) {
 // SetEscapeHTML(false) otherwise. Invalid UTF-8 becomes \ufffd; U+2028 and
 // U+2029 are escaped.
 func AppendString(dst []byte, s string, escapeHTML bool) []byte {
+	dst = AppendEscaped(append(dst, '"'), s, escapeHTML)
+	return append(dst, '"')
+}
+
+// AppendEscaped appends what AppendString writes between the quotes. The
+// escapes of a string split between two calls are those of the whole
+// string unless a UTF-8 sequence is split: the second part then starts
+// with a continuation byte (0x80-0xBF).
+func AppendEscaped(dst []byte, s string, escapeHTML bool) []byte {
 	const hex = "0123456789abcdef"
 	ok := &safe[0]
 	if escapeHTML {
 		ok = &safe[1]
 	}
-	dst = append(dst, '"')
 	// Chunks of up to 64 bytes, each written by index into room reserved
 	// for its worst case (6 bytes out per byte in: \u00XX, or \ufffd for
 	// one invalid byte), instead of an append per byte or per run.
@@ -82,5 +90,5 @@ func AppendString(dst []byte, s string, escapeHTML bool) []byte {
 		}
 		dst = buf[:n]
 	}
-	return append(dst, '"')
+	return dst
 }

@@ -73,3 +73,22 @@ func BenchmarkAppendString(b *testing.B) {
 		}
 	})
 }
+
+// TestEscapedInParts: AppendEscaped of a string cut in two, part after
+// part, is AppendString's inside of the whole string, when the second part
+// does not start with a UTF-8 continuation byte (as its doc says).
+func TestEscapedInParts(t *testing.T) {
+	s := "a\"b\\c<d>&e\n\x01 é中\xff\xc3 \u2028\U0001F600 end\xe4\xb8"
+	for cut := range len(s) + 1 {
+		if cut < len(s) && s[cut]&0xC0 == 0x80 {
+			continue
+		}
+		for _, html := range []bool{true, false} {
+			want := AppendString(nil, s, html)
+			got := AppendEscaped(AppendEscaped([]byte{'"'}, s[:cut], html), s[cut:], html)
+			if got = append(got, '"'); !bytes.Equal(got, want) {
+				t.Fatalf("cut at %d, html %v: %s, want %s", cut, html, got, want)
+			}
+		}
+	}
+}

@@ -29,13 +29,25 @@ type entry struct {
 // cache stores answers by key: with a path, in a bbolt file only
 // (crash-safe: every write is a committed transaction), so that a run of a
 // million agents holds no answer in memory; without one, in memory, at
-// most memEntries of the latest answers, without their request bodies.
+// most memEntries of the latest answers, without their request bodies, in
+// shards by key so that concurrent requests seldom wait for one another.
 type cache struct {
+	shards [memShards]memShard
+	db     *bolt.DB
+}
+
+// memShard is one shard of the in-memory cache.
+type memShard struct {
 	mu  sync.Mutex
 	mem map[uint64]*memEntry // the newest answers, by their key's first 8 bytes
 	old map[uint64]*memEntry // the generation before, dropped when mem fills up
-	db  *bolt.DB
+	_   [40]byte             // a cache line of its own
 }
+
+// memShards is the number of shards; a power of two.
+const memShards = 16
+
+func (c *cache) shard(key digest) *memShard { return &c.shards[key.short()%memShards] }
 
 // memEntry is an answer kept in memory with its whole key (the maps are
 // keyed by its first 8 bytes: small keys keep a lookup, mostly a miss, to
@@ -45,13 +57,16 @@ type memEntry struct {
 	e   entry
 }
 
-// memEntries bounds the answers kept in memory without a cache file: two
-// generations of memEntries/2 (dropping a whole map is cheaper than
-// deleting entries one by one from a map that keeps growing).
+// memEntries bounds the answers kept in memory without a cache file: per
+// shard, two generations of memEntries/memShards/2 (dropping a whole map is
+// cheaper than deleting entries one by one from a map that keeps growing).
 const memEntries = 1 << 16
 
 func openCache(path string) (*cache, error) {
-	c := &cache{mem: map[uint64]*memEntry{}}
+	c := &cache{}
+	for i := range c.shards {
+		c.shards[i].mem = map[uint64]*memEntry{}
+	}
 	if path == "" {
 		return c, nil
 	}
@@ -80,13 +95,13 @@ func openCache(path string) (*cache, error) {
 
 func (c *cache) get(key digest) (entry, bool) {
 	if c.db == nil {
-		short := key.short()
-		c.mu.Lock()
-		m, ok := c.mem[short]
+		short, s := key.short(), c.shard(key)
+		s.mu.Lock()
+		m, ok := s.mem[short]
 		if !ok {
-			m, ok = c.old[short]
+			m, ok = s.old[short]
 		}
-		c.mu.Unlock()
+		s.mu.Unlock()
 		if !ok || m.key != key {
 			return entry{}, false
 		}
@@ -115,13 +130,14 @@ func (c *cache) bodyToKeep(b reqBody) []byte {
 func (c *cache) put(key digest, e entry) error {
 	if c.db == nil {
 		e.Request = nil
-		m := &memEntry{key: key, e: e}
-		c.mu.Lock()
-		if len(c.mem) >= memEntries/2 {
-			c.old, c.mem = c.mem, make(map[uint64]*memEntry, memEntries/2)
+		m, s := &memEntry{key: key, e: e}, c.shard(key)
+		const half = memEntries / memShards / 2
+		s.mu.Lock()
+		if len(s.mem) >= half {
+			s.old, s.mem = s.mem, make(map[uint64]*memEntry, half)
 		}
-		c.mem[key.short()] = m
-		c.mu.Unlock()
+		s.mem[key.short()] = m
+		s.mu.Unlock()
 		return nil
 	}
 	v, err := json.Marshal(e)

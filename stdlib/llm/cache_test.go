@@ -13,7 +13,11 @@ func TestMemoryCacheIsBounded(t *testing.T) {
 	for i := range memEntries + 10 {
 		c.put(keyN(i), entry{Text: "answer", Request: []byte("a long request body")})
 	}
-	if n := len(c.mem) + len(c.old); n > memEntries || n < memEntries/2 {
+	n := 0
+	for i := range c.shards {
+		n += len(c.shards[i].mem) + len(c.shards[i].old)
+	}
+	if n > memEntries || n < memEntries/2 {
 		t.Fatalf("%d answers in memory, want at most %d", n, memEntries)
 	}
 	if _, ok := c.get(keyN(3)); ok {

@@ -75,7 +75,7 @@ func New(cfg Config) (*Client, error) {
 			c.cache.close()
 			return nil, err
 		}
-		pool.watch = watch
+		pool.watchWith(watch)
 		// An endpoint of weight w takes up to w x Concurrency requests at once.
 		cap := max(1, int(math.Round(float64(cfg.Concurrency)*weights[i])))
 		c.endpoints = append(c.endpoints, &endpoint{url: strings.TrimRight(u, "/"), weight: weights[i], limit: newLimiter(cap), pool: pool})

@@ -30,7 +30,8 @@ type httpPool struct {
 	auth   string // "Authorization: Bearer KEY\r\n", or ""
 	idle   chan *hconn
 	dialer net.Dialer
-	watch  *watchdog // shared by a client's pools
+	watch  *watchdog  // shared by a client's pools
+	wlist  *watchList // this pool's connections the watchdog looks at
 }
 
 // hconn is one connection with its buffers.
@@ -56,7 +57,8 @@ func newHTTPPool(baseURL, apiKey string, maxIdle int) (*httpPool, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("llm: endpoint %q: want an http:// or https:// base URL such as http://localhost:8000/v1", baseURL)
 	}
-	p := &httpPool{host: u.Host, prefix: u.Path, idle: make(chan *hconn, max(maxIdle, 1)), watch: &watchdog{}}
+	p := &httpPool{host: u.Host, prefix: u.Path, idle: make(chan *hconn, max(maxIdle, 1))}
+	p.watchWith(&watchdog{})
 	p.dialer.KeepAlive = 30 * time.Second
 	port := u.Port()
 	if u.Scheme == "https" {
@@ -96,9 +98,9 @@ func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path s
 		if err != nil {
 			return err
 		}
-		p.watch.add(c, ctx, timeout)
+		p.watch.add(p.wlist, c, ctx, timeout)
 		status, h, data, closing, wrote, err := p.roundTrip(ctx, c, method, path, body)
-		if p.watch.remove(c) {
+		if p.watch.remove(p.wlist, c) {
 			closing = true // its deadline is in the past
 		}
 		if err != nil {
@@ -182,6 +184,9 @@ func (p *httpPool) put(c *hconn) {
 		c.c.Close()
 	}
 }
+
+// watchWith has the pool's requests watched by w.
+func (p *httpPool) watchWith(w *watchdog) { p.watch, p.wlist = w, w.list() }
 
 // close closes the idle connections and stops the watchdog.
 func (p *httpPool) close() {

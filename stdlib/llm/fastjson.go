@@ -260,7 +260,7 @@ func (s *scanner) str() (string, error) {
 		return "", err
 	}
 	start := s.i
-	for s.i < len(s.d) {
+	for s.plain(); s.i < len(s.d); s.plain() {
 		c := s.d[s.i]
 		switch {
 		case c == '"':
@@ -283,13 +283,31 @@ func (s *scanner) str() (string, error) {
 	return "", errSlowPath
 }
 
+// strStop marks the bytes a scan of a string stops at: its end, an escape,
+// a control character (not allowed) and non-ASCII (checked as UTF-8).
+var strStop = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
+// plain moves past bytes a string scan need not look at.
+func (s *scanner) plain() {
+	d, i := s.d, s.i
+	for i < len(d) && !strStop[d[i]] {
+		i++
+	}
+	s.i = i
+}
+
 // skipStr consumes a string value as str does, without keeping it.
 func (s *scanner) skipStr() error {
 	if err := s.expect('"'); err != nil {
 		return err
 	}
 	start := s.i
-	for s.i < len(s.d) {
+	for s.plain(); s.i < len(s.d); s.plain() {
 		c := s.d[s.i]
 		switch {
 		case c == '"':
@@ -340,12 +358,10 @@ func (s *scanner) strEscaped(start int) (string, error) {
 			s.i += size
 			continue
 		case c != '\\':
-			j := s.i + 1 // copy the run of plain ASCII at once
-			for j < len(s.d) && s.d[j] >= 0x20 && s.d[j] < utf8.RuneSelf && s.d[j] != '"' && s.d[j] != '\\' {
-				j++
-			}
-			out = append(out, s.d[s.i:j]...)
-			s.i = j
+			from := s.i // copy the run of plain ASCII at once
+			s.i++
+			s.plain()
+			out = append(out, s.d[from:s.i]...)
 			continue
 		}
 		if s.i+1 >= len(s.d) {

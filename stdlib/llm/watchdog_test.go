@@ -29,7 +29,7 @@ func TestWatchdogEndsOnlyItsRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.watch = w
+		p.watchWith(w)
 		pools = append(pools, p)
 	}
 	defer pools[0].close()
@@ -63,7 +63,11 @@ func TestWatchdogEndsOnlyItsRequests(t *testing.T) {
 			t.Errorf("request %d: %v, want %v", i, errs[i], tc.want)
 		}
 	}
-	if n := len(w.busy); n != 0 {
+	n := 0
+	for _, l := range w.lists {
+		n += len(l.busy)
+	}
+	if n != 0 {
 		t.Errorf("%d connections still watched", n)
 	}
 }

@@ -96,8 +96,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 	cfg := a.Client.Config()
 	type job struct {
 		agent  int
-		shared string // the shared text (system message)
-		prompt string // agent and round text
+		prompt prompt // in chat mode, the user message as its JSON string when it can be
 		usage  agent.Usage
 		done   bool
 	}
@@ -107,11 +106,15 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 		if env.IsCommitted(i) {
 			continue
 		}
-		shared, text, err := prompts.exact(i)
+		var into *[]byte // a new buffer per job, held for every try
+		if cfg.Mode != llm.Completion {
+			into = new([]byte)
+		}
+		p, err := prompts.exact(i, into)
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, &job{agent: i, shared: shared, prompt: text, usage: agent.Usage{Agent: i}})
+		jobs = append(jobs, &job{agent: i, prompt: p, usage: agent.Usage{Agent: i}})
 	}
 	seeds := newSeeder(env)
 	parser := Parser{ThoughtOptional: a.NoThought}
@@ -128,9 +131,9 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 				Agent: j.agent, Seed: a.requestSeed(seeds, env, j.agent, try), Attempt: try,
 			}
 			if cfg.Mode == llm.Completion {
-				r.Prompt = j.shared + "\n" + j.prompt + a.completionSuffix()
+				r.Prompt = j.prompt.shared + "\n" + j.prompt.user + a.completionSuffix()
 			} else {
-				r.Messages = []llm.Message{{Role: "system", Content: j.shared}, {Role: "user", Content: j.prompt}}
+				r.Messages = []llm.Message{{Role: "system", Content: j.prompt.shared}, j.prompt.message()}
 				r.Schema = a.templates().Schema()
 			}
 			reqs = append(reqs, r)

@@ -235,13 +235,30 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 	pending := jobsOf(groupIdx)
 	for try := 0; try < ag.tries() && len(pending) > 0; try++ {
 		var renderErr atomic.Pointer[error]
+		// Request k is built in mems[k], from requestMemories, which takes
+		// it back when k is answered: the client keeps nothing of a
+		// request once its done is called.
+		var mems []*requestMemory
+		if !rs.completion {
+			mems = make([]*requestMemory, len(pending))
+		}
 		ag.Client.Stream(ctx, len(pending), func(k int) llm.Request {
-			r, err := rs.request(pending[k].g, pending[k].sub, try)
+			var mem *requestMemory
+			if mems != nil {
+				mem = requestMemories.Get().(*requestMemory)
+				mems[k] = mem
+			}
+			r, err := rs.request(pending[k].g, pending[k].sub, try, mem)
 			if err != nil {
 				renderErr.CompareAndSwap(nil, &err)
 			}
 			return r
 		}, func(k int, resp llm.Response) {
+			if mems != nil && mems[k] != nil {
+				mems[k].messages = [2]llm.Message{}
+				requestMemories.Put(mems[k])
+				mems[k] = nil
+			}
 			g, sub := pending[k].g, pending[k].sub
 			s := &st[g]
 			s.mu.Lock()
@@ -436,20 +453,38 @@ func (s *archStep) wanted(g int) int {
 	return s.a.answers()
 }
 
-// request builds archetype g's request sub (0 unless Seeds) of a try.
-func (s *archStep) request(g, sub, try int) (llm.Request, error) {
+// requestMemory is what a chat request is built in (see archStep.request):
+// its messages and its user message's JSON string.
+type requestMemory struct {
+	messages [2]llm.Message
+	user     []byte
+}
+
+// requestMemories recycles requestMemory.
+var requestMemories = sync.Pool{New: func() any { return new(requestMemory) }}
+
+// request builds archetype g's request sub (0 unless Seeds) of a try. In
+// chat mode, when mem is not nil, the request is built in it: its
+// messages, and its user message rendered into mem.user when it can be
+// rendered as its JSON string (llm.Message.Quoted); mem must then not be
+// written again until the request is done.
+func (s *archStep) request(g, sub, try int, mem *requestMemory) (llm.Request, error) {
 	env, ag := s.env, s.a.Agents
 	rep := int(s.groups[g].first)
 	want := s.wanted(g)
 	if s.a.Seeds {
 		want = 1
 	}
-	var shared, text string
+	var buf *[]byte
+	if mem != nil && !s.completion {
+		buf = &mem.user
+	}
+	var p prompt
 	var err error
 	if s.res.Exact {
-		shared, text, err = s.prompts.exact(rep)
+		p, err = s.prompts.exact(rep, buf)
 	} else {
-		shared, text, err = s.prompts.archetype(s.round, s.res, s.bins, rep)
+		p, err = s.prompts.archetype(s.round, s.res, s.bins, rep, buf)
 	}
 	key := s.groups[g].key
 	var r llm.Request
@@ -465,9 +500,14 @@ func (s *archStep) request(g, sub, try int) (llm.Request, error) {
 			Seed: s.seeds.seed(int(key>>2), try), Attempt: try, N: want}
 	}
 	if s.completion {
-		r.Prompt = shared + "\n" + text + ag.completionSuffix()
+		r.Prompt = p.shared + "\n" + p.user + ag.completionSuffix()
 	} else {
-		r.Messages = []llm.Message{{Role: "system", Content: shared}, {Role: "user", Content: text}}
+		if mem != nil {
+			mem.messages = [2]llm.Message{{Role: "system", Content: p.shared}, p.message()}
+			r.Messages = mem.messages[:]
+		} else {
+			r.Messages = []llm.Message{{Role: "system", Content: p.shared}, p.message()}
+		}
 		r.Schema = ag.templates().Schema()
 	}
 	return r, err

@@ -22,7 +22,8 @@ func (a *Agents) Thinks() bool { return true }
 // system + "\n" + user. It needs no client, so the same code renders
 // prompts for fine-tuning data (scripts/sft_data.go).
 func (a *Agents) Prompt(env *agent.Env, cur *agent.State, i int) (system, user string, err error) {
-	return newPromptCache(a, a.templates(), env, cur).exact(i)
+	p, err := newPromptCache(a, a.templates(), env, cur).exact(i, nil)
+	return p.shared, p.user, err
 }
 
 // PromptAt returns what agent i saw at step t of a recorded run, as

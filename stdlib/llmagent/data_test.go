@@ -161,7 +161,8 @@ func TestPromptCacheMatchesTextTemplate(t *testing.T) {
 		}
 		c := newPromptCache(a, tc.tpl, env, cur)
 		for i := range cur.N() {
-			shared, userText, err := c.exact(i)
+			p, err := c.exact(i, nil)
+			shared, userText := p.shared, p.user
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,7 +265,8 @@ func TestExactKeysMatchPrompts(t *testing.T) {
 		byPrompt := map[string]uint64{}
 		for g := range s.groups {
 			for _, mem := range s.members[s.groups[g].lo:s.groups[g].hi] {
-				shared, user, err := s.prompts.exact(int(mem.agent))
+				p, err := s.prompts.exact(int(mem.agent), nil)
+				shared, user := p.shared, p.user
 				if err != nil {
 					t.Fatal(err)
 				}

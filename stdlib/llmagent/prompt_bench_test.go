@@ -110,6 +110,7 @@ func BenchmarkExactPrompts(b *testing.B) {
 				runtime.ReadMemStats(&ms1)
 				mallocs += ms1.Mallocs - ms0.Mallocs
 			}
+			var mem requestMemory // one request in flight at a time, built here
 			for b.Loop() {
 				var s *archStep
 				ours(func() { s = m.newStep(env, cur, false) })
@@ -117,7 +118,7 @@ func BenchmarkExactPrompts(b *testing.B) {
 					baseline()
 					ours(func() {
 						for g := lo; g < min(lo+chunk, len(s.groups)); g++ {
-							r, err := s.request(g, 0, 0)
+							r, err := s.request(g, 0, 0, &mem)
 							if err != nil || len(r.Messages) != 2 {
 								b.Fatal(err)
 							}

@@ -7,6 +7,7 @@ import (
 	"text/template"
 
 	"github.com/llmsam/llmsam/stdlib/agent"
+	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/pop"
 )
 
@@ -26,6 +27,48 @@ type promptCache struct {
 	shared map[uint64]string // shared part by examples key
 	parts  [3]part           // Shared, Agent and Round for a Data
 	size   atomic.Int64      // the longest user message so far, plus a margin: its buffer's size
+	qsize  atomic.Int64      // the same for user messages rendered as JSON strings
+}
+
+// prompt is what a request asks: the shared part (the system message) and
+// the user message, as text (user) or, when quoted is not nil, as its JSON
+// string (see llm.Message.Quoted).
+type prompt struct {
+	shared, user string
+	quoted       []byte
+}
+
+// message returns p's user message.
+func (p *prompt) message() llm.Message {
+	return llm.Message{Role: "user", Content: p.user, Quoted: p.quoted}
+}
+
+// userMessage renders the user message of d (parts executed with it) into
+// p. When into is not nil and the parts have a quoted form it renders the
+// message as its JSON string into *into (reset; when nil, a new buffer the
+// size of the longest such message so far), which then holds the buffer
+// that p.quoted shares; otherwise, as text, in a new string.
+func (c *promptCache) userMessage(p *prompt, into *[]byte, d any, parts ...part) (err error) {
+	if into != nil && quotable(parts) {
+		buf := *into
+		hint := c.qsize.Load()
+		if buf == nil {
+			buf = make([]byte, 0, max(hint, 256))
+		}
+		out, ok, err := renderQuoted(buf[:0], d, parts...)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if n := int64(len(out)); n > hint {
+				c.qsize.Store(n + 64)
+			}
+			*into, p.quoted = out, out
+			return nil
+		}
+	}
+	p.user, err = renderString(&c.size, d, parts...)
+	return err
 }
 
 func newPromptCache(ag *Agents, tpl *Templates, env *agent.Env, cur *agent.State) *promptCache {
@@ -72,28 +115,30 @@ func (c *promptCache) sharedText(d *Data) (string, error) {
 	return text, nil
 }
 
-// exact renders agent i's own prompt.
-func (c *promptCache) exact(i int) (shared, user string, err error) {
+// exact renders agent i's own prompt, its user message into *into when
+// into is not nil (see userMessage).
+func (c *promptCache) exact(i int, into *[]byte) (p prompt, err error) {
 	d := dataPool.Get().(*Data)
 	defer putData(d)
 	c.step.data(d, c.cur, i)
-	if shared, err = c.sharedText(d); err != nil {
-		return "", "", err
+	if p.shared, err = c.sharedText(d); err != nil {
+		return p, err
 	}
-	user, err = renderString(&c.size, d, c.parts[1], c.parts[2])
-	return shared, user, err
+	err = c.userMessage(&p, into, d, c.parts[1], c.parts[2])
+	return p, err
 }
 
 // archetype renders the prompt of agent i's archetype: agent i's data with
 // its coefficients, its own answers and its friends' answers replaced by
-// their bins' values, and the friends' answers summarised as shares.
-func (c *promptCache) archetype(round *template.Template, r Resolution, v *binValues, i int) (shared, user string, err error) {
+// their bins' values, and the friends' answers summarised as shares; its
+// user message into *into when into is not nil (see userMessage).
+func (c *promptCache) archetype(round *template.Template, r Resolution, v *binValues, i int, into *[]byte) (pr prompt, err error) {
 	env, cur := c.env, c.cur
 	base := dataPool.Get().(*Data)
 	defer putData(base)
 	c.step.data(base, cur, i)
-	if shared, err = c.sharedText(base); err != nil {
-		return "", "", err
+	if pr.shared, err = c.sharedText(base); err != nil {
+		return pr, err
 	}
 	p := env.People[i]
 	k := r.Coefficients
@@ -137,6 +182,6 @@ func (c *promptCache) archetype(round *template.Template, r Resolution, v *binVa
 		}
 	}
 	typ := reflect.TypeFor[ArchetypeData]()
-	user, err = renderString(&c.size, &d, partFor(c.tpl.Agent, typ), partFor(round, typ))
-	return shared, user, err
+	err = c.userMessage(&pr, into, &d, partFor(c.tpl.Agent, typ), partFor(round, typ))
+	return pr, err
 }

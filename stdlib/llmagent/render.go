@@ -24,6 +24,14 @@ import (
 // with anything else (variables, with, template calls, methods, maps,
 // unknown functions) is executed by text/template, so the output is the
 // same either way (TestRendererMatchesTextTemplate).
+//
+// A template compiles in two forms: plain, and quoted for the user
+// message of a chat request, which appends the text as it is written
+// inside that message's JSON string (llm.Message.Quoted): the static text
+// escaped once at compile time, dynamic strings escaped as they are
+// appended (jsonenc.AppendEscaped with HTML escapes, as llm encodes
+// Content), numbers as they are, so that no second pass escapes the
+// rendered prompt (TestQuotedMatchesPlain).
 type renderer func(dst []byte, dot reflect.Value) ([]byte, error)
 
 type renderKey struct {
@@ -31,9 +39,13 @@ type renderKey struct {
 	typ reflect.Type
 }
 
-// renderers caches compiled templates; nil values mark templates that
-// text/template executes.
-var renderers sync.Map // renderKey -> renderer
+// compiled is a template's two compiled forms for one data type; nil
+// forms are executed otherwise (plain: by text/template; quoted: plain,
+// then escaped).
+type compiled struct{ plain, quoted renderer }
+
+// renderers caches compiled templates.
+var renderers sync.Map // renderKey -> compiled
 
 // ownTemplate reports whether t is one of the package's default templates,
 // whose functions are known to be this package's (a user's template may
@@ -43,11 +55,13 @@ func ownTemplate(t *template.Template) bool {
 	return t == d.Shared || t == d.Agent || t == d.Round || t == defaultArchetypeRound()
 }
 
-// part is a template with its renderer for one data type (nil when
-// text/template executes it), looked up once for many renders.
+// part is a template with its renderers for one data type (r nil when
+// text/template executes it, q nil when it has no quoted form), looked up
+// once for many renders.
 type part struct {
 	t *template.Template
 	r renderer
+	q renderer
 }
 
 // partFor returns template t's part for data of type typ.
@@ -58,13 +72,17 @@ func partFor(t *template.Template, typ reflect.Type) part {
 	key := renderKey{t, typ}
 	r, ok := renderers.Load(key)
 	if !ok {
-		var c renderer
+		var c compiled
 		if t.Tree != nil && ownTemplate(t) {
-			c, _ = compileList(t.Tree.Root, typ)
+			if plain, err := compileList(t.Tree.Root, typ, false); err == nil {
+				c.plain = plain
+				c.quoted, _ = compileList(t.Tree.Root, typ, true)
+			}
 		}
 		r, _ = renderers.LoadOrStore(key, c)
 	}
-	return part{t, r.(renderer)}
+	c := r.(compiled)
+	return part{t, c.plain, c.quoted}
 }
 
 // appendTo appends the part executed with the struct v to dst.
@@ -127,13 +145,15 @@ func renderString(hint *atomic.Int64, d any, parts ...part) (string, error) {
 
 var errUnsupported = fmt.Errorf("unsupported")
 
-func compileList(l *tparse.ListNode, dot reflect.Type) (renderer, error) {
+// compileList compiles a template's node list for data of type dot, in
+// its quoted form when quoted is set.
+func compileList(l *tparse.ListNode, dot reflect.Type, quoted bool) (renderer, error) {
 	if l == nil {
 		return func(dst []byte, _ reflect.Value) ([]byte, error) { return dst, nil }, nil
 	}
 	var parts []renderer
 	for _, n := range l.Nodes {
-		r, err := compileNode(n, dot)
+		r, err := compileNode(n, dot, quoted)
 		if err != nil {
 			return nil, err
 		}
@@ -150,23 +170,39 @@ func compileList(l *tparse.ListNode, dot reflect.Type) (renderer, error) {
 	}, nil
 }
 
-func compileNode(n tparse.Node, dot reflect.Type) (renderer, error) {
+func compileNode(n tparse.Node, dot reflect.Type, quoted bool) (renderer, error) {
 	switch n := n.(type) {
 	case *tparse.CommentNode:
 		return func(dst []byte, _ reflect.Value) ([]byte, error) { return dst, nil }, nil
 	case *tparse.TextNode:
 		text := n.Text
+		if quoted {
+			if len(text) > 0 && text[0]&0xC0 == 0x80 {
+				return nil, errUnsupported
+			}
+			text = jsonenc.AppendEscaped(nil, string(text), true)
+		}
 		return func(dst []byte, _ reflect.Value) ([]byte, error) { return append(dst, text...), nil }, nil
 	case *tparse.ActionNode:
 		if len(n.Pipe.Decl) > 0 {
 			return nil, errUnsupported
 		}
-		if app := compileAppend(n.Pipe, dot); app != nil {
+		if app := compileAppend(n.Pipe, dot, quoted); app != nil {
 			return app, nil
 		}
 		ev, typ, err := compilePipe(n.Pipe, dot)
 		if err != nil {
 			return nil, err
+		}
+		if quoted && typ.Kind() == reflect.String {
+			memo := new(stringMemo)
+			return func(dst []byte, v reflect.Value) ([]byte, error) {
+				x, err := ev(v)
+				if err != nil {
+					return dst, err
+				}
+				return memo.appendTo(dst, x.String())
+			}, nil
 		}
 		print, err := printer(typ)
 		if err != nil {
@@ -191,11 +227,11 @@ func compileNode(n tparse.Node, dot reflect.Type) (renderer, error) {
 		if err != nil {
 			return nil, err
 		}
-		yes, err := compileList(n.List, dot)
+		yes, err := compileList(n.List, dot, quoted)
 		if err != nil {
 			return nil, err
 		}
-		no, err := compileList(n.ElseList, dot)
+		no, err := compileList(n.ElseList, dot, quoted)
 		if err != nil {
 			return nil, err
 		}
@@ -217,11 +253,11 @@ func compileNode(n tparse.Node, dot reflect.Type) (renderer, error) {
 		if err != nil || typ.Kind() != reflect.Slice {
 			return nil, errUnsupported
 		}
-		body, err := compileList(n.List, typ.Elem())
+		body, err := compileList(n.List, typ.Elem(), quoted)
 		if err != nil {
 			return nil, err
 		}
-		empty, err := compileList(n.ElseList, dot)
+		empty, err := compileList(n.ElseList, dot, quoted)
 		if err != nil {
 			return nil, err
 		}
@@ -414,8 +450,9 @@ func compileArg(n tparse.Node, dot reflect.Type) (evaluator, reflect.Type, error
 
 // compileAppend compiles a pipeline in print position that appends its
 // text directly, without an intermediate string: a field chain ending in
-// Turn.JSON, or coef or num of a float. It returns nil for anything else.
-func compileAppend(p *tparse.PipeNode, dot reflect.Type) renderer {
+// Turn.JSON, or coef or num of a float (whose text JSON does not escape).
+// It returns nil for anything else.
+func compileAppend(p *tparse.PipeNode, dot reflect.Type, quoted bool) renderer {
 	if p == nil || len(p.Cmds) != 1 {
 		return nil
 	}
@@ -430,12 +467,16 @@ func compileAppend(p *tparse.PipeNode, dot reflect.Type) renderer {
 		if err != nil || typ != reflect.TypeFor[Turn]() {
 			return nil
 		}
+		app := appendTurnJSON
+		if quoted {
+			app = appendTurnJSONQuoted
+		}
 		return func(dst []byte, v reflect.Value) ([]byte, error) {
 			t, err := ev(v)
 			if err != nil {
 				return dst, err
 			}
-			return appendTurnJSON(dst, t), nil
+			return app(dst, t), nil
 		}
 	case *tparse.IdentifierNode:
 		f := floatAppenders[a0.Ident]
@@ -554,15 +595,17 @@ func compileField(chain []string, typ reflect.Type) (evaluator, reflect.Type, er
 	}, typ, nil
 }
 
+// turnOf returns the Turn a Turn value holds.
+func turnOf(v reflect.Value) *Turn {
+	if v.CanAddr() {
+		return (*Turn)(v.Addr().UnsafePointer())
+	}
+	return &Turn{Thought: v.FieldByIndex(turnThought).String(), Opinion: int(v.FieldByIndex(turnOpinion).Int()), Decision: v.FieldByIndex(turnDecision).String()}
+}
+
 // appendTurnJSON appends Turn.JSON of a Turn value.
 func appendTurnJSON(dst []byte, v reflect.Value) []byte {
-	var t *Turn
-	if v.CanAddr() {
-		t = (*Turn)(v.Addr().UnsafePointer())
-	} else {
-		c := Turn{Thought: v.FieldByIndex(turnThought).String(), Opinion: int(v.FieldByIndex(turnOpinion).Int()), Decision: v.FieldByIndex(turnDecision).String()}
-		t = &c
-	}
+	t := turnOf(v)
 	dst = append(dst, `{"thought": `...)
 	dst = appendJSONText(dst, t.Thought)
 	dst = append(dst, `, "opinion": `...)

@@ -71,11 +71,11 @@ func TestRendererMatchesTextTemplate(t *testing.T) {
 	// The templates rendered for every request compile (none falls back to
 	// text/template); the shared part, rendered once per step, may not.
 	for _, tt := range []*template.Template{tpl.Agent, tpl.Round} {
-		if r, ok := renderers.Load(renderKey{tt, reflect.TypeOf(Data{})}); !ok || r.(renderer) == nil {
+		if r, ok := renderers.Load(renderKey{tt, reflect.TypeOf(Data{})}); !ok || r.(compiled).plain == nil {
 			t.Errorf("template %s is not compiled", tt.Name())
 		}
 	}
-	if r, ok := renderers.Load(renderKey{defaultArchetypeRound(), reflect.TypeOf(ArchetypeData{})}); !ok || r.(renderer) == nil {
+	if r, ok := renderers.Load(renderKey{defaultArchetypeRound(), reflect.TypeOf(ArchetypeData{})}); !ok || r.(compiled).plain == nil {
 		t.Error("the archetype round template is not compiled")
 	}
 	// A user's template, which may bind the functions differently, is
