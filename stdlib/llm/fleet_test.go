@@ -1,12 +1,14 @@
 package llm
 
 import (
+	"context"
 	"flag"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -103,5 +105,52 @@ func TestEndpointsFileFlag(t *testing.T) {
 	AddFlags(fs)
 	if err := fs.Parse([]string{"-endpoints-file", path}); err == nil || !strings.Contains(err.Error(), "fleet.txt:1") {
 		t.Fatalf("bad file: %v", err)
+	}
+}
+
+// TestWaitersAreWokenInTurn: many requests wait for two slots; each gets
+// one in turn, requests that give up waiting pass their wake-up on, and
+// none is left waiting.
+func TestWaitersAreWokenInTurn(t *testing.T) {
+	ep := &endpoint{url: "x", weight: 1, limit: newLimiter(2)}
+	ep.limit.setSlots(2)
+	r := newRouter([]*endpoint{ep})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got, gaveUp, most := 0, 0, 0
+	for i := range 200 {
+		ctx, cancel := context.WithCancel(context.Background())
+		if i%7 == 3 {
+			time.AfterFunc(time.Duration(i%5)*time.Millisecond, cancel)
+		} else {
+			defer cancel()
+		}
+		wg.Go(func() {
+			e, epoch, err := r.acquire(ctx, i)
+			mu.Lock()
+			if err != nil {
+				gaveUp++
+				mu.Unlock()
+				return
+			}
+			got++
+			most = max(most, r.inFlight())
+			mu.Unlock()
+			time.Sleep(100 * time.Microsecond)
+			r.release(e, epoch, nil)
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("requests still waiting after 20 s")
+	}
+	r.mu.Lock()
+	queued := len(r.waiting)
+	r.mu.Unlock()
+	if got+gaveUp != 200 || got < 200-200/7-1 || most > 2 || queued != 0 {
+		t.Fatalf("%d got a slot, %d gave up, at most %d in flight (limit 2), %d still queued", got, gaveUp, most, queued)
 	}
 }

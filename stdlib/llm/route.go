@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -23,16 +24,20 @@ type endpoint struct {
 // else it waits for one to free up. Homes follow the endpoints' weights.
 // Endpoints taken out by their circuit breaker get no requests while
 // another endpoint is in service; a health check brings them back.
+//
+// Requests waiting for room queue in order; a request that finishes wakes
+// the first, which, when it gets room and more is left, wakes the next. (A
+// broadcast woke all of them to find room for one: thousands of wake-ups
+// per answer while the limits grow at the start of a step.)
 type router struct {
-	mu    sync.Mutex
-	eps   []*endpoint
-	homes homeTable
-	wake  chan struct{} // closed and replaced when a request finishes while others wait for room
-	waits bool          // a request waits on wake
-	total int           // requests in flight, all endpoints
-	out   int           // endpoints taken out
-	check func(ep *endpoint) bool
-	ctx   context.Context // cancelled by Close: stops health checks
+	mu      sync.Mutex
+	eps     []*endpoint
+	homes   homeTable
+	waiting []chan struct{} // requests waiting for room, first come first served (each channel has room for one wake-up)
+	total   int             // requests in flight, all endpoints
+	out     int             // endpoints taken out
+	check   func(ep *endpoint) bool
+	ctx     context.Context // cancelled by Close: stops health checks
 }
 
 func newRouter(eps []*endpoint) *router {
@@ -40,7 +45,7 @@ func newRouter(eps []*endpoint) *router {
 	for i, ep := range eps {
 		w[i] = ep.weight
 	}
-	return &router{eps: eps, homes: newHomeTable(w), wake: make(chan struct{}), ctx: context.Background()}
+	return &router{eps: eps, homes: newHomeTable(w), ctx: context.Background()}
 }
 
 // acquire waits for room on an endpoint and returns it with the epoch to
@@ -52,18 +57,57 @@ func (r *router) acquire(ctx context.Context, agent int) (*endpoint, uint64, err
 		if ep != nil {
 			epoch := ep.limit.start()
 			r.total++
+			if len(r.waiting) > 0 && r.anyRoom() {
+				r.wakeOne()
+			}
 			r.mu.Unlock()
 			return ep, epoch, nil
 		}
-		wake := r.wake
-		r.waits = true
+		wake := make(chan struct{}, 1)
+		r.waiting = append(r.waiting, wake)
 		r.mu.Unlock()
 		select {
 		case <-wake:
 		case <-ctx.Done():
+			r.mu.Lock()
+			if i := slices.Index(r.waiting, wake); i >= 0 {
+				r.waiting = slices.Delete(r.waiting, i, i+1)
+			} else {
+				r.wakeOne() // it was woken as it gave up: pass the wake-up on
+			}
+			r.mu.Unlock()
 			return nil, 0, ctx.Err()
 		}
 	}
+}
+
+// wakeOne wakes the first request waiting for room, if any. The caller
+// holds r.mu.
+func (r *router) wakeOne() {
+	if len(r.waiting) > 0 {
+		r.waiting[0] <- struct{}{}
+		r.waiting[0] = nil
+		r.waiting = r.waiting[1:]
+	}
+}
+
+// wakeAll wakes every request waiting for room. The caller holds r.mu.
+func (r *router) wakeAll() {
+	for len(r.waiting) > 0 {
+		r.wakeOne()
+	}
+}
+
+// anyRoom reports whether some endpoint takes another request. The caller
+// holds r.mu.
+func (r *router) anyRoom() bool {
+	every := r.out == len(r.eps)
+	for _, ep := range r.eps {
+		if (every || !ep.brk.out) && ep.limit.room() {
+			return true
+		}
+	}
+	return false
 }
 
 // pick returns an endpoint with room, or nil. The caller holds r.mu.
@@ -107,18 +151,8 @@ func (r *router) release(ep *endpoint, epoch uint64, f *Failure) {
 			}
 		}
 	}
-	r.wakeAll()
+	r.wakeOne()
 	r.mu.Unlock()
-}
-
-// wakeAll wakes the requests waiting for room, if any. The caller holds
-// r.mu.
-func (r *router) wakeAll() {
-	if r.waits {
-		close(r.wake)
-		r.wake = make(chan struct{})
-		r.waits = false
-	}
 }
 
 // restore brings an endpoint back into service, starting its limit afresh.
