@@ -38,8 +38,10 @@ type httpPool struct {
 type hconn struct {
 	c    net.Conn
 	br   *bufio.Reader
-	head []byte    // the request head being written
-	iov  [][]byte  // the head and the body's pieces, for one writev
+	head []byte          // the request head being written
+	iov  [][]byte        // the head and the body's pieces, for one writev
+	raw  syscall.RawConn // the TCP socket, for sendAwait (nil with TLS)
+	vec  iovecs
 	buf  []byte    // the last answer's body
 	idle time.Time // when it was put back
 
@@ -147,7 +149,13 @@ func (p *httpPool) get(ctx context.Context) (*hconn, bool, error) {
 		}
 		nc = tc
 	}
-	return &hconn{c: nc, br: bufio.NewReaderSize(nc, 4096), head: make([]byte, 0, 256)}, false, nil
+	c := &hconn{c: nc, br: bufio.NewReaderSize(nc, 4096), head: make([]byte, 0, 256)}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		if c.raw, err = tc.SyscallConn(); err != nil {
+			c.raw = nil
+		}
+	}
+	return c, false, nil
 }
 
 // probeAfter is how long a connection may sit idle before it is checked.
@@ -240,9 +248,18 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string,
 	if len(body.tail) > 0 {
 		c.iov = append(c.iov, body.tail)
 	}
-	bufs := net.Buffers(c.iov)
-	if _, err = bufs.WriteTo(c.c); err != nil {
-		return 0, h, nil, false, false, wrap(err)
+	total := len(h0) + body.len()
+	sent := 0
+	if c.raw != nil {
+		if sent, err = sendAwait(c.raw, c.iov, &c.vec); err != nil {
+			return 0, h, nil, false, sent == total, wrap(err)
+		}
+	}
+	if sent < total {
+		bufs := net.Buffers(skipBytes(c.iov, sent))
+		if _, err = bufs.WriteTo(c.c); err != nil {
+			return 0, h, nil, false, false, wrap(err)
+		}
 	}
 	wrote = true
 	line, err := c.br.ReadSlice('\n')
@@ -384,4 +401,16 @@ func cutBytes(b []byte, n int) string {
 		return string(b[:n]) + "..."
 	}
 	return string(b)
+}
+
+// skipBytes drops the first n bytes of bufs.
+func skipBytes(bufs [][]byte, n int) [][]byte {
+	for len(bufs) > 0 && n >= len(bufs[0]) {
+		n -= len(bufs[0])
+		bufs = bufs[1:]
+	}
+	if n > 0 {
+		bufs[0] = bufs[0][n:]
+	}
+	return bufs
 }

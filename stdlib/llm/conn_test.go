@@ -1,7 +1,9 @@
 package llm
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -117,5 +119,36 @@ func TestHTTPPoolReadsEveryKindOfAnswer(t *testing.T) {
 	p, _ := newHTTPPool("http://127.0.0.1:9/v1", "", 1)
 	if err := p.do(context.Background(), time.Second, "GET", "/models", reqBody{}, nil); err == nil || !strings.Contains(err.Error(), "127.0.0.1:9") {
 		t.Fatalf("nothing listening: %v", err)
+	}
+}
+
+// TestLargeBodyAgainstSlowReader: a body larger than the socket takes at
+// once is sent in full (the fast path's writev sends part of it, the rest
+// goes out the ordinary way), and the answer is read after it.
+func TestLargeBodyAgainstSlowReader(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(100 * time.Millisecond) // let the client's socket fill up
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%d %x", len(b), sha256.Sum256(b))
+	}))
+	defer srv.Close()
+	p, err := newHTTPPool(srv.URL+"/v1", "", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.close()
+	body := bytes.Repeat([]byte("0123456789abcdef"), 1<<20) // 16 MB
+	head, tail := body[:5<<20], body[5<<20:]
+	want := fmt.Sprintf("%d %x", len(body), sha256.Sum256(body))
+	for _, b := range []reqBody{plainBody(body), {pre: &prefix{body: head}, tail: tail}} {
+		err := p.do(context.Background(), 30*time.Second, "POST", "/x", b, func(status int, _ *respHeader, data []byte) error {
+			if status != 200 || string(data) != want {
+				return fmt.Errorf("%d %s, want %s", status, data, want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
