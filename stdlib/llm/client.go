@@ -3,6 +3,7 @@ package llm
 import (
 	"context"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -31,6 +32,10 @@ type Client struct {
 
 	answers    *answerLog // Config.AnswersLog, or nil
 	stopChecks context.CancelFunc
+
+	// memKeys: keys are only for the in-memory cache (see memKey).
+	memKeys  bool
+	memSeeds [2]maphash.Seed
 }
 
 // Stats are a client's running totals.
@@ -94,6 +99,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BatchExport != "" {
 		c.batchFile = &batchWriter{path: cfg.BatchExport}
 	}
+	c.memKeys = cfg.CachePath == "" && c.answers == nil && c.batchFile == nil && !cfg.Replay
+	c.memSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
 	return c, nil
 }
 
@@ -175,7 +182,12 @@ func (c *Client) one(ctx context.Context, r Request) Response {
 		return Response{Err: err}
 	}
 	defer bodies.Put(&body.tail) // nothing keeps the body once the request is done
-	key := c.sum(body)
+	var key digest
+	if c.memKeys {
+		key = c.memKey(body)
+	} else {
+		key = c.sum(body)
+	}
 	if e, ok := c.cache.get(key); ok {
 		c.stats.Cached.Add(1)
 		return Response{Text: e.Text, Choices: e.Choices, FinishReason: e.FinishReason, Usage: e.Usage, Cached: true}
