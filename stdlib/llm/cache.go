@@ -29,44 +29,48 @@ type entry struct {
 // cache stores answers by key: with a path, in a bbolt file only
 // (crash-safe: every write is a committed transaction), so that a run of a
 // million agents holds no answer in memory; without one, in memory, at
-// most memEntries of the latest answers, without their request bodies, in
-// shards by key so that concurrent requests seldom wait for one another.
+// most memEntries recent answers, without their request bodies.
+//
+// The memory is a direct-mapped table (each key has one slot, and a new
+// answer takes the slot from the one there), in shards with locks of their
+// own so that concurrent requests seldom wait for one another: a lookup,
+// mostly a miss in a run of distinct prompts, is one slot's comparison, and
+// keeping an answer allocates nothing.
 type cache struct {
 	shards [memShards]memShard
 	db     *bolt.DB
 }
 
-// memShard is one shard of the in-memory cache.
+// memShard is one shard of the in-memory cache; its slots are allocated
+// when it keeps its first answer.
 type memShard struct {
-	mu  sync.Mutex
-	mem map[uint64]*memEntry // the newest answers, by their key's first 8 bytes
-	old map[uint64]*memEntry // the generation before, dropped when mem fills up
-	_   [40]byte             // a cache line of its own
+	mu    sync.Mutex
+	slots []memEntry
+	_     [32]byte // a cache line of its own
 }
 
 // memShards is the number of shards; a power of two.
 const memShards = 16
 
-func (c *cache) shard(key digest) *memShard { return &c.shards[key.short()%memShards] }
-
-// memEntry is an answer kept in memory with its whole key (the maps are
-// keyed by its first 8 bytes: small keys keep a lookup, mostly a miss, to
-// one cache line).
-type memEntry struct {
-	key digest
-	e   entry
+// slot returns key's shard and its index there.
+func (c *cache) slot(key digest) (*memShard, int) {
+	s := key.short()
+	return &c.shards[s%memShards], int(s/memShards) % (memEntries / memShards)
 }
 
-// memEntries bounds the answers kept in memory without a cache file: per
-// shard, two generations of memEntries/memShards/2 (dropping a whole map is
-// cheaper than deleting entries one by one from a map that keeps growing).
+// memEntry is an answer kept in memory with its whole key.
+type memEntry struct {
+	key  digest
+	used bool
+	e    entry
+}
+
+// memEntries is the number of slots for answers in memory without a cache
+// file (about 9 MB when all are used).
 const memEntries = 1 << 16
 
 func openCache(path string) (*cache, error) {
 	c := &cache{}
-	for i := range c.shards {
-		c.shards[i].mem = map[uint64]*memEntry{}
-	}
 	if path == "" {
 		return c, nil
 	}
@@ -95,17 +99,13 @@ func openCache(path string) (*cache, error) {
 
 func (c *cache) get(key digest) (entry, bool) {
 	if c.db == nil {
-		short, s := key.short(), c.shard(key)
+		s, i := c.slot(key)
 		s.mu.Lock()
-		m, ok := s.mem[short]
-		if !ok {
-			m, ok = s.old[short]
-		}
-		s.mu.Unlock()
-		if !ok || m.key != key {
+		defer s.mu.Unlock()
+		if s.slots == nil || !s.slots[i].used || s.slots[i].key != key {
 			return entry{}, false
 		}
-		return m.e, true
+		return s.slots[i].e, true
 	}
 	var e entry
 	ok := false
@@ -130,13 +130,12 @@ func (c *cache) bodyToKeep(b reqBody) []byte {
 func (c *cache) put(key digest, e entry) error {
 	if c.db == nil {
 		e.Request = nil
-		m, s := &memEntry{key: key, e: e}, c.shard(key)
-		const half = memEntries / memShards / 2
+		s, i := c.slot(key)
 		s.mu.Lock()
-		if len(s.mem) >= half {
-			s.old, s.mem = s.mem, make(map[uint64]*memEntry, half)
+		if s.slots == nil {
+			s.slots = make([]memEntry, memEntries/memShards)
 		}
-		s.mem[key.short()] = m
+		s.slots[i] = memEntry{key: key, used: true, e: e}
 		s.mu.Unlock()
 		return nil
 	}

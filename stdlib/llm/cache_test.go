@@ -8,29 +8,45 @@ import (
 
 func keyN(i int) digest { return sha256.Sum256([]byte(fmt.Sprint(i))) }
 
+// TestMemoryCacheIsBounded: the memory holds at most memEntries answers,
+// recent ones replace old ones, and request bodies are not kept.
 func TestMemoryCacheIsBounded(t *testing.T) {
 	c, _ := openCache("")
-	for i := range memEntries + 10 {
+	const n = 4 * memEntries
+	for i := range n {
 		c.put(keyN(i), entry{Text: "answer", Request: []byte("a long request body")})
 	}
-	n := 0
+	used := 0
 	for i := range c.shards {
-		n += len(c.shards[i].mem) + len(c.shards[i].old)
+		if len(c.shards[i].slots) != memEntries/memShards {
+			t.Fatalf("shard %d has %d slots", i, len(c.shards[i].slots))
+		}
+		for _, s := range c.shards[i].slots {
+			if s.used {
+				used++
+			}
+		}
 	}
-	if n > memEntries || n < memEntries/2 {
-		t.Fatalf("%d answers in memory, want at most %d", n, memEntries)
+	if used > memEntries || used < memEntries*9/10 {
+		t.Fatalf("%d answers in memory, want at most %d (and most slots used)", used, memEntries)
 	}
-	if _, ok := c.get(keyN(3)); ok {
-		t.Fatal("the oldest answers should be evicted")
+	old := 0
+	for i := range memEntries {
+		if _, ok := c.get(keyN(i)); ok {
+			old++
+		}
 	}
-	e, ok := c.get(keyN(memEntries + 5))
+	if old > memEntries/10 {
+		t.Fatalf("%d of the first %d answers still in memory after %d newer ones", old, memEntries, n-memEntries)
+	}
+	e, ok := c.get(keyN(n - 1))
 	if !ok || e.Text != "answer" || e.Request != nil {
-		t.Fatalf("recent answer: %+v %v (the request body is not kept in memory)", e, ok)
+		t.Fatalf("the latest answer: %+v %v (the request body is not kept in memory)", e, ok)
 	}
 }
 
-// TestMemoryCacheComparesWholeKeys: keys alike in the first 8 bytes (by
-// which the maps are indexed) are different answers.
+// TestMemoryCacheComparesWholeKeys: keys alike in the first 8 bytes (which
+// choose the slot) are different answers.
 func TestMemoryCacheComparesWholeKeys(t *testing.T) {
 	c, _ := openCache("")
 	a, b := keyN(1), keyN(1)
