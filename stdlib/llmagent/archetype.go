@@ -521,15 +521,20 @@ func (s *archStep) request(g, sub, try int, mem *requestMemory) (llm.Request, er
 func (a *Archetypes) group(res Resolution, env *agent.Env, cur *agent.State, ans packedAnswers, ex *exampleLists) ([]archMember, []group) {
 	n := cur.N()
 	keys := make([]uint64, n)
+	var alone func(i int) bool
+	if res.Exact {
+		alone = a.Agents.aloneInPrompt(env)
+	}
 	agent.ParallelFor(n, max(env.Workers, 1), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			if env.IsCommitted(i) {
-				continue
-			}
-			if res.Exact {
-				keys[i] = exactKey(a.Agents, env, cur, ans, ex, i)
-			} else {
+			switch {
+			case env.IsCommitted(i):
+			case !res.Exact:
 				keys[i] = archetypeKey(res, env, cur, ans, i)
+			case alone(i):
+				keys[i] = ownKey(i)
+			default:
+				keys[i] = exactKey(a.Agents, env, cur, ans, ex, i)
 			}
 		}
 	})
@@ -729,13 +734,10 @@ func initialOf(env *agent.Env, cur *agent.State) *agent.State {
 // keeps its own key: nothing is merged.
 func exactKey(a *Agents, env *agent.Env, cur *agent.State, ans packedAnswers, ex *exampleLists, i int) uint64 {
 	if a.templates() != defaultTemplates() || a.Examples > 0 {
-		return mix64(uint64(i) ^ 0x6f776e)
+		return ownKey(i)
 	}
 	p := &env.People[i]
-	h := hashString(0x6578616374, p.Fact)
-	for _, x := range []float64{p.A, p.Tau, p.F, p.Lambda} {
-		h = mix64(h ^ math.Float64bits(x))
-	}
+	h := personKey(p)
 	h = mix64(h ^ ex.key(ex.forAgent(i, p))) // its worked examples (leaving itself out)
 	turn := func(st *agent.State, j int) {
 		o, act := answerOf(st, j), st.Action[j]
@@ -761,6 +763,45 @@ func exactKey(a *Agents, env *agent.Env, cur *agent.State, ans packedAnswers, ex
 		turn(cur, f)
 	}
 	return h
+}
+
+// ownKey is the key of an agent whose prompt no other agent can share.
+func ownKey(i int) uint64 { return mix64(uint64(i) ^ 0x6f776e) }
+
+// personKey hashes what exactKey reads of agent i's own person first: its
+// fact and coefficients.
+func personKey(p *pop.Person) uint64 {
+	h := hashString(0x6578616374, p.Fact)
+	for _, x := range []float64{p.A, p.Tau, p.F, p.Lambda} {
+		h = mix64(h ^ math.Float64bits(x))
+	}
+	return h
+}
+
+// aloneInPrompt returns, for the Exact resolution, whether agent i is the
+// only one with its fact and coefficients: then no other agent's prompt can
+// equal its own (exactKey hashes both), and the step need not read its
+// friends' answers to key it. Agents are counted in a table indexed by
+// their personKey's top bits, so a shared slot only makes an agent take
+// the full key. With other templates every prompt is its own anyway.
+func (a *Agents) aloneInPrompt(env *agent.Env) func(i int) bool {
+	if a.templates() != defaultTemplates() || a.Examples > 0 {
+		return func(int) bool { return true }
+	}
+	const bits = 22 // 4 MB of counts; about a fifth of 10^6 agents share a slot
+	keys := make([]uint64, len(env.People))
+	agent.ParallelFor(len(keys), max(env.Workers, 1), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			keys[i] = personKey(&env.People[i]) >> (64 - bits)
+		}
+	})
+	count := make([]uint8, 1<<bits)
+	for _, k := range keys {
+		if count[k] < 2 {
+			count[k]++
+		}
+	}
+	return func(i int) bool { return count[keys[i]] == 1 }
 }
 
 // shownFriends returns the friends listed in agent i's prompt: all of them,

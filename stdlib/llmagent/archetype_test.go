@@ -98,6 +98,38 @@ func TestDuplicatePromptsShareOneRequest(t *testing.T) {
 	}
 }
 
+// TestDuplicatesAmongDistinctAgents: among agents with coefficients of
+// their own, the identical ones still share a request (agents alone with
+// their coefficients are keyed without reading their friends).
+func TestDuplicatesAmongDistinctAgents(t *testing.T) {
+	f, err := fleetsim.Start(fleetsim.Options{Slots: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	people := make(pop.Population, 40)
+	for i := range people {
+		people[i] = pop.Person{A: 0.3, Tau: 0.5, F: 0.2, Lambda: 0.4, Opinion0: 0.6, Fact: "same"}
+		if i >= 10 { // 10 identical agents, then 30 each of its own
+			people[i].Lambda = 0.01 * float64(i)
+		}
+	}
+	g, _ := netw.FromEdges(len(people), false)
+	c, err := llm.New(llm.Config{Model: "m", BaseURL: f.URLs()[0], Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var reports []llmagent.StepReport
+	m := &llmagent.Archetypes{Agents: llmagent.New(c), Resolution: llmagent.Exact, Report: func(r llmagent.StepReport) { reports = append(reports, r) }}
+	if _, err := sim.Run(sim.Study{Network: g, People: people, Agents: m, Steps: 2, Seed: 1, Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || reports[0].Groups != 31 || reports[0].Requests != 31 {
+		t.Fatalf("reports %+v: want 31 distinct prompts and requests (10 identical agents, 30 others)", reports)
+	}
+}
+
 func TestArchetypesShareRequestsReproducibly(t *testing.T) {
 	f, err := fleetsim.Start(fleetsim.Options{Endpoints: 2, Slots: 16})
 	if err != nil {
