@@ -36,14 +36,15 @@ type httpPool struct {
 
 // hconn is one connection with its buffers.
 type hconn struct {
-	c    net.Conn
-	br   *bufio.Reader
-	head []byte          // the request head being written
-	iov  [][]byte        // the head and the body's pieces, for one writev
-	raw  syscall.RawConn // the TCP socket, for sendAwait (nil with TLS)
-	vec  iovecs
-	buf  []byte    // the last answer's body
-	idle time.Time // when it was put back
+	c      net.Conn
+	br     *bufio.Reader
+	head   []byte          // the request head being written
+	iov    [][]byte        // the head and the body's pieces, for one writev
+	raw    syscall.RawConn // the TCP socket, for sendAwait (nil with TLS)
+	peeked int             // the answer's bytes still in br (read in place)
+	vec    iovecs
+	buf    []byte    // the last answer's body
+	idle   time.Time // when it was put back
 
 	// Set by watchdog.add and read by the watchdog, under its mutex.
 	ctx      context.Context // the request in flight
@@ -113,6 +114,10 @@ func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path s
 			return err
 		}
 		rerr := read(status, &h, data)
+		if c.peeked > 0 {
+			c.br.Discard(c.peeked) // done with the answer read in place
+			c.peeked = 0
+		}
 		if closing {
 			c.c.Close()
 		} else {
@@ -311,6 +316,14 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string,
 	switch {
 	case chunked:
 		c.buf, err = readChunked(c.br, c.buf)
+	case length >= 0 && length <= c.br.Size():
+		// Read in place: the answer stays in the reader's buffer until do
+		// has passed it on (c.peeked), instead of a copy into c.buf.
+		var data []byte
+		if data, err = c.br.Peek(length); err == nil {
+			c.peeked = length
+			return status, h, data, closing, true, nil
+		}
 	case length >= 0:
 		if cap(c.buf) < length {
 			c.buf = make([]byte, length)
