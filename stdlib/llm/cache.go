@@ -31,11 +31,13 @@ type entry struct {
 // million agents holds no answer in memory; without one, in memory, at
 // most memEntries recent answers, without their request bodies.
 //
-// The memory is a direct-mapped table (each key has one slot, and a new
-// answer takes the slot from the one there), in shards with locks of their
-// own so that concurrent requests seldom wait for one another: a lookup,
-// mostly a miss in a run of distinct prompts, is one slot's comparison, and
-// keeping an answer allocates nothing.
+// The memory is a two-way set-associative table (each key has a set of two
+// slots; a new answer takes the older one's), in shards with locks of
+// their own so that concurrent requests seldom wait for one another: a
+// lookup, mostly a miss in a run of distinct prompts, is two slots'
+// comparisons, and keeping an answer allocates nothing. (With one slot per
+// key, two of a few dozen answers shared a slot about once in a hundred
+// runs, and a request asked again right away missed the cache.)
 type cache struct {
 	shards [memShards]memShard
 	db     *bolt.DB
@@ -52,10 +54,14 @@ type memShard struct {
 // memShards is the number of shards; a power of two.
 const memShards = 16
 
-// slot returns key's shard and its index there.
+// memWays is the number of slots a key may take.
+const memWays = 2
+
+// slot returns key's shard and the index there of the first of its set's
+// memWays slots, the most recent answer first.
 func (c *cache) slot(key digest) (*memShard, int) {
 	s := key.short()
-	return &c.shards[s%memShards], int(s/memShards) % (memEntries / memShards)
+	return &c.shards[s%memShards], int(s/memShards) % (memEntries / memShards / memWays) * memWays
 }
 
 // memEntry is an answer kept in memory with its whole key.
@@ -102,10 +108,15 @@ func (c *cache) get(key digest) (entry, bool) {
 		s, i := c.slot(key)
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		if s.slots == nil || !s.slots[i].used || s.slots[i].key != key {
+		if s.slots == nil {
 			return entry{}, false
 		}
-		return s.slots[i].e, true
+		for _, m := range s.slots[i : i+memWays] {
+			if m.used && m.key == key {
+				return m.e, true
+			}
+		}
+		return entry{}, false
 	}
 	var e entry
 	ok := false
@@ -135,7 +146,17 @@ func (c *cache) put(key digest, e entry) error {
 		if s.slots == nil {
 			s.slots = make([]memEntry, memEntries/memShards)
 		}
-		s.slots[i] = memEntry{key: key, used: true, e: e}
+		set := s.slots[i : i+memWays]
+		w := 0
+		for w < memWays-1 && set[w].used && set[w].key != key {
+			w++
+		}
+		if !set[w].used || set[w].key != key {
+			// A new answer: the others move down a slot, the oldest leaves.
+			copy(set[1:w+1], set[:w])
+			w = 0
+		}
+		set[w] = memEntry{key: key, used: true, e: e}
 		s.mu.Unlock()
 		return nil
 	}

@@ -59,3 +59,32 @@ func TestMemoryCacheComparesWholeKeys(t *testing.T) {
 		t.Fatalf("got %+v %v", e, ok)
 	}
 }
+
+// TestMemoryCacheKeepsAnswersOfOneSlot: two answers whose keys choose the
+// same slot are both kept (a request asked again right after another one
+// is answered from memory), and a third takes the oldest one's place.
+func TestMemoryCacheKeepsAnswersOfOneSlot(t *testing.T) {
+	c, _ := openCache("")
+	keys := make([]digest, 3)
+	for i := range keys {
+		keys[i] = keyN(7)
+		keys[i][31] ^= byte(i + 1) // the same first 8 bytes: the same slot
+	}
+	c.put(keys[0], entry{Text: "0"})
+	c.put(keys[1], entry{Text: "1"})
+	c.put(keys[0], entry{Text: "0 again"}) // asked again: replaces its own answer
+	for i, want := range []string{"0 again", "1"} {
+		if e, ok := c.get(keys[i]); !ok || e.Text != want {
+			t.Fatalf("answer %d: %+v %v, want %q", i, e, ok, want)
+		}
+	}
+	c.put(keys[2], entry{Text: "2"})
+	if _, ok := c.get(keys[0]); ok {
+		t.Fatal("the oldest of three answers of one slot is still kept")
+	}
+	for i, want := range []string{"1", "2"} {
+		if e, ok := c.get(keys[i+1]); !ok || e.Text != want {
+			t.Fatalf("answer %d: %+v %v, want %q", i+1, e, ok, want)
+		}
+	}
+}
