@@ -69,6 +69,9 @@ func scanAnswer(data []byte) (answerJSON, error) {
 						message, has, text = true, true, ""
 						return s.object(func(mk []byte) error {
 							if string(mk) != "content" {
+								if folds(mk, "content") {
+									return errSlowPath
+								}
 								return s.skip()
 							}
 							if s.null() {
@@ -92,6 +95,9 @@ func scanAnswer(data []byte) (answerJSON, error) {
 						finish = v
 						return err
 					}
+					if folds(k, "message", "text", "finish_reason") {
+						return errSlowPath
+					}
 					return s.skip()
 				})
 				a.add(text, finish, has)
@@ -109,8 +115,14 @@ func scanAnswer(data []byte) (answerJSON, error) {
 					a.usage.CompletionTokens = v
 					return err
 				}
+				if folds(k, "prompt_tokens", "completion_tokens") {
+					return errSlowPath
+				}
 				return s.skip()
 			})
+		}
+		if folds(key, "choices", "usage") {
+			return errSlowPath
 		}
 		return s.skip()
 	})
@@ -122,6 +134,30 @@ func scanAnswer(data []byte) (answerJSON, error) {
 		return answerJSON{}, errSlowPath
 	}
 	return a, nil
+}
+
+// folds reports whether key, which is none of names, matches one of them
+// as encoding/json matches a field's name: without regard to case (and
+// Unicode's simple folding, as bytes.EqualFold). The scanner leaves such
+// keys to encoding/json. Keys of lower-case ASCII letters, digits and
+// underscores, the usual ones, are told apart at a glance.
+func folds(key []byte, names ...string) bool {
+	plain := true
+	for _, c := range key {
+		if c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return false
+	}
+	for _, n := range names {
+		if bytes.EqualFold(key, []byte(n)) {
+			return true
+		}
+	}
+	return false
 }
 
 // finishReason reads a string value as str does, without a copy for the

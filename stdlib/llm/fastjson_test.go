@@ -108,3 +108,26 @@ func TestAppendJSONFloatMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestScanAnswerKeysInOtherCase: encoding/json matches keys without regard
+// to case (and Unicode's folding: ſ is s, K is k); answers so written are
+// read as it reads them, not as answers without choices or usage.
+func TestScanAnswerKeysInOtherCase(t *testing.T) {
+	for _, b := range []string{
+		`{"Choices":[{"text":"a","finish_reason":"stop"}]}`,
+		`{"choices":[{"Message":{"Content":"m"},"FINISH_REASON":"length"}],"Usage":{"Prompt_Tokens":3,"completion_tokenſ":4}}`,
+		`{"choices":[{"message":{"content":"m"},"teXt":"t"}],"uſage":{"prompt_tokens":2}}`,
+	} {
+		want, err := refAnswer([]byte(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := scanAnswer([]byte(b)); err == nil && !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: fast path read %+v, encoding/json %+v", b, got, want)
+		}
+		r, err := parseAnswer([]byte(b))
+		if err != nil || r.Text != want.text || r.FinishReason != want.finish || r.Usage != want.usage {
+			t.Fatalf("%s: %+v %v, want %+v", b, r, err, want)
+		}
+	}
+}
