@@ -154,3 +154,76 @@ func TestWaitersAreWokenInTurn(t *testing.T) {
 		t.Fatalf("%d got a slot, %d gave up, at most %d in flight (limit 2), %d still queued", got, gaveUp, most, queued)
 	}
 }
+
+// TestGivenUpRequestsTakeNoRoom: a request whose context is done gets no
+// endpoint, neither when there is room nor when it is woken as room frees
+// up (it would be sent to the server, which would work on it for nothing:
+// thousands of queued agents after a Ctrl-C), and the wake-up it was given
+// goes on to the next request waiting.
+func TestGivenUpRequestsTakeNoRoom(t *testing.T) {
+	ep := &endpoint{url: "a", weight: 1, limit: newLimiter(1)}
+	r := newRouter([]*endpoint{ep})
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got, _, err := r.acquire(done, 0); got != nil || err == nil {
+		t.Fatalf("a given-up request with room: %v, %v", got, err)
+	}
+	for trial := range 50 {
+		_, epoch, err := r.acquire(context.Background(), 0) // takes the only slot
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		got := make(chan error, 1)
+		go func() {
+			e, ep2, err := r.acquire(ctx, 0)
+			if err == nil {
+				r.release(e, ep2, nil)
+			}
+			got <- err
+		}()
+		other := make(chan error, 1)
+		go func() {
+			for { // queue behind the first waiter
+				r.mu.Lock()
+				n := len(r.waiting)
+				r.mu.Unlock()
+				if n == 1 {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			e, ep2, err := r.acquire(context.Background(), 0)
+			if err == nil {
+				r.release(e, ep2, nil)
+			}
+			other <- err
+		}()
+		for {
+			r.mu.Lock()
+			n := len(r.waiting)
+			r.mu.Unlock()
+			if n == 2 {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		// The slot frees up and the first waiter is woken; its request is
+		// given up before it runs (it needs r.mu to take the slot).
+		r.mu.Lock()
+		ep.limit.done(epoch, true, false)
+		r.total--
+		r.wakeOne()
+		cancel()
+		r.mu.Unlock()
+		if err := <-got; err == nil {
+			t.Fatalf("trial %d: a request given up while it waited got an endpoint", trial)
+		}
+		if err := <-other; err != nil {
+			t.Fatalf("trial %d: the next request: %v", trial, err)
+		}
+		r.mu.Lock()
+		ep.limit = newLimiter(1) // the answers grew it
+		r.mu.Unlock()
+	}
+}

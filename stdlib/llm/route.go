@@ -51,8 +51,18 @@ func newRouter(eps []*endpoint) *router {
 // acquire waits for room on an endpoint and returns it with the epoch to
 // hand back to release.
 func (r *router) acquire(ctx context.Context, agent int) (*endpoint, uint64, error) {
+	woken := false
 	for {
 		r.mu.Lock()
+		if err := ctx.Err(); err != nil {
+			// Given up, it takes no room (it would be sent for nothing);
+			// a wake-up it was given goes on to the next in line.
+			if woken {
+				r.wakeOne()
+			}
+			r.mu.Unlock()
+			return nil, 0, err
+		}
 		ep := r.pick(agent)
 		if ep != nil {
 			epoch := ep.limit.start()
@@ -68,6 +78,7 @@ func (r *router) acquire(ctx context.Context, agent int) (*endpoint, uint64, err
 		r.mu.Unlock()
 		select {
 		case <-wake:
+			woken = true
 		case <-ctx.Done():
 			r.mu.Lock()
 			if i := slices.Index(r.waiting, wake); i >= 0 {
