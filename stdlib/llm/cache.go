@@ -111,8 +111,8 @@ func (c *cache) get(key digest) (entry, bool) {
 		if s.slots == nil {
 			return entry{}, false
 		}
-		for _, m := range s.slots[i : i+memWays] {
-			if m.used && m.key == key {
+		for j := i; j < i+memWays; j++ {
+			if m := &s.slots[j]; m.used && m.key == key {
 				return m.e, true
 			}
 		}
