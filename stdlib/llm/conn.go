@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -32,7 +33,24 @@ type httpPool struct {
 	dialer net.Dialer
 	watch  *watchdog  // shared by a client's pools
 	wlist  *watchList // this pool's connections the watchdog looks at
+
+	// kept counts answers read on reused connections the ordinary way
+	// since one last failed: sendAwait is used only on a server that has
+	// shown it keeps connections open (see fastPath).
+	kept atomic.Int64
 }
+
+// Trust in a server's kept-alive connections: sendAwait clears the
+// socket's readiness before it writes, so an end of connection (a FIN)
+// that arrived while the connection sat idle would go unseen and the
+// request would wait for its timeout, where a read finds it at once. The
+// fast path is taken only on a connection put back less than fastIdle ago,
+// to a server that answered keptToTrust requests on reused connections
+// since the last one failed.
+const (
+	fastIdle    = time.Millisecond
+	keptToTrust = 64
+)
 
 // hconn is one connection with its buffers.
 type hconn struct {
@@ -42,6 +60,7 @@ type hconn struct {
 	iov    [][]byte        // the head and the body's pieces, for one writev
 	raw    syscall.RawConn // the TCP socket, for sendAwait (nil with TLS)
 	peeked int             // the answer's bytes still in br (read in place)
+	fast   bool            // this request may take sendAwait (see fastIdle)
 	vec    iovecs
 	buf    []byte    // the last answer's body
 	idle   time.Time // when it was put back
@@ -106,6 +125,12 @@ func (p *httpPool) do(ctx context.Context, timeout time.Duration, method, path s
 		if p.watch.remove(p.wlist, c) {
 			closing = true // its deadline is in the past
 		}
+		switch {
+		case reused && err != nil:
+			p.kept.Store(0) // a kept-alive connection failed: read after writing until trusted again
+		case reused && !c.fast:
+			p.kept.Add(1)
+		}
 		if err != nil {
 			c.c.Close()
 			if reused && !wrote && attempt == 0 && ctx.Err() == nil && !errors.Is(err, errTimeout) {
@@ -137,7 +162,8 @@ func (p *httpPool) get(ctx context.Context) (*hconn, bool, error) {
 		if c == nil {
 			break
 		}
-		if c.br.Buffered() == 0 && (time.Since(c.idle) < probeAfter || alive(c)) {
+		if idle := time.Since(c.idle); c.br.Buffered() == 0 && (idle < probeAfter || alive(c)) {
+			c.fast = c.raw != nil && idle < fastIdle && p.kept.Load() >= keptToTrust
 			return c, true, nil
 		}
 		c.c.Close()
@@ -255,7 +281,7 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string,
 	}
 	total := len(h0) + body.len()
 	sent := 0
-	if c.raw != nil {
+	if c.fast {
 		if sent, err = sendAwait(c.raw, c.iov, &c.vec); err != nil {
 			return 0, h, nil, false, sent == total, wrap(err)
 		}
