@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
+
+	"github.com/llmsam/llmsam/internal/ascii"
 )
 
 // request is one parsed request; its fields point into the conn's buffer.
@@ -85,7 +87,7 @@ func parseHead(h []byte) (method, path []byte, closing bool, length int, err err
 		}
 		name, val := line[:colon], bytes.TrimSpace(line[colon+1:])
 		switch {
-		case asciiEqualFold(name, "content-length"):
+		case ascii.EqualFold(name, "content-length"):
 			length = 0
 			if len(val) == 0 || len(val) > 9 {
 				return nil, nil, false, 0, errBadRequest
@@ -99,9 +101,9 @@ func parseHead(h []byte) (method, path []byte, closing bool, length int, err err
 			if length > maxBody {
 				return nil, nil, false, 0, errBadRequest
 			}
-		case asciiEqualFold(name, "connection"):
-			closing = asciiEqualFold(val, "close")
-		case asciiEqualFold(name, "transfer-encoding"):
+		case ascii.EqualFold(name, "connection"):
+			closing = ascii.EqualFold(val, "close")
+		case ascii.EqualFold(name, "transfer-encoding"):
 			return nil, nil, false, 0, errBadRequest // clients here send a length
 		}
 	}
@@ -174,20 +176,4 @@ func frame(out []byte, status int, closing bool) []byte {
 	at := headerRoom - len(b)
 	copy(out[at:], b)
 	return out[at:]
-}
-
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/llmsam/llmsam/internal/ascii"
 )
 
 // httpPool sends requests to one server over keep-alive HTTP/1.1
@@ -321,17 +323,17 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string,
 		}
 		name, val := hl[:colon], bytes.TrimSpace(hl[colon+1:])
 		switch {
-		case equalFold(name, "content-length"):
+		case ascii.EqualFold(name, "content-length"):
 			if length, err = strconv.Atoi(string(val)); err != nil || length < 0 {
 				return 0, h, nil, false, true, fmt.Errorf("malformed Content-Length %q", val)
 			}
-		case equalFold(name, "transfer-encoding"):
+		case ascii.EqualFold(name, "transfer-encoding"):
 			chunked = bytes.Contains(bytes.ToLower(val), []byte("chunked"))
-		case equalFold(name, "connection"):
-			closing = equalFold(val, "close")
-		case equalFold(name, "retry-after"):
+		case ascii.EqualFold(name, "connection"):
+			closing = ascii.EqualFold(val, "close")
+		case ascii.EqualFold(name, "retry-after"):
 			h.retryAfter = string(val)
-		case equalFold(name, "retry-after-ms"):
+		case ascii.EqualFold(name, "retry-after-ms"):
 			h.retryAfterMS = string(val)
 		}
 	}
@@ -417,22 +419,6 @@ func appendAll(r io.Reader, dst []byte) ([]byte, error) {
 			return dst, err
 		}
 	}
-}
-
-func equalFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func cutBytes(b []byte, n int) string {

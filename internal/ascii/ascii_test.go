@@ -1,0 +1,15 @@
+package ascii
+
+import "testing"
+
+func TestEqualFold(t *testing.T) {
+	for _, c := range []struct {
+		b, s string
+		want bool
+	}{{"Content-Length", "content-length", true}, {"CONNECTION", "connection", true}, {"content-length", "content-length", true},
+		{"Content-Lengths", "content-length", false}, {"Content_Length", "content-length", false}, {"", "", true}, {"K", "k", true}, {"\u212a", "k", false}} {
+		if got := EqualFold([]byte(c.b), c.s); got != c.want {
+			t.Errorf("EqualFold(%q, %q) = %v, want %v", c.b, c.s, got, c.want)
+		}
+	}
+}
