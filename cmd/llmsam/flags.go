@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"strings"
 )
 
 // parseFlags parses a subcommand's args with fs. -h and --help print the
@@ -26,6 +27,22 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code
 		return 2, true
 	}
 	return 0, false
+}
+
+// parseWithArg is parseFlags for a subcommand that takes one argument
+// (a notebook, a connection file), given before or after the flags; arg is
+// "" when there is none.
+func parseWithArg(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (arg string, code int, done bool) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		arg, args = args[0], args[1:]
+	}
+	if code, done = parseFlags(fs, args, stdout, stderr); done {
+		return "", code, true
+	}
+	if arg == "" && fs.NArg() > 0 {
+		arg = fs.Arg(0)
+	}
+	return arg, 0, false
 }
 
 // isHelp reports whether arg asks for a subcommand's usage.

@@ -42,15 +42,9 @@ func runKernel(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("llmsam kernel", flag.ContinueOnError)
 	svg := fs.Bool("svg", false, "send figures that cells return as SVG too")
 	fs.Usage = func() { fmt.Fprint(fs.Output(), kernelUsage); fs.PrintDefaults() }
-	var conn string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		conn, args = args[0], args[1:]
-	}
-	if code, done := parseFlags(fs, args, stdout, stderr); done {
+	conn, code, done := parseWithArg(fs, args, stdout, stderr)
+	if done {
 		return code
-	}
-	if conn == "" && fs.NArg() > 0 {
-		conn = fs.Arg(0)
 	}
 	if conn == "" {
 		fs.Usage()
@@ -83,15 +77,9 @@ func runIPYNB(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(fs.Output(), "usage: llmsam run NOTEBOOK.ipynb [-o FILE] [-keep-going]")
 		fs.PrintDefaults()
 	}
-	var path string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		path, args = args[0], args[1:]
-	}
-	if code, done := parseFlags(fs, args, stdout, stderr); done {
+	path, code, done := parseWithArg(fs, args, stdout, stderr)
+	if done {
 		return code
-	}
-	if path == "" && fs.NArg() > 0 {
-		path = fs.Arg(0)
 	}
 	if *out == "" {
 		*out = path

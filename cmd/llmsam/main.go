@@ -140,15 +140,9 @@ func runNotebook(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fs.PrintDefaults()
 	}
 	// Accept the notebook before or after the flags.
-	var path string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		path, args = args[0], args[1:]
-	}
-	if code, done := parseFlags(fs, args, stdout, stderr); done {
+	path, code, done := parseWithArg(fs, args, stdout, stderr)
+	if done {
 		return code
-	}
-	if path == "" && fs.NArg() > 0 {
-		path = fs.Arg(0)
 	}
 	if path == "" {
 		fs.Usage()
