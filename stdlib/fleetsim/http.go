@@ -5,7 +5,7 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/llmsam/llmsam/internal/ascii"
+	"github.com/llmsam/llmsam/internal/text"
 )
 
 // request is one parsed request; its fields point into the conn's buffer.
@@ -87,7 +87,7 @@ func parseHead(h []byte) (method, path []byte, closing bool, length int, err err
 		}
 		name, val := line[:colon], bytes.TrimSpace(line[colon+1:])
 		switch {
-		case ascii.EqualFold(name, "content-length"):
+		case text.EqualFold(name, "content-length"):
 			length = 0
 			if len(val) == 0 || len(val) > 9 {
 				return nil, nil, false, 0, errBadRequest
@@ -101,9 +101,9 @@ func parseHead(h []byte) (method, path []byte, closing bool, length int, err err
 			if length > maxBody {
 				return nil, nil, false, 0, errBadRequest
 			}
-		case ascii.EqualFold(name, "connection"):
-			closing = ascii.EqualFold(val, "close")
-		case ascii.EqualFold(name, "transfer-encoding"):
+		case text.EqualFold(name, "connection"):
+			closing = text.EqualFold(val, "close")
+		case text.EqualFold(name, "transfer-encoding"):
 			return nil, nil, false, 0, errBadRequest // clients here send a length
 		}
 	}

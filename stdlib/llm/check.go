@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/llmsam/llmsam/internal/text"
 )
 
 // Check asks every endpoint which models it serves (GET /v1/models) before
@@ -84,7 +86,7 @@ func (c *Client) checkEndpoint(ctx context.Context, ep *endpoint) error {
 		} `json:"data"`
 	}
 	if err := json.Unmarshal(body, &list); err != nil {
-		return &Error{Failure: Failure{Endpoint: url, Kind: KindMalformed, Message: "the model list is not JSON: " + cut(string(body), 200)},
+		return &Error{Failure: Failure{Endpoint: url, Kind: KindMalformed, Message: "the model list is not JSON: " + text.Cut(string(body), 200)},
 			Method: http.MethodGet, Hint: "is -base-url an OpenAI-compatible API (ending in /v1)?"}
 	}
 	var ids []string

@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/llmsam/llmsam/internal/ascii"
+	"github.com/llmsam/llmsam/internal/text"
 )
 
 // httpPool sends requests to one server over keep-alive HTTP/1.1
@@ -323,17 +323,17 @@ func (p *httpPool) roundTrip(ctx context.Context, c *hconn, method, path string,
 		}
 		name, val := hl[:colon], bytes.TrimSpace(hl[colon+1:])
 		switch {
-		case ascii.EqualFold(name, "content-length"):
+		case text.EqualFold(name, "content-length"):
 			if length, err = strconv.Atoi(string(val)); err != nil || length < 0 {
 				return 0, h, nil, false, true, fmt.Errorf("malformed Content-Length %q", val)
 			}
-		case ascii.EqualFold(name, "transfer-encoding"):
+		case text.EqualFold(name, "transfer-encoding"):
 			chunked = bytes.Contains(bytes.ToLower(val), []byte("chunked"))
-		case ascii.EqualFold(name, "connection"):
-			closing = ascii.EqualFold(val, "close")
-		case ascii.EqualFold(name, "retry-after"):
+		case text.EqualFold(name, "connection"):
+			closing = text.EqualFold(val, "close")
+		case text.EqualFold(name, "retry-after"):
 			h.retryAfter = string(val)
-		case ascii.EqualFold(name, "retry-after-ms"):
+		case text.EqualFold(name, "retry-after-ms"):
 			h.retryAfterMS = string(val)
 		}
 	}

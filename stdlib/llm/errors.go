@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
+
+	"github.com/llmsam/llmsam/internal/text"
 )
 
 // Errors a request can end with besides an *Error.
@@ -199,17 +201,5 @@ func serverMessage(body []byte) string {
 	if s == "" {
 		return "(empty body)"
 	}
-	return cut(s, 500)
-}
-
-// cut shortens s to at most n bytes, on a rune boundary, marking the cut.
-func cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for i > 0 && s[i]&0xC0 == 0x80 {
-		i--
-	}
-	return s[:i] + "…"
+	return text.Cut(s, 500)
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llmsam/llmsam/internal/text"
 )
 
 // send posts one body to an endpoint over the endpoint's own keep-alive
@@ -33,7 +35,7 @@ func (c *Client) send(ctx context.Context, ep *endpoint, body reqBody) (Response
 		}
 		a, err := parseAnswer(data)
 		if err != nil {
-			f = &Failure{Status: status, Kind: KindMalformed, Message: err.Error() + ": " + cut(string(data), 300)}
+			f = &Failure{Status: status, Kind: KindMalformed, Message: err.Error() + ": " + text.Cut(string(data), 300)}
 			return nil
 		}
 		resp = a

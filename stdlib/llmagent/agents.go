@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/llmsam/llmsam/internal/text"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -193,7 +194,7 @@ func (a *Agents) Step(ctx context.Context, env *agent.Env, cur, next *agent.Stat
 				}
 				u.Invalid++
 				u.Errors = append(u.Errors, agent.ErrorRecord{Step: env.Step, Agent: j.agent, Try: try, Kind: "invalid",
-					Message: msg, Raw: cutText(resp.Text, 2048)})
+					Message: msg, Raw: text.Cut(resp.Text, 2048)})
 				a.tally.sample(env.Step, j.agent, try, msg, resp.Text)
 				continue
 			}

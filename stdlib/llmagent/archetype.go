@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"text/template"
 
+	"github.com/llmsam/llmsam/internal/text"
 	"github.com/llmsam/llmsam/stdlib/agent"
 	"github.com/llmsam/llmsam/stdlib/llm"
 	"github.com/llmsam/llmsam/stdlib/pop"
@@ -316,7 +317,7 @@ func (a *Archetypes) Step(ctx context.Context, env *agent.Env, cur, next *agent.
 					}
 					u.Invalid++
 					u.Errors = append(u.Errors, agent.ErrorRecord{Step: env.Step, Agent: rep, Try: try, Kind: "invalid",
-						Message: msg, Raw: cutText(t, 2048)})
+						Message: msg, Raw: text.Cut(t, 2048)})
 					ag.tally.sample(env.Step, rep, try, msg, t)
 					continue
 				}

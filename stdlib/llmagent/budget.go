@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/llmsam/llmsam/internal/text"
 	"github.com/llmsam/llmsam/stdlib/agent"
 )
 
@@ -40,7 +41,7 @@ func (t *tally) sample(step, agentIdx, try int, why, raw string) {
 	if len(t.samples) < 3 {
 		s := fmt.Sprintf("step %d, agent %d, try %d: %s", step, agentIdx, try, why)
 		if raw != "" {
-			s += fmt.Sprintf(": %q", cutText(raw, 300))
+			s += fmt.Sprintf(": %q", text.Cut(raw, 300))
 		}
 		t.samples = append(t.samples, s)
 	}
@@ -154,15 +155,4 @@ func agentsOf(m agent.Model) *Agents {
 		}
 	}
 	return nil
-}
-
-func cutText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for i > 0 && s[i]&0xC0 == 0x80 {
-		i--
-	}
-	return s[:i] + "…"
 }

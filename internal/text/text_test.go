@@ -1,4 +1,4 @@
-package ascii
+package text
 
 import "testing"
 
@@ -10,6 +10,18 @@ func TestEqualFold(t *testing.T) {
 		{"Content-Lengths", "content-length", false}, {"Content_Length", "content-length", false}, {"", "", true}, {"K", "k", true}, {"\u212a", "k", false}} {
 		if got := EqualFold([]byte(c.b), c.s); got != c.want {
 			t.Errorf("EqualFold(%q, %q) = %v, want %v", c.b, c.s, got, c.want)
+		}
+	}
+}
+
+func TestCut(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{{"short", 10, "short"}, {"abcdef", 3, "abc…"}, {"caf\u00e9s", 4, "caf…"}, {"caf\u00e9s", 5, "caf\u00e9…"}} {
+		if got := Cut(c.s, c.n); got != c.want {
+			t.Errorf("Cut(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
 		}
 	}
 }
