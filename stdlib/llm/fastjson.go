@@ -291,7 +291,17 @@ func (s *scanner) null() bool {
 }
 
 // str reads a string value, decoding escapes as encoding/json does.
-func (s *scanner) str() (string, error) {
+func (s *scanner) str() (string, error) { return s.scanStr(true) }
+
+// skipStr consumes a string value as str does, without keeping it (a
+// string without escapes is not copied).
+func (s *scanner) skipStr() error {
+	_, err := s.scanStr(false)
+	return err
+}
+
+// scanStr reads a string value, and returns it when keep.
+func (s *scanner) scanStr(keep bool) (string, error) {
 	if err := s.expect('"'); err != nil {
 		return "", err
 	}
@@ -301,6 +311,9 @@ func (s *scanner) str() (string, error) {
 		switch {
 		case c == '"':
 			s.i++
+			if !keep {
+				return "", nil
+			}
 			return string(s.d[start : s.i-1]), nil
 		case c == '\\':
 			return s.strEscaped(start)
@@ -335,36 +348,6 @@ func (s *scanner) plain() {
 		i++
 	}
 	s.i = i
-}
-
-// skipStr consumes a string value as str does, without keeping it.
-func (s *scanner) skipStr() error {
-	if err := s.expect('"'); err != nil {
-		return err
-	}
-	start := s.i
-	for s.plain(); s.i < len(s.d); s.plain() {
-		c := s.d[s.i]
-		switch {
-		case c == '"':
-			s.i++
-			return nil
-		case c == '\\':
-			_, err := s.strEscaped(start)
-			return err
-		case c < 0x20:
-			return errSlowPath
-		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRune(s.d[s.i:])
-			if r == utf8.RuneError && size == 1 {
-				return errSlowPath
-			}
-			s.i += size
-			continue
-		}
-		s.i++
-	}
-	return errSlowPath
 }
 
 func (s *scanner) strEscaped(start int) (string, error) {
