@@ -20,10 +20,9 @@
 // for the fleet. Requests are not decoded as JSON: the few fields the
 // responder needs are found in one pass over the body, and the answer is
 // made when the request is read and sent when its latency is over. In
-// BenchmarkMillionAgents (stdlib/llmagent) the simulator uses about 19 us
-// of CPU per request, about 13 of them in the kernel's TCP send and
-// receive (BENCHMARKS.md); BenchmarkServerCPU compares it with a net/http
-// server.
+// BenchmarkMillionAgents (stdlib/llmagent) the simulator uses 13 to 16 us
+// of CPU per request, most of it in the kernel's TCP send and receive
+// (BENCHMARKS.md); BenchmarkServerCPU compares it with a net/http server.
 //
 // Its answers come from a toy responder, not a language model, that still
 // reads its prompt: the opinion is the mean of the opinions the agent's
