@@ -216,9 +216,9 @@ func (s *Study) Replicate(ctx context.Context, r int, opt ReplicateOptions) (tr 
 	record := func(u agent.Usage) {
 		usageMu.Lock()
 		if len(tr.Usage) == cap(tr.Usage) {
-			// Room for a step of every agent at once: doubling a slice of
-			// millions of records copied it over and over.
-			tr.Usage = slices.Grow(tr.Usage, max(len(s.People), len(tr.Usage)))
+			// Double (append grows large slices by a quarter, which copied
+			// a million records over and over), from 65,536 records.
+			tr.Usage = slices.Grow(tr.Usage, max(len(tr.Usage), 1<<16))
 		}
 		tr.Usage = append(tr.Usage, u)
 		usageMu.Unlock()
