@@ -61,20 +61,17 @@ func TestExactResolutionSendsTheAgentsOwnPrompts(t *testing.T) {
 	}
 }
 
-func TestDuplicatePromptsShareOneRequest(t *testing.T) {
+// exactStep runs one step of people without friends with the Exact
+// resolution against a simulated endpoint, and returns the run, the step's
+// report and how many completions the endpoint served.
+func exactStep(t *testing.T, people pop.Population) (*history.Run, []llmagent.StepReport, int64) {
+	t.Helper()
 	f, err := fleetsim.Start(fleetsim.Options{Slots: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	// 30 identical people without friends: one prompt, asked once per step
-	// for 30 answers, which the members take in turn.
-	const n = 30
-	people := make(pop.Population, n)
-	for i := range people {
-		people[i] = pop.Person{A: 0.3, Tau: 0.5, F: 0.2, Lambda: 0.4, Opinion0: 0.6, Fact: "same"}
-	}
-	g, _ := netw.FromEdges(n, false)
+	g, _ := netw.FromEdges(len(people), false)
 	c, err := llm.New(llm.Config{Model: "m", BaseURL: f.URLs()[0], Quiet: true})
 	if err != nil {
 		t.Fatal(err)
@@ -86,8 +83,20 @@ func TestDuplicatePromptsShareOneRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Served() != 1 || len(reports) != 1 || reports[0].Requests != 1 || reports[0].Active != n || reports[0].Groups != 1 {
-		t.Fatalf("served %d, reports %+v: want one request for %d agents", f.Served(), reports, n)
+	return run, reports, f.Served()
+}
+
+func TestDuplicatePromptsShareOneRequest(t *testing.T) {
+	// 30 identical people without friends: one prompt, asked once per step
+	// for 30 answers, which the members take in turn.
+	const n = 30
+	people := make(pop.Population, n)
+	for i := range people {
+		people[i] = pop.Person{A: 0.3, Tau: 0.5, F: 0.2, Lambda: 0.4, Opinion0: 0.6, Fact: "same"}
+	}
+	run, reports, served := exactStep(t, people)
+	if served != 1 || len(reports) != 1 || reports[0].Requests != 1 || reports[0].Active != n || reports[0].Groups != 1 {
+		t.Fatalf("served %d, reports %+v: want one request for %d agents", served, reports, n)
 	}
 	distinct := map[string]bool{}
 	for i, th := range run.Final().Thought {
@@ -102,11 +111,6 @@ func TestDuplicatePromptsShareOneRequest(t *testing.T) {
 // their own, the identical ones still share a request (agents alone with
 // their coefficients are keyed without reading their friends).
 func TestDuplicatesAmongDistinctAgents(t *testing.T) {
-	f, err := fleetsim.Start(fleetsim.Options{Slots: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	people := make(pop.Population, 40)
 	for i := range people {
 		people[i] = pop.Person{A: 0.3, Tau: 0.5, F: 0.2, Lambda: 0.4, Opinion0: 0.6, Fact: "same"}
@@ -114,17 +118,7 @@ func TestDuplicatesAmongDistinctAgents(t *testing.T) {
 			people[i].Lambda = 0.01 * float64(i)
 		}
 	}
-	g, _ := netw.FromEdges(len(people), false)
-	c, err := llm.New(llm.Config{Model: "m", BaseURL: f.URLs()[0], Quiet: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	var reports []llmagent.StepReport
-	m := &llmagent.Archetypes{Agents: llmagent.New(c), Resolution: llmagent.Exact, Report: func(r llmagent.StepReport) { reports = append(reports, r) }}
-	if _, err := sim.Run(sim.Study{Network: g, People: people, Agents: m, Steps: 2, Seed: 1, Quiet: true}); err != nil {
-		t.Fatal(err)
-	}
+	_, reports, _ := exactStep(t, people)
 	if len(reports) != 1 || reports[0].Groups != 31 || reports[0].Requests != 31 {
 		t.Fatalf("reports %+v: want 31 distinct prompts and requests (10 identical agents, 30 others)", reports)
 	}
