@@ -146,7 +146,6 @@ func (c *Client) memKey(b reqBody) digest {
 		h.Write(b.tail)
 		binary.LittleEndian.PutUint64(d[8*k:], h.Sum64())
 	}
-	d[len(d)-1] = 1 // never a SHA-256 key's (no client mixes the two)
 	return d
 }
 
